@@ -1,0 +1,60 @@
+# Leadtrack: `make run` starts the whole product, `make test` runs the whole suite.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+LEADTRACK_ADMIN_PASSWORD ?= leadtrack-admin
+
+.PHONY: run test test-unit test-services lint format bench install clean help
+
+help:
+	@echo "make run    start web, Celery worker and Celery beat with the demo firm (PORT=$(PORT))"
+	@echo "make test   run the whole test suite"
+	@echo "make lint   ruff check and format check"
+
+$(BIN)/.installed: requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Leadtrack needs Python 3.11 or newer; set PYTHON=python3.11")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+install: $(BIN)/.installed
+
+run: export DEBUG ?= true
+run: export LEADTRACK_ADMIN_PASSWORD := $(LEADTRACK_ADMIN_PASSWORD)
+run: install
+	@mkdir -p var/mail
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo_firm
+	$(BIN)/python manage.py ensure_admin
+	@echo ""
+	@echo "Leadtrack is starting on http://127.0.0.1:$(PORT)/"
+	@echo "  tracker (admin):  http://127.0.0.1:$(PORT)/admin/  user 'admin', password '$(LEADTRACK_ADMIN_PASSWORD)'"
+	@echo "  demo members:     e.g. 'priya.shah' (partner), 'tom.hughes' (fee earner), password from LEADTRACK_DEMO_PASSWORD (default 'demo-pass-2026')"
+	@echo "  enquiry form:     http://127.0.0.1:$(PORT)/enquire/"
+	@echo "  API docs:         http://127.0.0.1:$(PORT)/api/v1/docs/"
+	@echo "  health:           http://127.0.0.1:$(PORT)/health/"
+	@echo "  emails sent:      files under var/mail/ (or EMAIL_URL)"
+	@echo "Press Ctrl-C to stop web, worker and beat."
+	@echo ""
+	VENV_BIN=$(abspath $(BIN)) LEADTRACK_PORT=$(PORT) $(BIN)/honcho start -f Procfile
+
+# Unit tests on SQLite with eager tasks, then the end-to-end tests against PostgreSQL,
+# Redis and a real Celery worker (skipped with a reason when those are not running,
+# failed instead when REQUIRE_SERVICES=1).
+test: install
+	$(BIN)/python -m pytest tests --ignore=tests/e2e -q
+	$(BIN)/python -m pytest tests/e2e -q
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf var/ staticfiles/

@@ -1,0 +1,87 @@
+"""The tracker's fixed vocabularies, defined once: statuses, tiers, channels, activity
+kinds. These are the design's stable interfaces; nobody types ``"won"`` twice."""
+
+from django.db import models
+
+
+class Status(models.TextChoices):
+    NEW = "new", "New"
+    ASSIGNED = "assigned", "Assigned"
+    CONTACTED = "contacted", "Contacted"
+    MEETING = "meeting", "Meeting"
+    PROPOSAL = "proposal", "Proposal"
+    WON = "won", "Won"
+    LOST = "lost", "Lost"
+    DISQUALIFIED = "disqualified", "Disqualified"
+
+
+CLOSED_STATUSES = frozenset({Status.WON, Status.LOST, Status.DISQUALIFIED})
+OPEN_STATUSES = frozenset(set(Status) - CLOSED_STATUSES)
+STATUSES_NEEDING_REASON = frozenset({Status.LOST, Status.DISQUALIFIED})
+
+
+class Tier(models.TextChoices):
+    A = "A", "A (priority)"
+    B = "B", "B (standard)"
+    C = "C", "C (low)"
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "Email"
+    WEB_FORM = "web_form", "Web form"
+    SOCIAL = "social", "Social media"
+    REFERRAL = "referral", "Referral"
+    PHONE = "phone", "Phone"
+    API = "api", "API"
+    IMPORT = "import", "Import"
+
+
+class ActivityKind(models.TextChoices):
+    CAPTURED = "captured", "Captured"
+    MESSAGE_RECEIVED = "message_received", "Message received"
+    MESSAGE_SENT = "message_sent", "Message sent"
+    ACKNOWLEDGEMENT_SENT = "acknowledgement_sent", "Acknowledgement sent"
+    QUALIFIED = "qualified", "Qualified"
+    ASSIGNED = "assigned", "Assigned"
+    BRIEF_SENT = "brief_sent", "Brief sent"
+    FOLLOWUP_SCHEDULED = "followup_scheduled", "Follow-up scheduled"
+    FOLLOWUP_COMPLETED = "followup_completed", "Follow-up completed"
+    ESCALATED = "escalated", "Escalated"
+    STATUS_CHANGED = "status_changed", "Status changed"
+    NOTE = "note", "Note"
+    CALL_LOGGED = "call_logged", "Call logged"
+    MEETING_LOGGED = "meeting_logged", "Meeting logged"
+    MERGED = "merged", "Merged"
+    PIPELINE_FAILED = "pipeline_failed", "Pipeline step failed"
+
+
+class PipelineStepState(models.TextChoices):
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+
+
+class InboundKind(models.TextChoices):
+    ENQUIRY = "enquiry", "New enquiry"
+    REPLY = "reply", "Reply to a lead"
+    AUTO_REPLY = "auto_reply", "Auto-reply"
+    BOUNCE = "bounce", "Bounce"
+    MAILING_LIST = "mailing_list", "Mailing list"
+    SPAM = "spam", "Spam (held for review)"
+    STAFF_REPLY = "staff_reply", "Staff reply"
+    PENDING = "pending", "Not yet processed"
+    FAILED = "failed", "Could not be processed"
+
+
+class EmailState(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class EmailKind(models.TextChoices):
+    ACKNOWLEDGEMENT = "acknowledgement", "Acknowledgement"
+    BRIEF = "brief", "Brief"
+    ESCALATION = "escalation", "Escalation"
+    DIGEST = "digest", "Digest"
+    OTHER = "other", "Other"

@@ -1,0 +1,38 @@
+"""Normalised identity: the forms of an email address and a phone number by which one
+person is recognised across channels (lower-case email, E.164 phone with GB default)."""
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+DEFAULT_PHONE_REGION = "GB"
+
+
+def normalise_email(value: str) -> str:
+    """Return the address in the form contacts are matched by, or raise ValidationError."""
+    value = (value or "").strip().lower()
+    if not value:
+        return ""
+    validate_email(value)
+    return value
+
+
+def normalise_phone(value: str, *, region: str = DEFAULT_PHONE_REGION) -> str:
+    """Return the number in E.164 (``+447700900123``), or raise ValidationError."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    try:
+        number = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException as exc:
+        raise ValidationError(f"“{value}” is not a phone number.") from exc
+    if not phonenumbers.is_valid_number(number):
+        raise ValidationError(f"“{value}” is not a valid phone number.")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def clean_single_line(value: str, *, max_length: int = 200) -> str:
+    """A name or subject as one line: control characters and line breaks removed, so a
+    value can never smuggle a header into an email."""
+    cleaned = "".join(ch if ch.isprintable() else " " for ch in (value or ""))
+    return " ".join(cleaned.split())[:max_length]

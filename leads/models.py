@@ -1,0 +1,269 @@
+"""The tracker's records: who enquired (Contact), the lead with its five groups of facts
+(origin, identity, qualification, ownership, progress), every inbound message kept raw,
+every email sent, the timeline, and the record of each pipeline step's run.
+
+Writes go through ``leads.services``; the models hold data and small invariants only.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from leads.choices import (
+    CLOSED_STATUSES,
+    ActivityKind,
+    Channel,
+    EmailKind,
+    EmailState,
+    InboundKind,
+    PipelineStepState,
+    Status,
+    Tier,
+)
+
+
+class Contact(models.Model):
+    """A person who has enquired, matched across channels by email and phone."""
+
+    name = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True, db_index=True, help_text="Stored in lower case.")
+    phone = models.CharField(
+        max_length=32, blank=True, db_index=True, help_text="E.164, e.g. +447700900123."
+    )
+    organisation = models.CharField(max_length=200, blank=True)
+    job_title = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["name", "email"]
+
+    def __str__(self) -> str:
+        label = self.name or self.email or self.phone or f"Contact {self.pk}"
+        return f"{label} ({self.organisation})" if self.organisation else label
+
+
+class Lead(models.Model):
+    """One enquiry (or thread of enquiries) the firm must answer, from arrival to close."""
+
+    reference = models.CharField(max_length=20, unique=True, null=True, editable=False)
+
+    # Origin
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    source = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Where it came from: website page, campaign, referrer, forwarding colleague.",
+    )
+    arrived_at = models.DateTimeField(help_text="When the enquiry really reached the firm.")
+    captured_at = models.DateTimeField(
+        default=timezone.now, editable=False, help_text="When Leadtrack recorded it."
+    )
+    utm = models.JSONField(default=dict, blank=True)
+    consent = models.BooleanField(default=False)
+    consent_text = models.TextField(blank=True)
+
+    # Identity
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="leads")
+    subject = models.CharField(max_length=300, blank=True)
+    message = models.TextField(blank=True)
+
+    # Qualification (the full result lives in the qualification app)
+    tier = models.CharField(max_length=1, choices=Tier.choices, null=True, blank=True)
+    estimated_value = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True, help_text="Likely fee, GBP."
+    )
+    qualified_at = models.DateTimeField(null=True, blank=True)
+
+    # Ownership
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_leads",
+    )
+    assigned_at = models.DateTimeField(null=True, blank=True)
+
+    # Progress
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    closed_reason = models.CharField(max_length=300, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    last_contact_at = models.DateTimeField(null=True, blank=True)
+    next_action_due_at = models.DateTimeField(
+        null=True, blank=True, help_text="Due time of the earliest open follow-up."
+    )
+
+    # Pipeline
+    pipeline_completed_at = models.DateTimeField(null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_leads"
+    )
+
+    class Meta:
+        ordering = ["-arrived_at"]
+        indexes = [
+            models.Index(fields=["-arrived_at"], name="lead_arrived_idx"),
+            models.Index(fields=["status", "-arrived_at"], name="lead_status_arrived_idx"),
+            models.Index(fields=["owner", "status"], name="lead_owner_status_idx"),
+            models.Index(fields=["tier", "status"], name="lead_tier_status_idx"),
+            models.Index(fields=["channel", "-arrived_at"], name="lead_channel_arrived_idx"),
+            models.Index(fields=["next_action_due_at"], name="lead_next_action_idx"),
+            models.Index(
+                fields=["captured_at"],
+                condition=Q(pipeline_completed_at__isnull=True),
+                name="lead_pipeline_pending_idx",
+            ),
+        ]
+        permissions = [("view_all_leads", "Can see every lead in the firm")]
+
+    def __str__(self) -> str:
+        return self.reference or f"Lead {self.pk}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in CLOSED_STATUSES
+
+    @property
+    def pipeline_complete(self) -> bool:
+        return self.pipeline_completed_at is not None
+
+
+class Activity(models.Model):
+    """One entry on a lead's timeline. Written by services, never edited."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="activities")
+    kind = models.CharField(max_length=30, choices=ActivityKind.choices)
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who did it; empty when Leadtrack did it.",
+    )
+    summary = models.CharField(max_length=500)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [
+            models.Index(fields=["lead", "at"], name="activity_lead_at_idx"),
+            models.Index(fields=["kind", "at"], name="activity_kind_at_idx"),
+        ]
+        verbose_name_plural = "activities"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.summary}"
+
+
+class InboundMessage(models.Model):
+    """Anything that came in from outside, kept exactly as it arrived, before parsing.
+
+    ``provider`` and ``external_id`` (an ESP's Message-ID or event id, an API
+    Idempotency-Key) make capture idempotent: the same delivery is stored once.
+    """
+
+    provider = models.CharField(
+        max_length=40, help_text="Who delivered it: an ESP name, 'api', 'web_form', 'admin'."
+    )
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    external_id = models.CharField(max_length=300, null=True, blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=20, choices=InboundKind.choices, default=InboundKind.PENDING)
+    raw = models.TextField(blank=True, help_text="The payload exactly as delivered.")
+    payload = models.JSONField(default=dict, blank=True, help_text="Parsed fields.")
+    lead = models.ForeignKey(
+        Lead, on_delete=models.SET_NULL, null=True, blank=True, related_name="inbound_messages"
+    )
+    processed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "external_id"],
+                condition=Q(external_id__isnull=False),
+                name="inbound_unique_delivery",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["received_at"],
+                condition=Q(processed_at__isnull=True),
+                name="inbound_unprocessed_idx",
+            ),
+            models.Index(fields=["kind", "-received_at"], name="inbound_kind_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.external_id or self.pk} ({self.get_kind_display()})"
+
+
+class OutboundEmail(models.Model):
+    """Every email Leadtrack sends, queued in the database first so none is lost or sent
+    twice: ``dedupe_key`` is unique, and the send task skips what is already sent."""
+
+    lead = models.ForeignKey(
+        Lead, on_delete=models.CASCADE, null=True, blank=True, related_name="outbound_emails"
+    )
+    kind = models.CharField(max_length=20, choices=EmailKind.choices)
+    dedupe_key = models.CharField(max_length=200, unique=True)
+    to = models.JSONField(default=list)
+    subject = models.CharField(max_length=300)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    message_id = models.CharField(max_length=300, unique=True)
+    in_reply_to = models.CharField(max_length=300, blank=True)
+    reply_to = models.JSONField(default=list, blank=True)
+    activity_kind = models.CharField(
+        max_length=30,
+        choices=ActivityKind.choices,
+        blank=True,
+        help_text="Timeline entry written on the lead once sent.",
+    )
+    state = models.CharField(max_length=10, choices=EmailState.choices, default=EmailState.QUEUED)
+    attempts = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=Q(state="queued"),
+                name="outbound_queued_idx",
+            )
+        ]
+        verbose_name = "outbound email"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {', '.join(self.to)}: {self.subject}"
+
+
+class PipelineStepRun(models.Model):
+    """The record that one pipeline step ran for one lead: when, how often, and how."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="pipeline_runs")
+    step = models.CharField(max_length=200)
+    state = models.CharField(max_length=10, choices=PipelineStepState.choices)
+    attempts = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["lead", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["lead", "step"], name="pipeline_step_once_per_lead")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lead} · {self.step}: {self.get_state_display()}"

@@ -1,0 +1,23 @@
+"""Every write to a lead goes through a function here, whoever calls it (admin, API,
+webhook, task, command), so the timeline and the rules can never be skipped."""
+
+from leads.services.activity import activity_record
+from leads.services.capture import Capture, ContactDetails, contact_match, lead_capture
+from leads.services.email import outbound_email_queue, outbound_email_send
+from leads.services.pipeline import PipelineStepError, pipeline_resume_stalled, pipeline_run
+from leads.services.statuses import lead_change_status, lead_record_first_response
+
+__all__ = [
+    "Capture",
+    "ContactDetails",
+    "PipelineStepError",
+    "activity_record",
+    "contact_match",
+    "lead_capture",
+    "lead_change_status",
+    "lead_record_first_response",
+    "outbound_email_queue",
+    "outbound_email_send",
+    "pipeline_resume_stalled",
+    "pipeline_run",
+]

@@ -1,0 +1,254 @@
+"""Capture: turn an enquiry from any channel into a lead, exactly once.
+
+The raw input, the contact, the lead and its first timeline entry are written in one
+transaction, and only when that commits is the pipeline enqueued. A repeated delivery
+(same provider and external id, e.g. an API Idempotency-Key) returns the first lead.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from leads.choices import ActivityKind, Channel, InboundKind
+from leads.identity import clean_single_line, normalise_email, normalise_phone
+from leads.models import Contact, InboundMessage, Lead
+from leads.services.activity import activity_record
+
+# A supplied arrival time may run ahead of our clock by this much (clock skew).
+ARRIVAL_CLOCK_SKEW = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class ContactDetails:
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+    organisation: str = ""
+    job_title: str = ""
+
+
+@dataclass(frozen=True)
+class Capture:
+    lead: Lead
+    created: bool
+
+
+def arrival_time_check(*, arrived_at: datetime | None, now: datetime) -> datetime:
+    """The arrival time to record: the supplied one if it is believable, else now."""
+    if arrived_at is None:
+        return now
+    if timezone.is_naive(arrived_at):
+        raise ValidationError({"arrived_at": "The arrival time must include a UTC offset."})
+    if arrived_at > now + ARRIVAL_CLOCK_SKEW:
+        raise ValidationError({"arrived_at": "The arrival time is in the future."})
+    oldest = now - timedelta(days=settings.LEADTRACK_MAX_ARRIVAL_AGE_DAYS)
+    if arrived_at < oldest:
+        raise ValidationError(
+            {
+                "arrived_at": (
+                    f"The arrival time is more than {settings.LEADTRACK_MAX_ARRIVAL_AGE_DAYS} "
+                    "days ago; check the date."
+                )
+            }
+        )
+    return arrived_at
+
+
+def contact_details_clean(details: ContactDetails) -> ContactDetails:
+    """Normalise what the enquirer told us, or raise ValidationError naming the field."""
+    errors: dict[str, str] = {}
+    email = phone = ""
+    try:
+        email = normalise_email(details.email)
+    except ValidationError:
+        errors["email"] = f"“{details.email}” is not a valid email address."
+    try:
+        phone = normalise_phone(details.phone)
+    except ValidationError as exc:
+        errors["phone"] = exc.messages[0]
+    name = clean_single_line(details.name)
+    if not (email or phone):
+        errors.setdefault("email", "Give an email address or a phone number to reply to.")
+    if errors:
+        raise ValidationError(errors)
+    return ContactDetails(
+        name=name,
+        email=email,
+        phone=phone,
+        organisation=clean_single_line(details.organisation),
+        job_title=clean_single_line(details.job_title),
+    )
+
+
+def contact_match(*, details: ContactDetails) -> Contact:
+    """The existing contact with this email (or else phone), updated with anything new,
+    or a new contact."""
+    contact = None
+    if details.email:
+        contact = Contact.objects.filter(email=details.email).order_by("pk").first()
+    if contact is None and details.phone:
+        contact = Contact.objects.filter(phone=details.phone).order_by("pk").first()
+    if contact is None:
+        return Contact.objects.create(**details.__dict__)
+    changed = [
+        field
+        for field in ("name", "email", "phone", "organisation", "job_title")
+        if getattr(details, field) and not getattr(contact, field)
+    ]
+    for field in changed:
+        setattr(contact, field, getattr(details, field))
+    if changed:
+        contact.save(update_fields=changed)
+    return contact
+
+
+def _existing_capture(*, provider: str, external_id: str | None) -> Capture | None:
+    if not external_id:
+        return None
+    inbound = (
+        InboundMessage.objects.filter(provider=provider, external_id=external_id)
+        .select_related("lead")
+        .first()
+    )
+    if inbound is not None and inbound.lead is not None:
+        return Capture(lead=inbound.lead, created=False)
+    return None
+
+
+def channel_phrase(channel: str) -> str:
+    """The channel as it reads mid-sentence: "web form", "API"."""
+    label = Channel(channel).label
+    return label if label.isupper() else label.lower()
+
+
+def lead_reference(lead: Lead) -> str:
+    """The human reference, e.g. ``LD-2026-00042``: arrival year and a unique number."""
+    year = timezone.localtime(lead.arrived_at).year
+    return f"LD-{year}-{lead.pk:05d}"
+
+
+def lead_capture(
+    *,
+    channel: Channel,
+    contact: ContactDetails,
+    message: str,
+    subject: str = "",
+    source: str = "",
+    arrived_at: datetime | None = None,
+    utm: dict[str, str] | None = None,
+    consent: bool = False,
+    consent_text: str = "",
+    provider: str = "",
+    external_id: str | None = None,
+    raw: str = "",
+    payload: dict[str, Any] | None = None,
+    actor: AbstractBaseUser | None = None,
+) -> Capture:
+    """Record a new enquiry as a lead, once, and start its pipeline after commit."""
+    if channel not in Channel.values:
+        raise ValidationError({"channel": f"“{channel}” is not a channel."})
+    provider = provider or channel
+    existing = _existing_capture(provider=provider, external_id=external_id)
+    if existing is not None:
+        return existing
+
+    now = timezone.now()
+    arrived = arrival_time_check(arrived_at=arrived_at, now=now)
+    details = contact_details_clean(contact)
+    try:
+        with transaction.atomic():
+            inbound = InboundMessage.objects.create(
+                provider=provider,
+                channel=channel,
+                external_id=external_id or None,
+                received_at=now,
+                raw=raw,
+                payload=payload or {},
+                attempts=1,
+            )
+            capture = _lead_create(
+                channel=channel,
+                details=details,
+                message=message,
+                subject=subject,
+                source=source,
+                arrived_at=arrived,
+                captured_at=now,
+                utm=utm or {},
+                consent=consent,
+                consent_text=consent_text,
+                inbound=inbound,
+                actor=actor,
+            )
+    except IntegrityError:
+        # A concurrent delivery of the same message won the race: answer with its lead.
+        existing = _existing_capture(provider=provider, external_id=external_id)
+        if existing is None:
+            raise
+        return existing
+    return capture
+
+
+def _lead_create(
+    *,
+    channel: Channel,
+    details: ContactDetails,
+    message: str,
+    subject: str,
+    source: str,
+    arrived_at: datetime,
+    captured_at: datetime,
+    utm: dict[str, str],
+    consent: bool,
+    consent_text: str,
+    inbound: InboundMessage,
+    actor: AbstractBaseUser | None,
+) -> Capture:
+    contact = contact_match(details=details)
+    lead = Lead(
+        channel=channel,
+        source=clean_single_line(source),
+        arrived_at=arrived_at,
+        captured_at=captured_at,
+        status_changed_at=captured_at,
+        utm={str(k)[:50]: str(v)[:200] for k, v in utm.items()},
+        consent=consent,
+        consent_text=consent_text,
+        contact=contact,
+        subject=clean_single_line(subject, max_length=300),
+        message=message,
+    )
+    lead.full_clean(exclude=["reference", "contact", "owner", "merged_into"])
+    lead.save()
+    lead.reference = lead_reference(lead)
+    lead.save(update_fields=["reference"])
+
+    inbound.lead = lead
+    inbound.kind = InboundKind.ENQUIRY
+    inbound.processed_at = captured_at
+    inbound.save(update_fields=["lead", "kind", "processed_at"])
+
+    when = timezone.localtime(arrived_at).strftime("%d %b %Y %H:%M")
+    activity_record(
+        lead=lead,
+        kind=ActivityKind.CAPTURED,
+        summary=f"Enquiry captured from {channel_phrase(channel)} (arrived {when})",
+        actor=actor,
+        at=captured_at,
+        data={"inbound_message_id": inbound.pk, "source": lead.source},
+    )
+    transaction.on_commit(lambda: pipeline_enqueue(lead_id=lead.pk), robust=True)
+    return Capture(lead=lead, created=True)
+
+
+def pipeline_enqueue(*, lead_id: int) -> None:
+    """Hand the lead to a worker; the safety net covers a message lost on the way."""
+    from leads.tasks import pipeline_run
+
+    pipeline_run.delay(lead_id=lead_id)

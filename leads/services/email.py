@@ -1,0 +1,144 @@
+"""Outbound email: queued as a row first, sent by a retried task, logged on the timeline.
+
+Every email Leadtrack sends (acknowledgements, briefs, escalations, digests) goes through
+``outbound_email_queue``. The row's unique ``dedupe_key`` means a retried step cannot
+queue the same email twice, and the send task skips an email already sent. Sending uses
+Django's mail system, so any backend (files, SMTP, an anymail ESP) works.
+"""
+
+import uuid
+from collections.abc import Sequence
+from datetime import timedelta
+from email.utils import make_msgid
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from leads.choices import ActivityKind, EmailKind, EmailState
+from leads.models import Lead, OutboundEmail
+from leads.services.activity import activity_record
+
+
+def message_id_domain() -> str:
+    """The domain in our Message-IDs: the sending address's, so replies thread back."""
+    address = settings.DEFAULT_FROM_EMAIL.rsplit("<", 1)[-1].rstrip(">")
+    return address.rsplit("@", 1)[-1] or "leadtrack.local"
+
+
+def lead_message_id(*, lead: Lead | None, kind: str) -> str:
+    """A Message-ID that names the lead, so a reply's In-Reply-To finds it again."""
+    token = uuid.uuid4().hex[:12]
+    ref = lead.reference if lead is not None and lead.reference else "leadtrack"
+    return make_msgid(idstring=f"{ref}.{kind}.{token}", domain=message_id_domain())
+
+
+def outbound_email_queue(
+    *,
+    kind: EmailKind,
+    to: Sequence[str],
+    template: str,
+    context: dict[str, Any],
+    dedupe_key: str,
+    lead: Lead | None = None,
+    activity_kind: ActivityKind | str = "",
+    reply_to: Sequence[str] = (),
+    in_reply_to: str = "",
+) -> OutboundEmail:
+    """Queue one email (rendered now from ``templates/<template>_{subject,body}``) and
+    send it after commit; a second call with the same ``dedupe_key`` returns the first."""
+    existing = OutboundEmail.objects.filter(dedupe_key=dedupe_key).first()
+    if existing is not None:
+        return existing
+    context = {"firm_name": settings.LEADTRACK_FIRM_NAME, "site_url": settings.SITE_URL, **context}
+    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+    body_text = render_to_string(f"{template}_body.txt", context)
+    body_html = render_to_string(f"{template}_body.html", context)
+    try:
+        with transaction.atomic():
+            email = OutboundEmail.objects.create(
+                lead=lead,
+                kind=kind,
+                dedupe_key=dedupe_key,
+                to=list(to),
+                subject=subject[:300],
+                body_text=body_text,
+                body_html=body_html,
+                message_id=lead_message_id(lead=lead, kind=kind),
+                in_reply_to=in_reply_to,
+                reply_to=list(reply_to),
+                activity_kind=activity_kind,
+            )
+    except IntegrityError:
+        return OutboundEmail.objects.get(dedupe_key=dedupe_key)
+    transaction.on_commit(lambda: outbound_email_enqueue(email_id=email.pk), robust=True)
+    return email
+
+
+def outbound_email_enqueue(*, email_id: int) -> None:
+    from leads.tasks import outbound_email_send as send_task
+
+    send_task.delay(email_id=email_id)
+
+
+@transaction.atomic
+def outbound_email_send(*, email_id: int) -> OutboundEmail:
+    """Send a queued email once; an email already sent is left alone. A failed send is
+    recorded on the row (still queued until five attempts, then failed) and returned."""
+    email = OutboundEmail.objects.select_for_update().select_related("lead").get(pk=email_id)
+    if email.state == EmailState.SENT:
+        return email
+    headers = {"Message-ID": email.message_id}
+    if email.in_reply_to:
+        headers["In-Reply-To"] = email.in_reply_to
+        headers["References"] = email.in_reply_to
+    if email.lead is not None and email.lead.reference:
+        headers["X-Leadtrack-Reference"] = email.lead.reference
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=email.to,
+        reply_to=email.reply_to or None,
+        headers=headers,
+    )
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
+    email.attempts += 1
+    try:
+        message.send(fail_silently=False)
+    except Exception as exc:
+        email.state = EmailState.FAILED if email.attempts >= 5 else EmailState.QUEUED
+        email.error = f"{type(exc).__name__}: {exc}"[:2000]
+        email.save(update_fields=["state", "attempts", "error"])
+        return email
+    now = timezone.now()
+    email.state = EmailState.SENT
+    email.sent_at = now
+    email.error = ""
+    email.save(update_fields=["state", "attempts", "sent_at", "error"])
+    if email.lead is not None and email.activity_kind:
+        activity_record(
+            lead=email.lead,
+            kind=email.activity_kind,
+            summary=f"{email.get_kind_display()} emailed to {', '.join(email.to)}",
+            at=now,
+            data={"outbound_email_id": email.pk, "message_id": email.message_id},
+        )
+    return email
+
+
+def outbound_email_resend_stalled(*, older_than_seconds: int = 120) -> int:
+    """Re-enqueue queued emails whose send task never ran (a lost broker message)."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    ids = list(
+        OutboundEmail.objects.filter(state=EmailState.QUEUED, created_at__lt=cutoff)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:500]
+    )
+    for email_id in ids:
+        outbound_email_enqueue(email_id=email_id)
+    return len(ids)

@@ -1,0 +1,87 @@
+"""Status changes, through one function that enforces the transitions and writes the
+timeline; and the first-response mark that response-time reports are built on."""
+
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from leads import signals
+from leads.choices import CLOSED_STATUSES, ActivityKind, Status
+from leads.models import Lead
+from leads.services.activity import activity_record
+from leads.statuses import allowed_transitions, transition_needs_reason
+
+
+@transaction.atomic
+def lead_change_status(
+    *,
+    lead: Lead,
+    status: str,
+    reason: str = "",
+    actor: AbstractBaseUser | None = None,
+) -> Lead:
+    """Move the lead to ``status`` if the transition is allowed, recording who and why."""
+    lead = Lead.objects.select_for_update().get(pk=lead.pk)
+    if status not in Status.values:
+        raise ValidationError({"status": f"“{status}” is not a status."})
+    old = lead.status
+    if status == old:
+        raise ValidationError({"status": f"The lead is already {lead.get_status_display()}."})
+    if Status(status) not in allowed_transitions(old):
+        allowed = ", ".join(sorted(allowed_transitions(old))) or "none"
+        raise ValidationError(
+            {
+                "status": (
+                    f"A lead cannot go from {Status(old).label} to {Status(status).label}. "
+                    f"From {Status(old).label} it can go to: {allowed}."
+                )
+            }
+        )
+    reason = " ".join((reason or "").split())
+    if transition_needs_reason(old, status) and not reason:
+        verb = "reopen a lead" if old in CLOSED_STATUSES else f"mark a lead {status}"
+        raise ValidationError({"reason": f"Give a reason to {verb}."})
+
+    now = timezone.now()
+    lead.status = status
+    lead.status_changed_at = now
+    fields = ["status", "status_changed_at"]
+    if status in CLOSED_STATUSES:
+        lead.closed_at = now
+        lead.closed_reason = reason[:300]
+        fields += ["closed_at", "closed_reason"]
+    elif old in CLOSED_STATUSES:
+        lead.closed_at = None
+        lead.closed_reason = ""
+        fields += ["closed_at", "closed_reason"]
+    lead.save(update_fields=fields)
+    summary = f"Status changed from {Status(old).label} to {Status(status).label}"
+    activity_record(
+        lead=lead,
+        kind=ActivityKind.STATUS_CHANGED,
+        summary=f"{summary}: {reason}" if reason else summary,
+        actor=actor,
+        at=now,
+        data={"from": old, "to": status, "reason": reason},
+    )
+    signals.status_changed.send(
+        sender=Lead, lead=lead, old_status=old, new_status=status, reason=reason, actor=actor
+    )
+    return lead
+
+
+@transaction.atomic
+def lead_record_first_response(*, lead: Lead, at: datetime) -> bool:
+    """Mark when the firm first answered the enquirer; later answers leave it as it is."""
+    updated = Lead.objects.filter(pk=lead.pk, first_response_at__isnull=True).update(
+        first_response_at=at
+    )
+    Lead.objects.filter(pk=lead.pk).filter(
+        Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=at)
+    ).update(last_contact_at=at)
+    lead.refresh_from_db(fields=["first_response_at", "last_contact_at"])
+    return bool(updated)

@@ -1,0 +1,20 @@
+"""Signals by which the leads app tells higher apps that something happened to a lead.
+
+These are the only signals in the project (see docs/architecture.md). Receivers are
+connected in the higher app's ``AppConfig.ready()`` and call one of that app's services.
+Each is sent inside the transaction that made the change, so a receiver's writes commit
+or roll back with it.
+"""
+
+from django.dispatch import Signal
+
+# lead, old_status, new_status, reason, actor
+status_changed = Signal()
+# lead, inbound_message: an enquirer's message joined an existing lead
+message_received = Signal()
+# lead, at, actor: the firm replied to the enquirer (staff email caught by the tracking address)
+message_sent = Signal()
+# lead, kind ("call" or "meeting"), at, actor, summary: staff logged a contact
+contact_logged = Signal()
+# lead: the lead's captured facts changed and its assessment may be stale
+lead_updated = Signal()

@@ -1,0 +1,52 @@
+"""Celery tasks for leads: thin wrappers that take ids and call one service each."""
+
+from celery import shared_task
+
+from leads import services
+from leads.choices import EmailState
+from leads.services.email import outbound_email_resend_stalled as resend_stalled
+
+
+class EmailNotSent(Exception):
+    """The mail backend refused or failed; the task retries with backoff."""
+
+
+@shared_task(
+    autoretry_for=(services.PipelineStepError,),
+    retry_backoff=5,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=8,
+    acks_late=True,
+    soft_time_limit=120,
+    time_limit=180,
+)
+def pipeline_run(*, lead_id: int) -> bool:
+    return services.pipeline_run(lead_id=lead_id)
+
+
+@shared_task(acks_late=True, soft_time_limit=90, time_limit=120)
+def pipeline_resume_stalled() -> int:
+    return len(services.pipeline_resume_stalled())
+
+
+@shared_task(
+    autoretry_for=(EmailNotSent,),
+    retry_backoff=10,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=5,
+    acks_late=True,
+    soft_time_limit=90,
+    time_limit=120,
+)
+def outbound_email_send(*, email_id: int) -> str:
+    email = services.outbound_email_send(email_id=email_id)
+    if email.state == EmailState.QUEUED:
+        raise EmailNotSent(email.error)
+    return email.state
+
+
+@shared_task(acks_late=True, soft_time_limit=90, time_limit=120)
+def outbound_email_resend_stalled() -> int:
+    return resend_stalled()

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from leads import views
+
+urlpatterns = [
+    path("enquire/", views.enquire, name="enquire"),
+    path("enquire/thanks/", views.enquiry_thanks, name="enquiry-thanks"),
+]

@@ -1,0 +1,27 @@
+"""Load the demo firm: practice areas, teams and members, roles, and sample enquiries.
+
+Idempotent: running it again updates what is there and creates nothing twice.
+"""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+# In dependency order; each app contributes a ``load(*, stdout)`` function.
+DEMO_LOADERS = [
+    "qualification.demo.load",
+    "routing.demo.load",
+    "leadtrack.demo.load",
+    "leads.demo.load",
+]
+
+
+class Command(BaseCommand):
+    help = "Create or update the demo firm (practice areas, team, roles, sample enquiries)."
+
+    def handle(self, *args, **options) -> None:
+        self.stdout.write("Loading the demo firm:")
+        with transaction.atomic():
+            for path in DEMO_LOADERS:
+                import_string(path)(stdout=self.stdout)
+        self.stdout.write(self.style.SUCCESS("Demo firm ready."))

@@ -1,0 +1,339 @@
+"""Leadtrack settings, read from the environment only (django-environ).
+
+Every value has a working default for a single machine: SQLite under ``var/``, Celery's
+filesystem broker under ``var/``, and emails written as files under ``var/mail/``. A
+deployment across several machines changes environment variables only (see the README).
+"""
+
+from pathlib import Path
+
+import environ
+from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(environ.Env().str("LEADTRACK_VAR_DIR", default=str(BASE_DIR / "var")))
+
+env = environ.Env()
+
+# ---------------------------------------------------------------------------
+# Core
+# ---------------------------------------------------------------------------
+
+DEBUG = env.bool("DEBUG", default=False)
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Set it to a long random string in the environment "
+            "(DEBUG is off, so Leadtrack refuses to start with a default key)."
+        )
+    SECRET_KEY = "django-insecure-local-development-only"  # noqa: S105 (DEBUG only)
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# The public address of the tracker, used for links in emails (briefs, escalations).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+DJANGO_APPS = [
+    "leadtrack.apps.LeadtrackAdminConfig",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+]
+THIRD_PARTY_APPS = [
+    "anymail",
+    "axes",
+    "django_celery_beat",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "simple_history",
+]
+LOCAL_APPS = [
+    "leadtrack.apps.LeadtrackConfig",
+    "leads.apps.LeadsConfig",
+    "qualification.apps.QualificationConfig",
+    "routing.apps.RoutingConfig",
+    "followups.apps.FollowupsConfig",
+]
+INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "leadtrack.middleware.RequestBodyLimitMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # AxesMiddleware must be last: it turns locked-out sign-ins into a clear page.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "leadtrack.urls"
+WSGI_APPLICATION = "leadtrack.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "leadtrack.context_processors.firm",
+            ],
+        },
+    }
+]
+
+# ---------------------------------------------------------------------------
+# Database
+# ---------------------------------------------------------------------------
+
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'leadtrack.sqlite3'}"),
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Web, worker and beat write to one file: WAL, a busy timeout and IMMEDIATE
+    # transactions keep "database is locked" away under load.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+        }
+    )
+else:
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# ---------------------------------------------------------------------------
+# Authentication and security
+# ---------------------------------------------------------------------------
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Admin sign-in is throttled against password guessing (django-axes): after
+# AXES_FAILURE_LIMIT failures from one username and address, sign-in is refused for
+# AXES_COOLOFF_MINUTES.
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.int("AXES_COOLOFF_MINUTES", default=30) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+
+if not DEBUG:
+    SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
+    CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+    SECURE_CONTENT_TYPE_NOSNIFF = True
+    SECURE_REFERRER_POLICY = "same-origin"
+    if env.bool("USE_X_FORWARDED_PROTO", default=False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"  # the enquiry form opts out on its own view to be embeddable
+
+# Request bodies: Django's own limit for form fields, and Leadtrack's limit on any body
+# (API and webhooks) so a 10 MB post is refused before it is read.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
+LEADTRACK_MAX_BODY_BYTES = env.int("LEADTRACK_MAX_BODY_BYTES", default=5 * 1024 * 1024)
+
+# ---------------------------------------------------------------------------
+# Internationalisation: UK English, Europe/London, aware datetimes everywhere
+# ---------------------------------------------------------------------------
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+# ---------------------------------------------------------------------------
+# Static files
+# ---------------------------------------------------------------------------
+
+STATIC_URL = "static/"
+STATIC_ROOT = env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
+STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").exists() else []
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True  # serve straight from the apps when collectstatic has not run
+MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+MEDIA_URL = "media/"
+
+# ---------------------------------------------------------------------------
+# Email: Django's mail system; anymail's ESP backends for production sending
+# ---------------------------------------------------------------------------
+
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default=f"filemail://{VAR_DIR / 'mail'}")
+vars().update(EMAIL_CONFIG)
+if EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend":  # noqa: F821
+    Path(EMAIL_FILE_PATH).mkdir(parents=True, exist_ok=True)  # noqa: F821
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Leadtrack <leads@example.co.uk>")
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+
+# anymail: the inbound webhook secret (basic auth, "user:password") and each ESP's own
+# signing keys; every ANYMAIL_* variable in the environment is passed through.
+ANYMAIL = {
+    key.removeprefix("ANYMAIL_"): value
+    for key, value in env.ENVIRON.items()
+    if key.startswith("ANYMAIL_") and value
+}
+
+# ---------------------------------------------------------------------------
+# Celery: the filesystem broker by default, Redis (or any kombu URL) when set
+# ---------------------------------------------------------------------------
+
+CELERY_BROKER_URL = env.str(
+    "CELERY_BROKER_URL", default=env.str("REDIS_URL", default="filesystem://")
+)
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    _broker_dir = VAR_DIR / "broker"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_broker_dir / "queue"),
+        "data_folder_out": str(_broker_dir / "queue"),
+        "control_folder": str(_broker_dir / "control"),
+        "store_processed": False,
+    }
+    for _folder in ("queue", "control"):
+        (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
+else:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = 300
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The schedule is installed into django-celery-beat's tables, where the admin can edit it.
+CELERY_BEAT_SCHEDULE = {
+    "leads-resume-stalled-pipelines": {
+        "task": "leads.tasks.pipeline_resume_stalled",
+        "schedule": crontab(),  # every minute
+    },
+    "leads-resend-stalled-emails": {
+        "task": "leads.tasks.outbound_email_resend_stalled",
+        "schedule": crontab(),
+    },
+}
+
+# ---------------------------------------------------------------------------
+# REST API
+# ---------------------------------------------------------------------------
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["leadtrack.api.permissions.IsStaffUser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "leadtrack.api.pagination.LeadtrackPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "leadtrack.api.errors.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"token": env.str("API_TOKEN_THROTTLE", default="10/min")},
+    "PAGE_SIZE": 50,
+    "DATETIME_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Leadtrack API",
+    "DESCRIPTION": (
+        "Capture enquiries from any channel and read the firm's leads, their qualification, "
+        "ownership and timeline. Authenticate with `Authorization: Token <token>` from "
+        "`POST /api/v1/auth/token/`."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    # Swagger UI and ReDoc assets are served from the installed sidecar package: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# ---------------------------------------------------------------------------
+# Cache (rate limits, throttles)
+# ---------------------------------------------------------------------------
+
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+# ---------------------------------------------------------------------------
+# Logging
+# ---------------------------------------------------------------------------
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        # The filesystem broker has no host; kombu warns about that on every connection.
+        "kombu.connection": {"level": "ERROR"},
+    },
+}
+
+# ---------------------------------------------------------------------------
+# Leadtrack
+# ---------------------------------------------------------------------------
+
+LEADTRACK_FIRM_NAME = env.str("LEADTRACK_FIRM_NAME", default="Ashdown Marsh LLP")
+# Where acknowledgements say the firm will answer within, in plain words.
+LEADTRACK_RESPONSE_PROMISE = env.str("LEADTRACK_RESPONSE_PROMISE", default="within one working day")
+# The pipeline: step functions run in order for every captured lead, like MIDDLEWARE.
+# Each step takes ``lead`` and is idempotent; the runner records each step's run.
+LEADTRACK_PIPELINE = [
+    "leads.steps.acknowledge",
+]
+# Channels whose enquirers get an acknowledgement email (staff-logged calls, referrals
+# and imports do not).
+LEADTRACK_ACKNOWLEDGE_CHANNELS = env.list(
+    "LEADTRACK_ACKNOWLEDGE_CHANNELS", default=["email", "web_form", "api", "social"]
+)
+# A supplied arrival time older than this many days is refused as a mistake.
+LEADTRACK_MAX_ARRIVAL_AGE_DAYS = env.int("LEADTRACK_MAX_ARRIVAL_AGE_DAYS", default=3650)
+# The safety net re-runs a lead whose pipeline has not completed this long after capture.
+LEADTRACK_PIPELINE_STALL_SECONDS = env.int("LEADTRACK_PIPELINE_STALL_SECONDS", default=120)
+# After this many failed attempts of one step the safety net stops and the lead is shown
+# as "pipeline failed" in the admin for a person to look at.
+LEADTRACK_PIPELINE_MAX_ATTEMPTS = env.int("LEADTRACK_PIPELINE_MAX_ATTEMPTS", default=10)
+# The demo firm's members sign in with this password (``make run`` prints it).
+LEADTRACK_DEMO_PASSWORD = env.str("LEADTRACK_DEMO_PASSWORD", default="demo-pass-2026")
+# Tests and end-to-end checks set this to fail, rather than skip, when PostgreSQL, Redis or
+# a Celery worker cannot be reached.
+REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)

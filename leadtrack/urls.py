@@ -1,0 +1,17 @@
+"""Leadtrack's URLs: the admin (the tracker), the API, inbound email webhooks, the
+enquiry form and the health check."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from leadtrack.health import health
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("leadtrack.api.urls")),
+    path("anymail/", include("anymail.urls")),
+    path("health/", health, name="health"),
+    path("", include("leads.urls")),
+]
