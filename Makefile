@@ -46,7 +46,7 @@ run: install
 # failed instead when REQUIRE_SERVICES=1).
 test: install
 	$(BIN)/python -m pytest tests --ignore=tests/e2e -q
-	$(BIN)/python -m pytest tests/e2e -q
+	$(BIN)/python -m pytest -p tests.e2e.services tests/e2e -q
 
 lint: install
 	$(BIN)/ruff check .

@@ -56,11 +56,12 @@ THIRD_PARTY_APPS = [
     "simple_history",
 ]
 LOCAL_APPS = [
-    "leadtrack.apps.LeadtrackConfig",
     "leads.apps.LeadsConfig",
     "qualification.apps.QualificationConfig",
     "routing.apps.RoutingConfig",
     "followups.apps.FollowupsConfig",
+    # Last: its admin module composes the other apps' admin pieces into the tracker.
+    "leadtrack.apps.LeadtrackConfig",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -192,10 +193,14 @@ MEDIA_URL = "media/"
 # Email: Django's mail system; anymail's ESP backends for production sending
 # ---------------------------------------------------------------------------
 
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default=f"filemail://{VAR_DIR / 'mail'}")
+EMAIL_URL = env.str("EMAIL_URL", default=f"filemail://{VAR_DIR / 'mail'}")
+EMAIL_CONFIG = environ.Env.email_url_config(EMAIL_URL)
+if EMAIL_URL.startswith("filemail://"):
+    # django-environ drops the leading "/" of filemail:///abs/path; keep the path as written
+    # (absolute, or relative to the project folder).
+    EMAIL_CONFIG["EMAIL_FILE_PATH"] = str(BASE_DIR / EMAIL_URL.removeprefix("filemail://"))
+    Path(EMAIL_CONFIG["EMAIL_FILE_PATH"]).mkdir(parents=True, exist_ok=True)
 vars().update(EMAIL_CONFIG)
-if EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend":  # noqa: F821
-    Path(EMAIL_FILE_PATH).mkdir(parents=True, exist_ok=True)  # noqa: F821
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Leadtrack <leads@example.co.uk>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 

@@ -88,7 +88,11 @@ def outbound_email_enqueue(*, email_id: int) -> None:
 def outbound_email_send(*, email_id: int) -> OutboundEmail:
     """Send a queued email once; an email already sent is left alone. A failed send is
     recorded on the row (still queued until five attempts, then failed) and returned."""
-    email = OutboundEmail.objects.select_for_update().select_related("lead").get(pk=email_id)
+    email = (
+        OutboundEmail.objects.select_for_update(of=("self",))
+        .select_related("lead")
+        .get(pk=email_id)
+    )
     if email.state == EmailState.SENT:
         return email
     headers = {"Message-ID": email.message_id}

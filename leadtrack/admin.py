@@ -1,0 +1,22 @@
+"""The tracker's lead page, composed from every app's pieces.
+
+``leads`` registers the lead admin with what it owns (origin, identity, progress, the
+timeline). Apps above it (qualification, routing, follow-ups) must not be imported by
+``leads``, so their parts of the lead page (inlines, fields, actions) are added here,
+in the project package, which may import them all.
+"""
+
+from django.contrib import admin
+
+from leads.admin import LeadAdmin
+from leads.models import Lead
+
+
+class TrackerLeadAdmin(LeadAdmin):
+    """The lead admin with the higher apps' parts added (see the module docstring)."""
+
+    inlines = [*LeadAdmin.inlines]
+
+
+admin.site.unregister(Lead)
+admin.site.register(Lead, TrackerLeadAdmin)

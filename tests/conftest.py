@@ -1,0 +1,28 @@
+"""Fixtures shared by the whole suite."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _media_and_mail(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture
+def staff_user(db):
+    return UserFactory(username="fee.earner", first_name="Fiona", last_name="Earner")
+
+
+@pytest.fixture
+def api_client(staff_user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(staff_user)
+    return client
+
+
+@pytest.fixture
+def anonymous_api_client() -> APIClient:
+    return APIClient()
