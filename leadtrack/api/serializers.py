@@ -7,6 +7,17 @@ from leads.choices import Channel, Status
 from leads.models import Activity, Lead
 
 
+class TextField(serializers.CharField):
+    """A string field that refuses numbers, lists and objects instead of coercing them."""
+
+    default_error_messages = {"invalid": "Give text here, not a number, list or object."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class StrictSerializer(serializers.Serializer):
     """Refuses fields it does not know, so a misspelt field is an error, not a silent loss."""
 
@@ -21,12 +32,10 @@ class StrictSerializer(serializers.Serializer):
 
 
 class ContactInput(StrictSerializer):
-    name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    name = TextField(max_length=200, required=False, allow_blank=True, default="")
     email = serializers.EmailField(max_length=254, required=False, allow_blank=True, default="")
-    phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
-    organisation = serializers.CharField(
-        max_length=200, required=False, allow_blank=True, default=""
-    )
+    phone = TextField(max_length=40, required=False, allow_blank=True, default="")
+    organisation = TextField(max_length=200, required=False, allow_blank=True, default="")
 
     def validate(self, attrs):
         if not (attrs.get("email") or attrs.get("phone")):
@@ -38,20 +47,20 @@ class ContactInput(StrictSerializer):
 
 class LeadCaptureInput(StrictSerializer):
     contact = ContactInput()
-    message = serializers.CharField(max_length=100_000, allow_blank=True, trim_whitespace=False)
-    subject = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-    source = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    message = TextField(max_length=100_000, allow_blank=True, trim_whitespace=False)
+    subject = TextField(max_length=300, required=False, allow_blank=True, default="")
+    source = TextField(max_length=200, required=False, allow_blank=True, default="")
     arrived_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.API)
     consent = serializers.BooleanField(required=False, default=False)
     utm = serializers.DictField(
-        child=serializers.CharField(max_length=200, allow_blank=True), required=False, default=dict
+        child=TextField(max_length=200, allow_blank=True), required=False, default=dict
     )
 
 
 class StatusChangeInput(StrictSerializer):
     status = serializers.ChoiceField(choices=Status.choices)
-    reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    reason = TextField(max_length=300, required=False, allow_blank=True, default="")
 
 
 class ContactOutput(serializers.Serializer):
