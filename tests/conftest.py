@@ -7,8 +7,10 @@ from tests.factories import UserFactory
 
 
 @pytest.fixture(autouse=True)
-def _media_and_mail(settings, tmp_path):
+def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    # A fast hasher: the suite signs in and creates users often.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
