@@ -10,9 +10,10 @@ from django.contrib import admin
 
 from leads.admin import LeadAdmin
 from leads.models import Lead
+from leadtrack.lead_admin import TrackerLeadMixin
 
 
-class TrackerLeadAdmin(LeadAdmin):
+class TrackerLeadAdmin(TrackerLeadMixin, LeadAdmin):
     """The lead admin with the higher apps' parts added (see the module docstring)."""
 
     inlines = [*LeadAdmin.inlines]

@@ -1,7 +1,17 @@
-"""The firm's tracker: Django's admin site, titled for the firm."""
+"""The firm's tracker: Django's admin site, titled for the firm, with the dashboard as
+its index and the management reports under /admin/reports/."""
 
 from django.conf import settings
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path
+
+
+def may_read_tracker(user) -> bool:
+    """Whether the user may see the dashboard and reports (anyone who may view leads)."""
+    return user.is_active and user.has_perm("leads.view_lead")
 
 
 class LeadtrackAdminSite(admin.AdminSite):
@@ -16,3 +26,62 @@ class LeadtrackAdminSite(admin.AdminSite):
         return f"{settings.LEADTRACK_FIRM_NAME} tracker"
 
     index_title = "Lead tracker"
+
+    def get_urls(self):
+        urls = [
+            path("reports/", self.admin_view(self.reports_index), name="reports"),
+            path("reports/<slug:slug>/", self.admin_view(self.report_view), name="report"),
+        ]
+        return urls + super().get_urls()
+
+    def index(self, request: HttpRequest, extra_context=None) -> HttpResponse:
+        """The admin index with the dashboard above the list of apps."""
+        from leadtrack.dashboard import dashboard_build
+        from leadtrack.reports import REPORTS
+
+        context = dict(extra_context or {})
+        if may_read_tracker(request.user):
+            context["dashboard"] = dashboard_build(user=request.user)
+            context["reports"] = REPORTS.values()
+        return super().index(request, extra_context=context)
+
+    def reports_index(self, request: HttpRequest) -> HttpResponse:
+        from leadtrack.reports import REPORTS
+
+        if not may_read_tracker(request.user):
+            raise PermissionDenied
+        context = {
+            **self.each_context(request),
+            "title": "Reports",
+            "reports": REPORTS.values(),
+        }
+        return TemplateResponse(request, "admin/reports/index.html", context)
+
+    def report_view(self, request: HttpRequest, slug: str) -> HttpResponse:
+        """One report: its filters, chart and table, or its CSV with ``?format=csv``."""
+        from leadtrack.reports import REPORTS
+
+        if not may_read_tracker(request.user):
+            raise PermissionDenied
+        report = REPORTS.get(slug)
+        if report is None:
+            raise Http404(f"There is no report called “{slug}”.")
+        form = report.filter_form(request.GET)
+        filters = report.filters(form)
+        result = report.run(user=request.user, filters=filters)
+        if request.GET.get("format") == "csv":
+            return report.csv_response(result=result, filters=filters)
+        query = request.GET.copy()
+        query["format"] = "csv"
+        context = {
+            **self.each_context(request),
+            "title": report.title,
+            "report": report,
+            "reports": REPORTS.values(),
+            "form": form,
+            "filters": filters,
+            "result": result,
+            "tables": [result.table(), *(table.table() for table in result.extra_tables)],
+            "csv_query": query.urlencode(),
+        }
+        return TemplateResponse(request, "admin/reports/report.html", context)

@@ -12,3 +12,7 @@ class LeadtrackAdminConfig(AdminConfig):
 class LeadtrackConfig(AppConfig):
     name = "leadtrack"
     verbose_name = "Leadtrack"
+
+    def ready(self) -> None:
+        # Registers the reports' percentile aggregate on each SQLite connection.
+        from leadtrack.reports import expressions  # noqa: F401

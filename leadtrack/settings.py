@@ -337,6 +337,14 @@ LEADTRACK_PIPELINE_STALL_SECONDS = env.int("LEADTRACK_PIPELINE_STALL_SECONDS", d
 # After this many failed attempts of one step the safety net stops and the lead is shown
 # as "pipeline failed" in the admin for a person to look at.
 LEADTRACK_PIPELINE_MAX_ATTEMPTS = env.int("LEADTRACK_PIPELINE_MAX_ATTEMPTS", default=10)
+# The tracker (dashboard, lead list, reports): the firm's working hours in Europe/London,
+# used for "out of hours" arrivals and "waiting since" in working time; bank holidays come
+# from the ``holidays`` package for this part of the UK (ENG, WLS, SCT or NIR).
+LEADTRACK_OPENING_HOURS = env.str("LEADTRACK_OPENING_HOURS", default="09:00-17:30")
+LEADTRACK_WORKING_DAYS = env.list("LEADTRACK_WORKING_DAYS", cast=int, default=[1, 2, 3, 4, 5])
+LEADTRACK_BANK_HOLIDAY_SUBDIV = env.str("LEADTRACK_BANK_HOLIDAY_SUBDIV", default="ENG")
+# The response-time report's target: first response within this many hours of arrival.
+LEADTRACK_RESPONSE_TARGET_HOURS = env.float("LEADTRACK_RESPONSE_TARGET_HOURS", default=4.0)
 # The demo firm's members sign in with this password (``make run`` prints it).
 LEADTRACK_DEMO_PASSWORD = env.str("LEADTRACK_DEMO_PASSWORD", default="demo-pass-2026")
 # Tests and end-to-end checks set this to fail, rather than skip, when PostgreSQL, Redis or

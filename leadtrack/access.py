@@ -1,0 +1,43 @@
+"""Who may see which leads: partners (and anyone with ``leads.view_all_leads``) see the
+whole firm; a fee earner sees the leads owned by themselves and by their team.
+
+The admin's lead list and page, the dashboard and the reports all read through here, so a
+figure never counts a lead its reader could not open.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+
+from leads.models import Lead
+from routing.models import Member
+
+VIEW_ALL_LEADS = "leads.view_all_leads"
+
+
+def sees_all_leads(user) -> bool:
+    """Whether the user sees every lead in the firm."""
+    return bool(user.is_active and (user.is_superuser or user.has_perm(VIEW_ALL_LEADS)))
+
+
+def team_users(user) -> QuerySet:
+    """The user and everyone in their team (as a subquery, not a list)."""
+    teams = Member.objects.filter(user=user, team__isnull=False).values("team")
+    return get_user_model().objects.filter(Q(pk=user.pk) | Q(member__team__in=teams)).values("pk")
+
+
+def visible_leads(user, queryset: QuerySet[Lead] | None = None) -> QuerySet[Lead]:
+    """The leads (not merged into another) this user may see."""
+    leads = queryset if queryset is not None else Lead.objects.all()
+    leads = leads.filter(merged_into__isnull=True)
+    if sees_all_leads(user):
+        return leads
+    return leads.filter(owner__in=team_users(user))
+
+
+def may_see_lead(user, lead: Lead) -> bool:
+    """Whether this user may open (and, with change permission, work on) this lead."""
+    if sees_all_leads(user):
+        return True
+    if lead.owner_id is None:
+        return False
+    return team_users(user).filter(pk=lead.owner_id).exists()

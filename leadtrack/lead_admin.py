@@ -1,0 +1,491 @@
+"""The tracker's parts of the lead admin: the list a partner works from (saved filters,
+arrival date range, tier colours and overdue markers, "waiting since" in working time,
+bulk actions through services, counts that stay fast at a million leads) and the lead
+page's quick actions, messages in and out, and who may see which lead.
+
+Composed into ``TrackerLeadAdmin`` in ``leadtrack/admin.py`` as ``TrackerLeadMixin``.
+Presentation only: every change goes through a service.
+"""
+
+import csv
+import datetime as dt
+import json
+from collections.abc import Iterator
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import connections
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.html import format_html
+
+from leads.choices import OPEN_STATUSES, ActivityKind, Status, Tier
+from leads.models import InboundMessage, Lead, OutboundEmail
+from leads.services import activity_record, lead_change_status
+from leads.statuses import allowed_transitions
+from leadtrack.access import may_see_lead, visible_leads
+from leadtrack.reports.base import as_duration
+from leadtrack.reports.hours import LONDON, working_hours
+
+OPEN = sorted(OPEN_STATUSES)
+
+# ---------------------------------------------------------------------------
+# Counting: exact when cheap, PostgreSQL's estimate when an exact count would scan
+# ---------------------------------------------------------------------------
+
+# Above this many (estimated) rows the list shows PostgreSQL's estimate, not a count.
+EXACT_COUNT_LIMIT = 20_000
+
+
+class EstimatedCountPaginator(Paginator):
+    """A paginator that does not count a million rows to draw a page.
+
+    On PostgreSQL an unfiltered list is counted from ``pg_class.reltuples`` and a filtered
+    one from the planner's estimate; either is used only above ``EXACT_COUNT_LIMIT``
+    rows, below which the exact count is cheap. Other databases count exactly.
+    """
+
+    is_estimate = False
+
+    @cached_property
+    def count(self) -> int:
+        queryset = self.object_list
+        connection = connections[getattr(queryset, "db", "default")]
+        if connection.vendor != "postgresql" or not isinstance(queryset, QuerySet):
+            return super().count
+        estimate = self._estimate(queryset, connection)
+        if estimate is None or estimate < EXACT_COUNT_LIMIT:
+            return super().count
+        self.is_estimate = True
+        return estimate
+
+    def _estimate(self, queryset: QuerySet, connection) -> int | None:
+        if not queryset.query.where:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+                    [queryset.model._meta.db_table],
+                )
+                row = cursor.fetchone()
+            return int(row[0]) if row and row[0] >= 0 else None
+        plan = json.loads(queryset.order_by().explain(format="json"))
+        return int(plan[0]["Plan"]["Plan Rows"])
+
+
+# ---------------------------------------------------------------------------
+# Filters
+# ---------------------------------------------------------------------------
+
+
+class SavedViewFilter(admin.SimpleListFilter):
+    """The views people ask for by name."""
+
+    title = "saved filters"
+    parameter_name = "view"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("mine", "My leads"),
+            ("my_overdue", "My overdue"),
+            ("tier_a_open", "Tier A open"),
+            ("unowned", "Unowned"),
+            ("awaiting", "Awaiting first contact"),
+            ("overdue", "Overdue (everyone)"),
+            ("open", "All open"),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        open_leads = queryset.filter(status__in=OPEN)
+        match self.value():
+            case "mine":
+                return queryset.filter(owner=request.user)
+            case "my_overdue":
+                return open_leads.filter(owner=request.user, next_action_due_at__lt=now)
+            case "tier_a_open":
+                return open_leads.filter(tier=Tier.A)
+            case "unowned":
+                return open_leads.filter(owner__isnull=True)
+            case "awaiting":
+                return open_leads.filter(first_response_at__isnull=True)
+            case "overdue":
+                return open_leads.filter(next_action_due_at__lt=now)
+            case "open":
+                return open_leads
+        return queryset
+
+
+class ArrivalRangeFilter(admin.ListFilter):
+    """Arrived between two dates (London), inclusive: ``?arrived_from=&arrived_to=``."""
+
+    title = "arrival date"
+    template = "admin/leads/lead/arrival_range_filter.html"
+    parameters = ("arrived_from", "arrived_to")
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        for name in self.parameters:
+            if name in params:
+                value = params.pop(name)
+                self.used_parameters[name] = value[-1] if isinstance(value, list) else value
+
+    def has_output(self) -> bool:
+        return True
+
+    def expected_parameters(self) -> list[str]:
+        return list(self.parameters)
+
+    def _date(self, name: str) -> dt.date | None:
+        text = self.used_parameters.get(name)
+        if not text:
+            return None
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError as exc:
+            raise IncorrectLookupParameters(f"“{text}” is not a date (YYYY-MM-DD).") from exc
+
+    def queryset(self, request, queryset):
+        start, end = self._date("arrived_from"), self._date("arrived_to")
+        if start:
+            queryset = queryset.filter(
+                arrived_at__gte=dt.datetime.combine(start, dt.time.min, tzinfo=LONDON)
+            )
+        if end:
+            queryset = queryset.filter(
+                arrived_at__lt=dt.datetime.combine(
+                    end + dt.timedelta(days=1), dt.time.min, tzinfo=LONDON
+                )
+            )
+        return queryset
+
+    def choices(self, changelist):
+        keep = [
+            (name, value)
+            for name, values in changelist.filter_params.items()
+            if name not in self.parameters
+            for value in (values if isinstance(values, list) else [values])
+        ]
+        yield {
+            "selected": bool(self.used_parameters),
+            "arrived_from": self.used_parameters.get("arrived_from", ""),
+            "arrived_to": self.used_parameters.get("arrived_to", ""),
+            "keep": keep,
+            "clear_url": changelist.get_query_string(remove=list(self.parameters)),
+            "display": "range",
+        }
+
+
+# ---------------------------------------------------------------------------
+# Bulk and quick-action forms
+# ---------------------------------------------------------------------------
+
+
+class StatusChangeForm(forms.Form):
+    status = forms.ChoiceField(choices=Status.choices)
+    reason = forms.CharField(
+        required=False,
+        max_length=300,
+        help_text="Needed to mark a lead lost or disqualified, and to reopen one.",
+    )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label="Note", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+# ---------------------------------------------------------------------------
+# The mixin
+# ---------------------------------------------------------------------------
+
+
+class TrackerLeadMixin:
+    """List, page and permissions of the tracker's lead admin (see the module docstring)."""
+
+    paginator = EstimatedCountPaginator
+    change_list_template = "admin/leads/lead/change_list.html"
+    change_form_template = "admin/leads/lead/change_form.html"
+    date_hierarchy = None
+    list_per_page = 50
+    show_full_result_count = False
+    tracker_list_display = [
+        "reference",
+        "arrived",
+        "contact_name",
+        "organisation",
+        "channel_source",
+        "status",
+        "tier_badge",
+        "owner",
+        "next_action_marker",
+        "waiting_since",
+    ]
+    tracker_list_filter = [
+        SavedViewFilter,
+        ArrivalRangeFilter,
+        "status",
+        "tier",
+        "channel",
+        "owner",
+    ]
+    tracker_actions = ["change_status", "export_csv"]
+
+    # -- who sees what -----------------------------------------------------------
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Lead]:
+        return visible_leads(request.user, super().get_queryset(request))
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        allowed = super().has_view_permission(request, obj)
+        return allowed and (obj is None or may_see_lead(request.user, obj))
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or may_see_lead(request.user, obj))
+
+    def get_list_filter(self, request: HttpRequest):
+        filters = [*self.tracker_list_filter]
+        extra = [item for item in super().get_list_filter(request) if item not in filters]
+        return filters + [item for item in extra if item != "arrived_at"]
+
+    def get_list_display(self, request: HttpRequest):
+        return self.tracker_list_display
+
+    def get_actions(self, request: HttpRequest):
+        actions = super().get_actions(request)
+        for name in self.tracker_actions:
+            actions.setdefault(name, self.get_action(name))
+        if not self.has_change_permission(request):
+            for name in ("change_status",):
+                actions.pop(name, None)
+        return actions
+
+    # -- list columns ------------------------------------------------------------
+
+    @admin.display(description="tier", ordering="tier")
+    def tier_badge(self, obj: Lead) -> str:
+        if not obj.tier:
+            return format_html('<span class="lt-tier lt-tier-none">{}</span>', "—")
+        return format_html(
+            '<span class="lt-tier lt-tier-{}" title="{}">{}</span>',
+            obj.tier.lower(),
+            Tier(obj.tier).label,
+            Tier(obj.tier).label,
+        )
+
+    @admin.display(description="next action", ordering="next_action_due_at")
+    def next_action_marker(self, obj: Lead) -> str:
+        due = obj.next_action_due_at
+        if due is None or obj.status not in OPEN_STATUSES:
+            return "—"
+        now = timezone.now()
+        when = timezone.localtime(due).strftime("%d %b %H:%M")
+        if due < now:
+            return format_html(
+                '<span class="lt-overdue" title="Overdue">⚠ Overdue {} (due {})</span>',
+                as_duration((now - due).total_seconds()),
+                when,
+            )
+        return when
+
+    @admin.display(description="waiting since (working time)", ordering="arrived_at")
+    def waiting_since(self, obj: Lead) -> str:
+        if obj.first_response_at is not None or obj.status not in OPEN_STATUSES:
+            return "—"
+        seconds = working_hours().working_seconds(obj.arrived_at, timezone.now())
+        return format_html('<span class="lt-waiting">{}</span>', as_duration(seconds))
+
+    # -- bulk actions --------------------------------------------------------------
+
+    @admin.action(description="Change the status of the selected leads (with a reason)")
+    def change_status(self, request: HttpRequest, queryset: QuerySet[Lead]):
+        if "apply" in request.POST:
+            form = StatusChangeForm(request.POST)
+            if form.is_valid():
+                changed, refused = 0, []
+                for lead in queryset:
+                    try:
+                        lead_change_status(
+                            lead=lead,
+                            status=form.cleaned_data["status"],
+                            reason=form.cleaned_data["reason"],
+                            actor=request.user,
+                        )
+                        changed += 1
+                    except ValidationError as exc:
+                        refused.append(f"{lead}: {' '.join(exc.messages)}")
+                if changed:
+                    self.message_user(
+                        request, f"Status changed on {changed} lead(s).", messages.SUCCESS
+                    )
+                for problem in refused:
+                    self.message_user(request, problem, messages.ERROR)
+                return None
+        else:
+            form = StatusChangeForm()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Change status",
+            "leads": queryset[:100],
+            "count": queryset.count(),
+            "form": form,
+            "action": "change_status",
+            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+            "select_across": request.POST.get("select_across", "0"),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/leads/lead/bulk_status.html", context)
+
+    @admin.action(description="Export the selected leads as CSV")
+    def export_csv(self, request: HttpRequest, queryset: QuerySet[Lead]):
+        rows = _csv_rows(queryset.select_related("contact", "owner").order_by("-arrived_at"))
+        response = StreamingHttpResponse(
+            (_csv_line(row) for row in rows), content_type="text/csv; charset=utf-8"
+        )
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = f'attachment; filename="leads-{stamp}.csv"'
+        return response
+
+    # -- the lead page -----------------------------------------------------------
+
+    def get_urls(self):
+        urls = [
+            path(
+                "<int:object_id>/quick/<slug:action>/",
+                self.admin_site.admin_view(self.quick_action_view),
+                name="leads_lead_quick",
+            )
+        ]
+        return urls + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        context = dict(extra_context or {})
+        lead = self.get_object(request, object_id)
+        if lead is not None:
+            context["quick_actions"] = self.quick_actions_context(request, lead)
+            context["messages_in"] = InboundMessage.objects.filter(lead=lead).order_by(
+                "received_at"
+            )[:50]
+            context["messages_out"] = OutboundEmail.objects.filter(lead=lead).order_by(
+                "created_at"
+            )[:50]
+        return super().change_view(request, object_id, form_url, extra_context=context)
+
+    def quick_actions_context(self, request: HttpRequest, lead: Lead) -> dict:
+        if not self.has_change_permission(request, lead):
+            return {}
+        statuses = [(s.value, s.label) for s in Status if s in allowed_transitions(lead.status)]
+        return {
+            "statuses": statuses,
+            "note_url": reverse("admin:leads_lead_quick", args=[lead.pk, "note"]),
+            "status_url": reverse("admin:leads_lead_quick", args=[lead.pk, "status"]),
+        }
+
+    def quick_action_view(self, request: HttpRequest, object_id: int, action: str):
+        """Apply one quick action from the lead page through its service, then return."""
+        lead = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if request.method != "POST" or not self.has_change_permission(request, lead):
+            raise PermissionDenied
+        page = reverse("admin:leads_lead_change", args=[lead.pk])
+        handlers = {"note": self._quick_note, "status": self._quick_status}
+        handler = handlers.get(action)
+        if handler is None:
+            raise PermissionDenied(f"“{action}” is not a quick action.")
+        try:
+            done = handler(request, lead)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        else:
+            self.message_user(request, done, messages.SUCCESS)
+        return HttpResponseRedirect(page)
+
+    def _quick_note(self, request: HttpRequest, lead: Lead) -> str:
+        form = NoteForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError("Write the note (up to 500 characters).")
+        text = " ".join(form.cleaned_data["text"].split())
+        activity_record(lead=lead, kind=ActivityKind.NOTE, summary=text, actor=request.user)
+        return "Note added."
+
+    def _quick_status(self, request: HttpRequest, lead: Lead) -> str:
+        form = StatusChangeForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError("Choose a status.")
+        lead = lead_change_status(
+            lead=lead,
+            status=form.cleaned_data["status"],
+            reason=form.cleaned_data["reason"],
+            actor=request.user,
+        )
+        return f"Status changed to {lead.get_status_display()}."
+
+
+CSV_HEADINGS = [
+    "reference",
+    "arrived_at",
+    "channel",
+    "source",
+    "name",
+    "email",
+    "phone",
+    "organisation",
+    "status",
+    "tier",
+    "estimated_value",
+    "owner",
+    "first_response_at",
+    "next_action_due_at",
+    "closed_at",
+    "closed_reason",
+]
+
+
+def _iso(value: dt.datetime | None) -> str:
+    return timezone.localtime(value).isoformat() if value else ""
+
+
+def _csv_safe(value) -> str:
+    text = "" if value is None else str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _csv_rows(queryset: QuerySet[Lead]) -> Iterator[list[str]]:
+    yield CSV_HEADINGS
+    for lead in queryset.iterator(chunk_size=2000):
+        yield [
+            _csv_safe(value)
+            for value in (
+                lead.reference,
+                _iso(lead.arrived_at),
+                lead.channel,
+                lead.source,
+                lead.contact.name,
+                lead.contact.email,
+                lead.contact.phone,
+                lead.contact.organisation,
+                lead.status,
+                lead.tier or "",
+                lead.estimated_value if lead.estimated_value is not None else "",
+                lead.owner.get_username() if lead.owner else "",
+                _iso(lead.first_response_at),
+                _iso(lead.next_action_due_at),
+                _iso(lead.closed_at),
+                lead.closed_reason,
+            )
+        ]
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_line(row: list[str]) -> str:
+    return csv.writer(_Echo()).writerow(row)

@@ -1,0 +1,195 @@
+"""Pipeline velocity: how long leads spend in each status and from arrival to won or
+lost, per tier (or practice area), and the funnel of how far leads get.
+
+Time in a status is read from the timeline: each ``status_changed`` entry closes the
+period in its ``from`` status, which began at the previous change (or at arrival). That
+needs a window function over the timeline, which the ORM cannot aggregate, so those two
+tables are one SQL query each, written for PostgreSQL and SQLite alike.
+"""
+
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count, F, Q
+
+from leads.choices import ActivityKind, Status
+from leads.statuses import FORWARD_PATH
+from leadtrack.reports.base import (
+    TIER,
+    Column,
+    Report,
+    ReportResult,
+    available,
+    duration_column,
+    grouped,
+    percent_column,
+    practice_area_dimension,
+    rate,
+)
+from leadtrack.reports.charts import Series, bar_chart
+from leadtrack.reports.expressions import SQLITE_PERCENTILE, Percentile, SecondsBetween
+
+OPEN_PATH = [status for status in FORWARD_PATH if status != Status.WON]
+
+VENDOR_SQL = {
+    "postgresql": {
+        "seconds": "EXTRACT(EPOCH FROM ({end} - {start}))::double precision",
+        "json": "{column}->>'{key}'",
+        "median": "percentile_cont(0.5) WITHIN GROUP (ORDER BY {value})",
+    },
+    "sqlite": {
+        "seconds": "((julianday({end}) - julianday({start})) * 86400.0)",
+        "json": "json_extract({column}, '$.{key}')",
+        "median": SQLITE_PERCENTILE + "({value}, 0.5)",
+    },
+}
+
+
+def _sql(name: str, **parts: str) -> str:
+    try:
+        snippets = VENDOR_SQL[connection.vendor]
+    except KeyError as exc:
+        raise NotImplementedError(
+            f"The velocity report runs on PostgreSQL and SQLite, not {connection.vendor}."
+        ) from exc
+    return snippets[name].format(**parts)
+
+
+def _scoped(leads) -> tuple[str, tuple]:
+    return leads.values(
+        grp=F("_group"), lead_id=F("pk"), arrived=F("arrived_at")
+    ).query.sql_with_params()
+
+
+class VelocityReport(Report):
+    slug = "velocity"
+    title = "Pipeline velocity by tier"
+    description = (
+        "Leads that arrived in the period: how long they took from arrival to won or lost, "
+        "the median time spent in each status (from the timeline), and the funnel of how "
+        "far they got along new → assigned → contacted → meeting → proposal → won."
+    )
+
+    @property
+    def dimensions(self):
+        return available(TIER, practice_area_dimension())
+
+    columns = [
+        Column("leads", "Leads"),
+        Column("won", "Won"),
+        Column("lost", "Lost or disqualified"),
+        Column("open", "Still open"),
+        duration_column("to_won", "Arrival to won (median)"),
+        duration_column("to_lost", "Arrival to lost (median)"),
+    ]
+
+    def rows(self, *, leads, filters, user):
+        closed_seconds = SecondsBetween("arrived_at", "closed_at")
+        lost = Q(status__in=[Status.LOST, Status.DISQUALIFIED])
+        rows = grouped(
+            leads,
+            dimension=filters.dimension,
+            filters=filters,
+            leads=Count("pk"),
+            won=Count("pk", filter=Q(status=Status.WON)),
+            lost=Count("pk", filter=lost),
+            to_won=Percentile(closed_seconds, 0.5, filter=Q(status=Status.WON)),
+            to_lost=Percentile(closed_seconds, 0.5, filter=lost),
+        )
+        for row in rows:
+            row["open"] = row["leads"] - row["won"] - row["lost"]
+        return rows
+
+    def _grouped_leads(self, leads, filters):
+        values = filters.dimension.group_values(filters)
+        expression = values["group"]
+        return leads.annotate(_group=F(expression) if isinstance(expression, str) else expression)
+
+    def time_in_status(self, *, leads, filters) -> ReportResult:
+        """Median time in each open status, per group: one query over the timeline."""
+        scoped_sql, params = _scoped(self._grouped_leads(leads, filters))
+        from_status = _sql("json", column="a.data", key="from")
+        seconds = _sql("seconds", end="c.at", start="COALESCE(c.previous_at, c.arrived)")
+        sql = f"""
+            WITH scoped AS ({scoped_sql}),
+            changes AS (
+                SELECT s.grp AS grp, s.arrived AS arrived, a.at AS at,
+                       {from_status} AS from_status,
+                       LAG(a.at) OVER (PARTITION BY a.lead_id ORDER BY a.at, a.id) AS previous_at
+                FROM leads_activity a JOIN scoped s ON s.lead_id = a.lead_id
+                WHERE a.kind = %s
+            )
+            SELECT c.grp, c.from_status, {_sql("median", value=seconds)}, COUNT(*)
+            FROM changes c GROUP BY c.grp, c.from_status
+        """  # noqa: S608 (the interpolated parts are fixed SQL; values are parameters)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, ActivityKind.STATUS_CHANGED.value])
+            results = cursor.fetchall()
+        by_group: dict[Any, dict[str, Any]] = {}
+        for group, status, median, _count in results:
+            row = by_group.setdefault(group, {"group": group})
+            row[status] = median
+        rows = []
+        for group, row in by_group.items():
+            row["label"] = filters.dimension.display({"group": group})
+            rows.append(row)
+        rows.sort(key=lambda row: row["label"])
+        return ReportResult(
+            columns=[
+                duration_column(status.value, f"In {status.label.lower()}") for status in OPEN_PATH
+            ],
+            rows=rows,
+            chart="",
+            title="Median time in each status",
+            label_heading=filters.dimension.label,
+        )
+
+    def funnel(self, *, leads, filters) -> ReportResult:
+        """How many leads reached each stage of the forward path (one query)."""
+        scoped_sql, params = _scoped(self._grouped_leads(leads, filters))
+        to_status = _sql("json", column="a.data", key="to")
+        stage_case = " ".join(
+            f"WHEN '{status.value}' THEN {index}" for index, status in enumerate(FORWARD_PATH)
+        )
+        sql = f"""
+            WITH scoped AS ({scoped_sql})
+            SELECT furthest, COUNT(*) FROM (
+                SELECT s.lead_id, COALESCE(MAX(CASE {to_status} {stage_case} END), 0) AS furthest
+                FROM scoped s LEFT JOIN leads_activity a
+                  ON a.lead_id = s.lead_id AND a.kind = %s
+                GROUP BY s.lead_id
+            ) per_lead GROUP BY furthest
+        """  # noqa: S608 (fixed SQL; values are parameters)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, ActivityKind.STATUS_CHANGED.value])
+            counts = dict(cursor.fetchall())
+        total = sum(counts.values())
+        rows = []
+        for index, status in enumerate(FORWARD_PATH):
+            reached = sum(n for stage, n in counts.items() if stage is not None and stage >= index)
+            rows.append({"label": status.label, "reached": reached, "share": rate(reached, total)})
+        return ReportResult(
+            columns=[Column("reached", "Leads reaching it"), percent_column("share", "Of all")],
+            rows=rows,
+            chart="",
+            title="Funnel",
+            label_heading="Stage",
+        )
+
+    def run(self, *, user, filters):
+        result = super().run(user=user, filters=filters)
+        leads = self.leads(user=user, filters=filters)
+        funnel = self.funnel(leads=leads, filters=filters)
+        result.extra_tables = [self.time_in_status(leads=leads, filters=filters), funnel]
+        result.chart = bar_chart(
+            title=f"Funnel: {filters.describe()}",
+            categories=[row["label"] for row in funnel.rows],
+            series=[
+                Series(
+                    "Leads reaching the stage",
+                    [row["reached"] for row in funnel.rows],
+                    lambda value: f"{value:,.0f}",
+                )
+            ],
+        )
+        return result

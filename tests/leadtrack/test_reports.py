@@ -1,0 +1,192 @@
+"""Report figures against values worked out by hand on a known data set (see
+``report_data``), including out-of-hours arrivals, a weekend and a bank holiday."""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+import time_machine
+
+from leadtrack.reports import REPORTS
+from leadtrack.reports.base import ReportFilterForm
+from leadtrack.reports.expressions import PercentileCont
+from tests.factories import UserFactory
+from tests.leadtrack import report_data
+
+NOW = dt.datetime(2026, 6, 10, 12, 0, tzinfo=report_data.LONDON)
+
+
+@pytest.fixture
+def data(db):
+    with time_machine.travel(NOW, tick=False):
+        yield report_data.build()
+
+
+@pytest.fixture
+def partner(db):
+    return UserFactory(username="partner", is_superuser=True)
+
+
+def run(slug: str, user, group_by: str = "", **filters):
+    report = REPORTS[slug]
+    query = {"arrived_from": "2026-05-01", "arrived_to": "2026-05-31", "group_by": group_by}
+    query.update(filters)
+    form = report.filter_form(query)
+    result = report.run(user=user, filters=report.filters(form))
+    return result, {row["label"]: row for row in result.rows}
+
+
+def test_percentile_matches_percentile_cont_interpolation():
+    aggregate = PercentileCont()
+    for value in (86400, 1800, 46800):
+        aggregate.step(value, 0.9)
+    assert aggregate.finalize() == pytest.approx(78480)
+
+
+def test_response_time_by_hours_counts_weekends_evenings_and_bank_holidays_as_out_of_hours(
+    data, partner
+):
+    _, rows = run("response-time", partner, group_by="hours")
+    working, out = rows["Working hours"], rows["Out of hours"]
+    # Working: L1 1 h, L4 2 h, L5 not answered.
+    assert (working["enquiries"], working["responded"], working["awaiting"]) == (3, 2, 1)
+    assert working["p50"] == pytest.approx(5400, abs=1)
+    assert working["p90"] == pytest.approx(6840, abs=1)
+    assert working["within_target"] == 1.0
+    # Out of hours: L6 (Saturday) 30 min, L2 (evening) 13 h, L3 (bank holiday) 24 h.
+    assert (out["enquiries"], out["responded"], out["awaiting"]) == (3, 3, 0)
+    assert out["p50"] == pytest.approx(46800, abs=1)
+    assert out["p90"] == pytest.approx(78480, abs=1)
+    assert out["within_target"] == pytest.approx(1 / 3)
+
+
+def test_response_time_is_measured_from_arrival_not_record_creation(data, partner):
+    _, rows = run("response-time", partner, group_by="channel")
+    # Captured a day after arrival; measured from arrival, L1 took 1 h and L2 13 h.
+    assert rows["Web form"]["p50"] == pytest.approx((3600 + 46800) / 2, abs=1)
+    assert rows["Email"]["p50"] == pytest.approx((86400 + 7200) / 2, abs=1)
+    assert rows["Referral"]["p50"] is None
+    assert rows["Referral"]["awaiting"] == 1
+
+
+def test_response_time_by_owner_and_tier(data, partner):
+    _, by_owner = run("response-time", partner, group_by="owner")
+    assert by_owner["Alice Able"]["p50"] == pytest.approx(3600, abs=1)
+    assert by_owner["(unowned)"]["enquiries"] == 1
+    _, by_tier = run("response-time", partner, group_by="tier")
+    assert by_tier["Tier A"]["p50"] == pytest.approx(3600, abs=1)  # 30 min, 1 h, 24 h
+
+
+def test_conversion_by_channel_referrer_and_campaign(data, partner):
+    _, rows = run("conversion", partner, group_by="channel")
+    web = rows["Web form"]
+    assert (web["enquiries"], web["won"], web["lost"], web["open"]) == (2, 1, 1, 0)
+    assert web["conversion"] == 0.5
+    assert web["won_value"] == 10000
+    assert rows["Email"]["won_value"] == 5000
+    assert rows["Phone"]["disqualified"] == 1
+    _, referrers = run("conversion", partner, group_by="referrer")
+    assert referrers["Smith & Co"]["enquiries"] == 1
+    assert referrers["(not a referral)"]["enquiries"] == 5
+    _, campaigns = run("conversion", partner, group_by="campaign")
+    assert campaigns["spring"]["enquiries"] == 2
+    assert campaigns["(not set)"]["enquiries"] == 4
+
+
+def test_velocity_time_in_each_status_and_funnel(data, partner):
+    result, rows = run("velocity", partner, group_by="tier")
+    assert rows["Tier A"]["to_won"] == pytest.approx(15 * 86400, abs=1)
+    assert (rows["Tier A"]["won"], rows["Tier A"]["lost"]) == (2, 1)
+    in_status = {row["label"]: row for row in result.extra_tables[0].rows}
+    tier_a = in_status["Tier A"]
+    assert tier_a["new"] == pytest.approx(3600, abs=1)  # 1 h, 2 h, 30 min
+    assert tier_a["assigned"] == pytest.approx((3600 + 86400) / 2, abs=1)
+    assert tier_a["contacted"] == pytest.approx(15 * 86400 - 7200, abs=1)
+    assert tier_a["meeting"] == pytest.approx(14 * 86400 - 7200, abs=1)
+    assert in_status["Tier B"]["new"] == pytest.approx(3 * 3600, abs=1)
+    assert in_status["Tier B"]["assigned"] == pytest.approx(15 * 86400 - 3 * 3600, abs=1)
+    assert in_status["Tier C"]["new"] == pytest.approx(5 * 3600, abs=1)
+    funnel = {row["label"]: row["reached"] for row in result.extra_tables[1].rows}
+    assert funnel == {
+        "New": 6,
+        "Assigned": 4,
+        "Contacted": 3,
+        "Meeting": 2,
+        "Proposal": 2,
+        "Won": 2,
+    }
+
+
+def test_team_performance_per_owner(data, partner):
+    _, rows = run("team", partner)
+    alice = rows["Alice Able"]
+    assert (alice["owned"], alice["won"], alice["lost"], alice["open"]) == (3, 1, 2, 0)
+    assert alice["first_response"] == pytest.approx(3600, abs=1)
+    assert alice["won_value"] == 10000
+    assert alice["conversion"] == pytest.approx(1 / 3)
+
+
+def test_qualification_quality_tier_against_outcome(data, partner):
+    _, rows = run("qualification", partner, group_by="tier")
+    assert rows["Tier A"]["conversion"] == pytest.approx(2 / 3)
+    assert rows["Tier B"]["conversion"] == 0
+    assert rows["Tier C"]["conversion"] is None
+    assert rows["Tier C"]["open"] == 1
+
+
+def test_date_range_is_inclusive_in_london_time(data, partner):
+    _, rows = run(
+        "conversion",
+        partner,
+        group_by="channel",
+        arrived_from="2026-05-25",
+        arrived_to="2026-05-25",
+    )
+    assert list(rows) == ["Email"]
+    assert rows["Email"]["enquiries"] == 1
+
+
+def test_fee_earner_reports_count_only_their_team(data):
+    from django.contrib.auth.models import Permission
+
+    data["alice"].user_permissions.add(Permission.objects.get(codename="view_lead"))
+    _, rows = run("conversion", data["alice"], group_by="channel")
+    assert sum(row["enquiries"] for row in rows.values()) == 3  # L1, L2, L6
+
+
+def test_report_pages_render_chart_table_and_csv(data, admin_client, django_assert_max_num_queries):
+    for slug in REPORTS:
+        with django_assert_max_num_queries(12):
+            response = admin_client.get(
+                f"/admin/reports/{slug}/",
+                {"arrived_from": "2026-05-01", "arrived_to": "2026-05-31"},
+            )
+        assert response.status_code == 200, slug
+        body = response.content.decode()
+        assert "<svg" in body and "<table" in body
+        assert "<script" not in body.split('id="content-main"')[1]
+    response = admin_client.get(
+        "/admin/reports/conversion/",
+        {"arrived_from": "2026-05-01", "arrived_to": "2026-05-31", "format": "csv"},
+    )
+    assert response["Content-Type"].startswith("text/csv")
+    table = list(csv.reader(io.StringIO(response.content.decode())))
+    assert table[0][:3] == ["Channel", "Enquiries", "Qualified"]
+    assert ["Web form", "2", "2", "1", "1", "0", "0", "0.5000", "10000.00"] in table
+
+
+def test_bad_filters_are_reported_and_defaults_used(data, admin_client):
+    response = admin_client.get(
+        "/admin/reports/conversion/", {"arrived_from": "2026-05-31", "arrived_to": "2026-05-01"}
+    )
+    assert response.status_code == 200
+    assert "is before" in response.content.decode()
+    assert admin_client.get("/admin/reports/no-such-report/").status_code == 404
+
+
+def test_filter_form_rejects_reversed_range():
+    form = ReportFilterForm(
+        {"arrived_from": "2026-05-31", "arrived_to": "2026-05-01"}, dimensions=[]
+    )
+    assert not form.is_valid()
