@@ -173,6 +173,7 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["leadtrack.formats"]
 
 # ---------------------------------------------------------------------------
 # Static files
