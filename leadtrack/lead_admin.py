@@ -370,9 +370,10 @@ class TrackerLeadMixin:
         lead = self.get_object(request, object_id)
         if lead is not None:
             context["quick_actions"] = self.quick_actions_context(request, lead)
-            context["messages_in"] = InboundMessage.objects.filter(lead=lead).order_by(
-                "received_at"
-            )[:50]
+            inbound = InboundMessage.objects.filter(lead=lead).order_by("received_at")[:50]
+            context["messages_in"] = [
+                {"message": message, "text": inbound_text(message)} for message in inbound
+            ]
             context["messages_out"] = OutboundEmail.objects.filter(lead=lead).order_by(
                 "created_at"
             )[:50]
@@ -425,6 +426,16 @@ class TrackerLeadMixin:
             actor=request.user,
         )
         return f"Status changed to {lead.get_status_display()}."
+
+
+def inbound_text(message: InboundMessage) -> str:
+    """The words of an inbound message as plain text (shown escaped, never as HTML)."""
+    payload = message.payload if isinstance(message.payload, dict) else {}
+    for key in ("text", "message", "body", "stripped_text", "body_plain"):
+        value = payload.get(key)
+        if isinstance(value, str) and value.strip():
+            return value
+    return "(no text)"
 
 
 CSV_HEADINGS = [

@@ -1,0 +1,174 @@
+"""The tracker's lead list and lead page: saved filters, date range, fixed query count,
+row-level access for fee earners, bulk actions and quick actions through services."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from leads.choices import ActivityKind, Status
+from leads.models import Activity, InboundMessage, Lead
+from leadtrack import demo as roles
+from leadtrack.reports.hours import LONDON
+from routing.demo import FEE_EARNERS_GROUP, PARTNERS_GROUP
+from routing.models import Member, Team
+from tests.factories import LeadFactory, UserFactory
+
+LIST_URL = "/admin/leads/lead/"
+
+
+@pytest.fixture
+def people(db, client):
+    Group.objects.get_or_create(name=PARTNERS_GROUP)
+    Group.objects.get_or_create(name=FEE_EARNERS_GROUP)
+    roles.load()
+    employment, property_team = (
+        Team.objects.create(name="Employment"),
+        Team.objects.create(name="Property"),
+    )
+    partner = UserFactory(username="pat.partner")
+    partner.groups.add(Group.objects.get(name=PARTNERS_GROUP))
+    earner = UserFactory(username="tom.earner")
+    colleague = UserFactory(username="sam.colleague")
+    outsider = UserFactory(username="olive.outsider")
+    for user in (earner, colleague, outsider):
+        user.groups.add(Group.objects.get(name=FEE_EARNERS_GROUP))
+    Member.objects.create(user=earner, team=employment)
+    Member.objects.create(user=colleague, team=employment)
+    Member.objects.create(user=outsider, team=property_team)
+    return {"partner": partner, "earner": earner, "colleague": colleague, "outsider": outsider}
+
+
+def rows(response) -> int:
+    return response.content.decode().count('class="action-select"')
+
+
+def test_list_query_count_does_not_grow_with_page_size(people, client, django_assert_num_queries):
+    client.force_login(people["partner"])
+    LeadFactory.create_batch(3, owner=people["earner"], tier="A")
+    response = client.get(LIST_URL)
+    assert rows(response) == 3
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(LIST_URL)
+    LeadFactory.create_batch(
+        40, owner=people["colleague"], tier="B", next_action_due_at=timezone.now()
+    )
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(LIST_URL)
+    assert rows(response) == 43
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_saved_filters_and_arrival_range(people, client):
+    earner = people["earner"]
+    now = timezone.now()
+    mine_overdue = LeadFactory(
+        owner=earner, status=Status.ASSIGNED, next_action_due_at=now - dt.timedelta(hours=1)
+    )
+    mine_answered = LeadFactory(
+        owner=earner, first_response_at=now, tier="A", status=Status.CONTACTED
+    )
+    LeadFactory(owner=None, tier="A")
+    LeadFactory(owner=people["colleague"], tier="A", status=Status.WON)
+    old = LeadFactory(arrived_at=dt.datetime(2026, 1, 15, 23, 30, tzinfo=dt.UTC), owner=earner)
+    client.force_login(people["partner"])
+    assert rows(client.get(LIST_URL, {"view": "unowned"})) == 1
+    assert rows(client.get(LIST_URL, {"view": "tier_a_open"})) == 2
+    assert rows(client.get(LIST_URL, {"view": "awaiting"})) == 3
+    client.force_login(earner)
+    assert rows(client.get(LIST_URL, {"view": "mine"})) == 3
+    page = client.get(LIST_URL, {"view": "my_overdue"}).content.decode()
+    assert mine_overdue.reference in page and mine_answered.reference not in page
+    assert "⚠ Overdue" in page
+    # 23:30 UTC on 15 January is 15 January in London (GMT).
+    response = client.get(LIST_URL, {"arrived_from": "2026-01-15", "arrived_to": "2026-01-15"})
+    assert rows(response) == 1 and old.reference in response.content.decode()
+    # A nonsense date is refused with the admin's "bad filter" redirect, not an error.
+    assert client.get(LIST_URL, {"arrived_from": "15/01/2026"}).status_code == 302
+
+
+def test_fee_earner_sees_own_and_team_leads_only(people, client):
+    own = LeadFactory(owner=people["earner"])
+    team = LeadFactory(owner=people["colleague"])
+    other = LeadFactory(owner=people["outsider"])
+    unowned = LeadFactory(owner=None)
+    client.force_login(people["earner"])
+    page = client.get(LIST_URL).content.decode()
+    assert own.reference in page and team.reference in page
+    assert other.reference not in page and unowned.reference not in page
+    assert client.get(f"{LIST_URL}{team.pk}/change/").status_code == 200
+    assert client.get(f"{LIST_URL}{other.pk}/change/").status_code == 302  # "does not exist"
+    response = client.post(f"{LIST_URL}{other.pk}/quick/note/", {"text": "Sneaky"})
+    assert response.status_code == 404
+    assert not Activity.objects.filter(lead=other, kind=ActivityKind.NOTE).exists()
+    client.force_login(people["partner"])
+    page = client.get(LIST_URL).content.decode()
+    assert other.reference in page and unowned.reference in page
+
+
+def test_bulk_status_change_needs_a_reason_to_lose_and_goes_through_the_service(people, client):
+    leads = LeadFactory.create_batch(2, owner=people["earner"], status=Status.ASSIGNED)
+    client.force_login(people["earner"])
+    post = {"action": "change_status", ACTION_CHECKBOX_NAME: [lead.pk for lead in leads]}
+    form_page = client.post(LIST_URL, post)
+    assert "Change status" in form_page.content.decode()
+    refused = client.post(
+        LIST_URL, {**post, "apply": "1", "status": "lost", "reason": ""}, follow=True
+    )
+    assert "Give a reason" in refused.content.decode()
+    assert set(Lead.objects.values_list("status", flat=True)) == {Status.ASSIGNED}
+    client.post(LIST_URL, {**post, "apply": "1", "status": "lost", "reason": "Went elsewhere"})
+    assert set(Lead.objects.values_list("status", flat=True)) == {Status.LOST}
+    entry = Activity.objects.filter(kind=ActivityKind.STATUS_CHANGED).first()
+    assert entry.actor == people["earner"] and entry.data["reason"] == "Went elsewhere"
+
+
+def test_export_csv_of_selected_leads(people, client):
+    lead = LeadFactory(owner=people["earner"], tier="A", estimated_value=2500)
+    lead.contact.organisation = "=HYPERLINK(evil)"
+    lead.contact.save()
+    client.force_login(people["partner"])
+    response = client.post(LIST_URL, {"action": "export_csv", ACTION_CHECKBOX_NAME: [lead.pk]})
+    body = b"".join(response.streaming_content).decode()
+    assert body.splitlines()[0].startswith("reference,arrived_at,channel")
+    assert lead.reference in body and "2500.00" in body
+    assert "'=HYPERLINK(evil)" in body
+
+
+def test_lead_page_quick_actions_and_safe_messages(people, client):
+    lead = LeadFactory(owner=people["earner"], status=Status.ASSIGNED)
+    InboundMessage.objects.create(
+        provider="web_form",
+        channel="web_form",
+        lead=lead,
+        payload={"message": "<script>alert(1)</script> Please call me"},
+    )
+    client.force_login(people["earner"])
+    page = client.get(f"{LIST_URL}{lead.pk}/change/").content.decode()
+    for heading in ("Origin", "Identity", "Qualification", "Ownership", "Progress"):
+        assert f">{heading}<" in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Please call me" in page
+    assert "<script>alert(1)" not in page
+    client.post(f"{LIST_URL}{lead.pk}/quick/note/", {"text": "Left a voicemail"})
+    response = client.post(
+        f"{LIST_URL}{lead.pk}/quick/status/", {"status": "disqualified", "reason": ""}, follow=True
+    )
+    assert "Give a reason" in response.content.decode()
+    client.post(f"{LIST_URL}{lead.pk}/quick/status/", {"status": "contacted", "reason": ""})
+    lead.refresh_from_db()
+    assert lead.status == Status.CONTACTED
+    kinds = list(lead.activities.values_list("kind", flat=True))
+    assert kinds == [ActivityKind.NOTE, ActivityKind.STATUS_CHANGED]
+    assert client.get(f"{LIST_URL}{lead.pk}/quick/note/").status_code == 403
+
+
+def test_arrival_times_display_in_london(people, client):
+    LeadFactory(arrived_at=dt.datetime(2026, 7, 1, 8, 0, tzinfo=dt.UTC))
+    client.force_login(people["partner"])
+    assert "01 Jul 2026 09:00" in client.get(LIST_URL).content.decode()
+    assert LONDON.key == "Europe/London"
