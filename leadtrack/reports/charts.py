@@ -12,7 +12,7 @@ PATTERNS = ("solid", "hatch", "dots")
 FILLS = ("#1f4e79", "#c55a11", "#548235")
 LABEL_WIDTH = 220
 BAR_AREA = 420
-VALUE_WIDTH = 140
+VALUE_WIDTH = 300
 BAR_HEIGHT = 16
 GROUP_GAP = 12
 
