@@ -10,7 +10,7 @@ PRACTICE_AREAS = [
         "Residential conveyancing",
         "conveyancing",
         1200,
-        4000,
+        3500,
         "conveyancing\nconveyancer\nbuying a house\nselling a house\nbuying a flat\n"
         "selling a flat\nbuying a property\nselling a property\nselling our house\n"
         "buying our first home\nfirst home\nfirst-time buyer\nremortgage\nleasehold\n"
@@ -21,7 +21,7 @@ PRACTICE_AREAS = [
     (
         "Family",
         "family",
-        2000,
+        2500,
         25000,
         "divorce\nseparation\nseparating\nchild arrangements\ncustody\nprenup\nprenuptial\n"
         "financial settlement\ncohabitation\nmy husband\nmy wife\nmy ex\ncontact with my "
@@ -141,8 +141,10 @@ MODEL_RULES = {
     "weight_value": 35,
     "weight_urgency": 20,
     "weight_decision": 20,
-    "threshold_a": 70,
-    "threshold_b": 45,
+    "threshold_a": 75,
+    "threshold_b": 57,
+    "urgent_within_working_days": 15,
+    "soon_within_working_days": 50,
     "value_high": Decimal("15000"),
     "value_medium": Decimal("4000"),
 }

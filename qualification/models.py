@@ -78,13 +78,13 @@ class QualificationModel(models.Model):
     )
     threshold_a = models.PositiveSmallIntegerField(
         "tier A from score",
-        default=70,
+        default=75,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text="A score (0 to 100) at or above this is tier A.",
     )
     threshold_b = models.PositiveSmallIntegerField(
         "tier B from score",
-        default=45,
+        default=57,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text="A score at or above this (and below tier A's) is tier B; below it, C.",
     )
@@ -113,12 +113,12 @@ class QualificationModel(models.Model):
     )
     urgent_within_working_days = models.PositiveSmallIntegerField(
         "urgent within (working days)",
-        default=10,
+        default=15,
         help_text="A deadline this many working days away or fewer is high urgency.",
     )
     soon_within_working_days = models.PositiveSmallIntegerField(
         "soon within (working days)",
-        default=30,
+        default=50,
         help_text="A deadline this many working days away or fewer is medium urgency.",
     )
     disqualify_spam = models.BooleanField(

@@ -37,7 +37,8 @@ DECISION_SCORES = {
     DecisionPosition.NOT_A_BUYER: 0.0,
 }
 # Where in a practice area's typical fee band a matter sits, by what we know of the client.
-BAND_POSITION = {"": 0.2, "small": 0.35, "medium": 0.55, "large": 0.8}
+# The fee is read on a geometric scale between the band's ends (fees spread that way).
+BAND_POSITION = {"": 0.25, "small": 0.4, "medium": 0.6, "large": 0.85}
 DEADLINE_LABELS = {
     "hearing": "Hearing date",
     "trial": "Trial date",
@@ -87,13 +88,13 @@ class Rules:
     weight_value: int = 35
     weight_urgency: int = 20
     weight_decision: int = 20
-    threshold_a: int = 70
-    threshold_b: int = 45
+    threshold_a: int = 75
+    threshold_b: int = 57
     value_high: Decimal = Decimal(15000)
     value_medium: Decimal = Decimal(4000)
     fee_share_of_stated_value: Decimal = Decimal(5)
-    urgent_within_working_days: int = 10
-    soon_within_working_days: int = 30
+    urgent_within_working_days: int = 15
+    soon_within_working_days: int = 50
     disqualify: frozenset[str] = frozenset(DISQUALIFYING)
     flag_actions: tuple[tuple[str, str], ...] = ()
     # ((tier, practice area id or None), action)
@@ -160,7 +161,8 @@ def estimate_fee(signals: Signals, rules: Rules) -> tuple[Decimal | None, str, l
         estimates.append((fee, source))
     if band is not None:
         position = BAND_POSITION[value.company_size]
-        fee = band[0] + (band[1] - band[0]) * Decimal(str(position))
+        low = max(band[0], Decimal(1))
+        fee = low * (band[1] / low) ** Decimal(str(position))
         estimates.append(
             (
                 fee,
@@ -258,9 +260,15 @@ def assess(signals: Signals, rules: Rules) -> Assessment:
             requirement_line += " (work the firm does not take on)"
             requirement_score = 0.0
 
-    fee, value_source, value_lines = estimate_fee(signals, rules)
+    not_a_lead = any(flag in DISQUALIFYING for flag in flags)
+    if not_a_lead:  # a job application or a sales pitch brings no fee
+        fee, value_source, value_lines = None, "", []
+    else:
+        fee, value_source, value_lines = estimate_fee(signals, rules)
     significance_level = significance(fee, rules)
-    if fee is not None:
+    if not_a_lead:
+        value_lines.append("Value: none, not a client enquiry")
+    elif fee is not None:
         value_lines.append(
             f"Likely fee {money(fee)} ({significance_level.label.lower()}), from {value_source}"
         )

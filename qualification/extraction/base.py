@@ -74,12 +74,16 @@ def extract(enquiry: Enquiry, areas: tuple[AreaSpec, ...]) -> Signals:
     not_a_buyer = next(
         (reason for flag, reason in NOT_A_BUYER_FLAGS.items() if flag in flags.flags), ""
     )
+    value = find_value(text, organisation=clean(enquiry.organisation))
     return Signals(
         requirement=find_requirement(text, areas),
-        value=find_value(text, organisation=clean(enquiry.organisation)),
+        value=value,
         urgency=find_urgency(text, arrived_at=arrived),
         position=find_position(
-            text.lower, job_title=clean(enquiry.job_title), not_a_buyer=not_a_buyer
+            text.lower,
+            job_title=clean(enquiry.job_title),
+            not_a_buyer=not_a_buyer,
+            company=bool(value.company),
         ),
         flags=flags,
         arrived_at=arrived,

@@ -10,7 +10,9 @@ from qualification.choices import DecisionPosition
 REFERRER = re.compile(
     r"\b(on behalf of (?:my|our) clients?|(?:my|our) clients? (?:is|are|needs?|has|have|would|"
     r"wants?|asked)|i(?:'d| would) like to (?:refer|introduce)|referr(?:al|ing) (?:a|my|our)|"
-    r"introduc(?:e|ing) (?:a|my|our) client|one of (?:my|our) clients)\b"
+    r"introduc(?:e|ing) (?:a|my|our) client|one of (?:my|our) clients|"
+    r"(?:refer|introduce) (?:a|my|our) client|i(?:'m| am) an? (?:ifa|financial adviser|"
+    r"independent financial adviser|estate agent|mortgage broker) and)\b"
 )
 ON_BEHALF = re.compile(
     r"\b(on behalf of (?:my|our|the) (?:boss|manager|director|md|ceo|employer|company|"
@@ -18,7 +20,8 @@ ON_BEHALF = re.compile(
     r"grandmother|grandfather|family|aunt|uncle|friend)|(?:my|our) (?:boss|manager|director|"
     r"ceo|md) (?:has )?asked me|asked me to (?:contact|get in touch|enquire|find)|"
     r"(?:pa|assistant|secretary) to (?:the|our|my)|for my (?:elderly )?(?:mother|father|mum|dad|"
-    r"parents?|grandmother|grandfather))\b"
+    r"parents?|grandmother|grandfather)|my (?:son|daughter|mother|father|mum|dad|husband|wife|"
+    r"brother|sister)(?:'s)? (?:was|is|has|had|needs?|got))\b"
 )
 DECISION_TITLE = re.compile(
     r"\b(?:i am|i'm|i’m|as) (?:the |a |one of the |our )?(managing director|director|"
@@ -37,11 +40,11 @@ OWNERSHIP = re.compile(
 )
 RESEARCHING = re.compile(
     r"\b(researching|exploring (?:our |my |the )?options|just looking|getting (?:some )?quotes|"
-    r"comparing (?:quotes|firms|prices)|not sure (?:if|whether)|thinking about|considering|"
+    r"comparing (?:quotes|firms|prices)|just comparing|not sure (?:if|whether)|thinking about|"
     r"ballpark|rough idea|general (?:information|enquiry|question)|might need|may need|"
     r"in the future|at some point)\b"
 )
-FIRST_PERSON = re.compile(r"\b(i|i'm|i've|i'd|my|me|we|our|us)\b")
+FIRST_PERSON = re.compile(r"\b(i|i'm|i've|i'd|i'll|my|me|we|we're|we've|we'd|our|us)\b")
 
 
 @dataclass
@@ -51,8 +54,14 @@ class PositionFindings:
     reason: str = ""
 
 
-def find_position(lower: str, *, job_title: str = "", not_a_buyer: str = "") -> PositionFindings:
-    """Who the enquirer is in the decision; ``not_a_buyer`` names a flag already found."""
+def find_position(
+    lower: str, *, job_title: str = "", not_a_buyer: str = "", company: bool = False
+) -> PositionFindings:
+    """Who the enquirer is in the decision; ``not_a_buyer`` names a flag already found.
+
+    Someone writing about their own matter decides it; someone writing for a company
+    decides only if they say their role.
+    """
     head = lower[:20_000]
     if not_a_buyer:
         return PositionFindings(DecisionPosition.NOT_A_BUYER, [], not_a_buyer)
@@ -79,7 +88,7 @@ def find_position(lower: str, *, job_title: str = "", not_a_buyer: str = "") -> 
         return PositionFindings(
             DecisionPosition.DECISION_MAKER, [match.group()], "writes about their own business"
         )
-    if len(FIRST_PERSON.findall(head[:3000])) >= 2:
+    if not company and FIRST_PERSON.search(head[:3000]):
         return PositionFindings(
             DecisionPosition.DECISION_MAKER, [], "writes about their own matter"
         )

@@ -24,6 +24,9 @@ _PROTECTED = frozenset({"will", "can", "may", "must", "shall", "need", "us", "as
 # An area needs at least this score to be named; one single-word match is enough.
 MIN_AREA_SCORE = 1.0
 SUBJECT_BONUS = 0.5
+# Typing slips are forgiven in words this long or longer, in the first words read.
+TYPO_MIN_LENGTH = 6
+TYPO_WORDS = 3000
 
 
 @lru_cache(maxsize=65_536)
@@ -70,6 +73,9 @@ class Matcher:
     """Keyword phrases of every area, indexed by their first word's stem."""
 
     index: dict[str, tuple[tuple[tuple[str, ...], int, str], ...]]
+    # One-typo variants of keyword words ("dismised", "tribunnal") -> the keyword word.
+    typos: dict[str, str]
+    known: frozenset[str]
 
 
 @lru_cache(maxsize=32)
@@ -81,13 +87,44 @@ def matcher_for(areas: tuple[AreaSpec, ...]) -> Matcher:
             words = stems_of(keyword)
             if words:
                 index.setdefault(words[0], []).append((words, position, keyword))
+    known = {word for entries in index.values() for words, _, _ in entries for word in words}
+    typos: dict[str, str] = {}
+    ambiguous: set[str] = set()
+    for word in known:
+        if len(word) < TYPO_MIN_LENGTH or not word.isalpha():
+            continue
+        for variant in {word, *_deletions(word)}:
+            if typos.get(variant, word) != word:
+                ambiguous.add(variant)
+            typos[variant] = word
+    for variant in ambiguous:
+        typos.pop(variant, None)
     # Longest phrases first, so "unfair dismissal" is found before "dismissal".
     return Matcher(
         index={
             key: tuple(sorted(value, key=lambda item: -len(item[0])))
             for key, value in index.items()
-        }
+        },
+        typos=typos,
+        known=frozenset(known),
     )
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _typo_corrected(word: str, matcher: Matcher) -> str:
+    """The keyword word one typing slip away from ``word`` (a letter missed, added or
+    changed), or ``word`` itself."""
+    if word in matcher.known or len(word) < TYPO_MIN_LENGTH or not word.isalpha():
+        return word
+    if word in matcher.typos:
+        return matcher.typos[word]
+    for variant in _deletions(word):
+        if variant in matcher.typos:
+            return matcher.typos[variant]
+    return word
 
 
 @dataclass
@@ -105,6 +142,8 @@ def find_requirement(text: Text, areas: tuple[AreaSpec, ...]) -> RequirementFind
     matcher = matcher_for(areas)
     tokens = [(match.start(), match.end(), match.group()) for match in WORD.finditer(text.lower)]
     token_stems = [stem(word) for _, _, word in tokens]
+    for i in range(min(len(token_stems), TYPO_WORDS)):
+        token_stems[i] = _typo_corrected(token_stems[i], matcher)
     found: dict[int, dict[str, tuple[int, str, bool]]] = {}
     covered_until = 0  # words inside a longer phrase already matched do not count again
     for i, first in enumerate(token_stems):

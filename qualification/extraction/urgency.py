@@ -69,14 +69,15 @@ _RELATIVE = re.compile(
     r"(?:the )?end of (?:the |this )?week|end of next week|this week|next week|"
     r"(?:the )?end of (?:the |this )?month|end of next month|next month)\b"
 )
+_MONTH_ONLY = re.compile(r"\b(in|during|by|before|until|from)\s+" + _MONTH + r"(?!\s*\d)")
 _ORDINAL_ONLY = re.compile(r"\b(?:on|by|before) the (\d{1,2})(?:st|nd|rd|th)\b")
 
 DEADLINE_CUE = re.compile(
     r"\b(by|before|until|till|deadline|due|hearing|trial|tribunal|court|completion|complete|"
     r"completing|exchange|exchanging|expires?|expiry|limitation|appointment|need|needs|"
     r"needed|must|latest|submit|submitted|file|filed|filing|closing|sign|signed|signing|"
-    r"start|starts|moving|move|within|in time|no later than|urgent|asap|mediation|"
-    r"hmrc|meeting)\b"
+    r"start|starts|starting|moving|move|within|in time|no later than|urgent|asap|mediation|"
+    r"hmrc|meeting|interview|agree|agreed|wants?|distribut\w*|planned|set for|expect\w*)\b"
 )
 PAST_CUE = re.compile(
     r"\b(ago|last|was|were|had|died|passed away|dismissed|sacked|happened|since|"
@@ -86,15 +87,18 @@ URGENT_PHRASES = re.compile(
     r"\b(urgent(?:ly)?|asap|as soon as possible|immediately|emergency|right away|"
     r"limitation period|time[- ]limit|time is running out|running out of time|"
     r"injunction|bailiffs?|eviction|statutory demand|winding[- ]up petition|"
-    r"without delay|straight away|time[- ]sensitive|time[- ]critical|acas early conciliation)\b"
+    r"without delay|straight away|time[- ]sensitive|time[- ]critical|acas early conciliation|"
+    r"tribunal deadline|court deadline|deadline is (?:today|tomorrow))\b"
 )
 SOON_PHRASES = re.compile(
     r"\b(soon|shortly|quickly|promptly|in the coming weeks|over the next few weeks|"
-    r"before the end of the (?:tax )?year|before year[- ]end|this quarter)\b"
+    r"before the end of the (?:tax )?year|before year[- ]end|this quarter|"
+    r"deadline (?:has )?passed|missed the deadline|overdue|penalt(?:y|ies)|fined)\b"
 )
 RELAXED_PHRASES = re.compile(
     r"\b(no rush|no hurry|not urgent|no urgency|in due course|at some point|sometime|"
-    r"some time next year|in the new year|when convenient|whenever|no immediate)\b"
+    r"some time next year|in the new year|when convenient|whenever|no immediate|"
+    r"nothing urgent|isn't urgent|is not urgent)\b"
 )
 _MAX_CANDIDATES = 60
 DATEPARSER_LANGUAGES = ["en"]
@@ -253,6 +257,12 @@ def _candidates(lower: str, arrived_at: datetime):
         if day is not None and day_of_month is None:
             day = _last_day(day.year, day.month)
         yield match.start(), match.end(), day
+    for match in _MONTH_ONLY.finditer(lower):
+        month = MONTHS.get(match.group(2))
+        if month is None or (match.group(2) == "may" and not match.group().endswith("may")):
+            continue
+        first = match.group(1) in ("by", "before", "until")
+        yield match.start(), match.end(), _future(1 if first else 15, month, None, today)
     for match in _WEEKDAY.finditer(lower):
         yield match.start(), match.end(), _weekday(match.group(1), match.group(2), today)
     for match in _IN_PERIOD.finditer(lower):
@@ -271,10 +281,12 @@ def find_urgency(text: Text, *, arrived_at: datetime) -> UrgencyFindings:
     ``arrived_at`` must already be in Europe/London local time.
     """
     lower = text.lower
+    relaxed = _distinct(RELAXED_PHRASES.findall(lower))
+    urgent = _distinct(URGENT_PHRASES.findall(lower))
+    if relaxed:  # "nothing urgent" is not a call for urgency
+        urgent = [phrase for phrase in urgent if not phrase.startswith("urgent")]
     findings = UrgencyFindings(
-        urgent=_distinct(URGENT_PHRASES.findall(lower)),
-        soon=_distinct(SOON_PHRASES.findall(lower)),
-        relaxed=_distinct(RELAXED_PHRASES.findall(lower)),
+        urgent=urgent, soon=_distinct(SOON_PHRASES.findall(lower)), relaxed=relaxed
     )
     today = arrived_at.date()
     best: tuple[date, str, str] | None = None
