@@ -30,7 +30,9 @@ class Command(BaseCommand):
         if options["model_version"] is not None:
             model = QualificationModel.objects.filter(version=options["model_version"]).first()
             if model is None:
-                raise CommandError(f"There is no qualification model version {options['version']}.")
+                raise CommandError(
+                    f"There is no qualification model version {options['model_version']}."
+                )
         else:
             model = selectors.active_model()
             if model is None:
