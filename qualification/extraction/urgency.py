@@ -17,7 +17,7 @@ from functools import lru_cache
 import dateparser
 import holidays
 
-from qualification.extraction.text import Text
+from qualification.extraction.text import HEAD_CHARS, Text
 
 MONTHS = {
     name: number
@@ -296,7 +296,7 @@ def find_urgency(text: Text, *, arrived_at: datetime) -> UrgencyFindings:
 
     ``arrived_at`` must already be in Europe/London local time.
     """
-    lower = text.lower
+    lower = text.lower[:HEAD_CHARS]
     relaxed = _distinct(RELAXED_PHRASES.findall(lower))
     urgent = _distinct(URGENT_PHRASES.findall(lower))
     if relaxed:  # "nothing urgent" is not a call for urgency
