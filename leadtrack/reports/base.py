@@ -13,7 +13,6 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Case, CharField, F, QuerySet, Value, When
 from django.db.models.fields.json import KT
 from django.http import HttpResponse
@@ -31,13 +30,8 @@ DEFAULT_DAYS = 90
 NOT_SET = "(not set)"
 
 
-def practice_area_path() -> str | None:
-    """The lookup from a lead to its practice area, once qualification records one."""
-    try:
-        Lead._meta.get_field("qualification")
-    except FieldDoesNotExist:
-        return None
-    return "qualification__practice_area"
+# The lookup from a lead to its practice area (recorded by qualification).
+PRACTICE_AREA_PATH = "qualification__practice_area"
 
 
 # ---------------------------------------------------------------------------
@@ -182,22 +176,20 @@ CAMPAIGN = Dimension("campaign", "Campaign (UTM)", {"group": KT("utm__utm_campai
 UTM_SOURCE = Dimension("utm_source", "UTM source", {"group": KT("utm__utm_source")})
 
 
-def practice_area_dimension() -> Dimension | None:
-    """Grouping by practice area, once qualification records one on each lead."""
-    path = practice_area_path()
-    if path is None:
-        return None
-    return Dimension(
-        "practice_area",
-        "Practice area",
-        {"group": f"{path}__name"},
-        lambda row: row.get("group") or "(no practice area)",
-        sort_by_label=True,
-    )
-
-
-def available(*dimensions: Dimension | None) -> tuple[Dimension, ...]:
-    return tuple(dimension for dimension in dimensions if dimension is not None)
+PRACTICE_AREA = Dimension(
+    "practice_area",
+    "Practice area",
+    {"group": f"{PRACTICE_AREA_PATH}__name"},
+    lambda row: row.get("group") or "(no practice area)",
+    sort_by_label=True,
+)
+MODEL_TIER = Dimension(
+    "model_tier",
+    "Model's tier (before any override)",
+    {"group": "qualification__tier"},
+    _tier_label,
+    sort_by_label=True,
+)
 
 
 def grouped(
@@ -246,8 +238,6 @@ class ReportFilterForm(forms.Form):
         self.fields["group_by"].choices = [(d.key, d.label) for d in dimensions]
         if len(dimensions) < 2:
             del self.fields["group_by"]
-        if practice_area_path() is None:
-            del self.fields["practice_area"]
 
     def clean(self):
         data = super().clean()
@@ -344,9 +334,8 @@ class Report:
         leads = visible_leads(user).filter(
             arrived_at__gte=filters.start, arrived_at__lt=filters.end
         )
-        path = practice_area_path()
-        if filters.practice_area is not None and path:
-            leads = leads.filter(**{path: filters.practice_area})
+        if filters.practice_area is not None:
+            leads = leads.filter(**{PRACTICE_AREA_PATH: filters.practice_area})
         return leads.order_by()
 
     # -- running -----------------------------------------------------------------

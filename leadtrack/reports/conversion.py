@@ -7,16 +7,15 @@ from leads.choices import Status
 from leadtrack.reports.base import (
     CAMPAIGN,
     CHANNEL,
+    PRACTICE_AREA,
     REFERRER,
     SOURCE,
     UTM_SOURCE,
     Column,
     Report,
-    available,
     grouped,
     money_column,
     percent_column,
-    practice_area_dimension,
     rate,
 )
 
@@ -31,7 +30,14 @@ class ConversionReport(Report):
 
     @property
     def dimensions(self):
-        return available(CHANNEL, SOURCE, REFERRER, CAMPAIGN, UTM_SOURCE, practice_area_dimension())
+        return (
+            CHANNEL,
+            SOURCE,
+            REFERRER,
+            CAMPAIGN,
+            UTM_SOURCE,
+            PRACTICE_AREA,
+        )
 
     columns = [
         Column("enquiries", "Enquiries"),

@@ -1,20 +1,25 @@
 """Qualification quality: does the tier predict the outcome? Tier A leads should convert
-more, and be worth more, than tier B and C."""
+more, and be worth more, than tier B and C. And how often do people override the model's
+tier, per model version, and which way?"""
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 
 from leads.choices import Status
 from leadtrack.reports.base import (
+    MODEL_TIER,
+    PRACTICE_AREA,
     TIER,
     Column,
     Report,
-    available,
+    ReportResult,
     grouped,
     money_column,
     percent_column,
-    practice_area_dimension,
     rate,
 )
+from qualification.models import QualificationResult
+
+DECIDED = [Status.WON, Status.LOST, Status.DISQUALIFIED]
 
 
 class QualificationQualityReport(Report):
@@ -22,13 +27,10 @@ class QualificationQualityReport(Report):
     title = "Qualification quality"
     description = (
         "Tier against outcome for the leads that arrived in the period. Conversion is won ÷ "
-        "decided (won, lost or disqualified), so open leads do not dilute it."
+        "decided (won, lost or disqualified), so open leads do not dilute it. Below: how "
+        "often people overrode the model's tier, per model version, and how those leads did."
     )
-
-    @property
-    def dimensions(self):
-        return available(TIER, practice_area_dimension())
-
+    dimensions = (TIER, MODEL_TIER, PRACTICE_AREA)
     columns = [
         Column("leads", "Leads"),
         Column("won", "Won"),
@@ -56,3 +58,49 @@ class QualificationQualityReport(Report):
             row["open"] = row["leads"] - decided
             row["conversion"] = rate(row["won"], decided)
         return rows
+
+    def overrides(self, *, leads) -> ReportResult:
+        """Human overrides of the model's tier, per model version (one grouped query)."""
+        overridden = ~Q(override_tier="")
+        results = (
+            QualificationResult.objects.filter(lead__in=leads.values("pk"))
+            .values("model_version__version", "model_version__name")
+            .annotate(
+                results=Count("pk"),
+                overridden=Count("pk", filter=overridden),
+                raised=Count("pk", filter=overridden & Q(override_tier__lt=F("tier"))),
+                lowered=Count("pk", filter=overridden & Q(override_tier__gt=F("tier"))),
+                overridden_won=Count("pk", filter=overridden & Q(lead__status=Status.WON)),
+                overridden_decided=Count("pk", filter=overridden & Q(lead__status__in=DECIDED)),
+                kept_won=Count("pk", filter=~overridden & Q(lead__status=Status.WON)),
+                kept_decided=Count("pk", filter=~overridden & Q(lead__status__in=DECIDED)),
+            )
+            .order_by("model_version__version")
+        )
+        rows = []
+        for row in results:
+            row["label"] = f"v{row['model_version__version']} {row['model_version__name']}"
+            row["override_rate"] = rate(row["overridden"], row["results"])
+            row["overridden_conversion"] = rate(row["overridden_won"], row["overridden_decided"])
+            row["kept_conversion"] = rate(row["kept_won"], row["kept_decided"])
+            rows.append(row)
+        return ReportResult(
+            columns=[
+                Column("results", "Leads qualified"),
+                Column("overridden", "Overridden"),
+                percent_column("override_rate", "Override rate"),
+                Column("raised", "Raised (e.g. B → A)"),
+                Column("lowered", "Lowered (e.g. A → B)"),
+                percent_column("overridden_conversion", "Conversion when overridden"),
+                percent_column("kept_conversion", "Conversion when kept"),
+            ],
+            rows=rows,
+            chart="",
+            title="Human overrides by model version",
+            label_heading="Model version",
+        )
+
+    def run(self, *, user, filters):
+        result = super().run(user=user, filters=filters)
+        result.extra_tables = [self.overrides(leads=self.leads(user=user, filters=filters))]
+        return result

@@ -11,15 +11,14 @@ from leadtrack.reports.base import (
     ARRIVAL_HOURS,
     CHANNEL,
     OWNER,
+    PRACTICE_AREA,
     SOURCE,
     TIER,
     Column,
     Report,
-    available,
     duration_column,
     grouped,
     percent_column,
-    practice_area_dimension,
     rate,
 )
 from leadtrack.reports.expressions import Percentile, SecondsBetween
@@ -44,7 +43,14 @@ class ResponseTimeReport(Report):
 
     @property
     def dimensions(self):
-        return available(CHANNEL, SOURCE, TIER, OWNER, ARRIVAL_HOURS, practice_area_dimension())
+        return (
+            CHANNEL,
+            SOURCE,
+            TIER,
+            OWNER,
+            ARRIVAL_HOURS,
+            PRACTICE_AREA,
+        )
 
     columns = [
         Column("enquiries", "Enquiries"),

@@ -15,15 +15,14 @@ from django.db.models import Count, F, Q
 from leads.choices import ActivityKind, Status
 from leads.statuses import FORWARD_PATH
 from leadtrack.reports.base import (
+    PRACTICE_AREA,
     TIER,
     Column,
     Report,
     ReportResult,
-    available,
     duration_column,
     grouped,
     percent_column,
-    practice_area_dimension,
     rate,
 )
 from leadtrack.reports.charts import Series, bar_chart
@@ -72,7 +71,10 @@ class VelocityReport(Report):
 
     @property
     def dimensions(self):
-        return available(TIER, practice_area_dimension())
+        return (
+            TIER,
+            PRACTICE_AREA,
+        )
 
     columns = [
         Column("leads", "Leads"),

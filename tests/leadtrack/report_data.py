@@ -11,6 +11,11 @@ Monday 4 May and Monday 25 May 2026 are bank holidays in England.
 | L5 | referral | Thu 7 May 11:00 | working | none | new | B | — |
 | L6 | phone | Sat 9 May 10:00 | weekend | +30 min | disqualified | A | alice |
 
+Qualification results: L1, L2 and L4 are Employment, L3 and L6 Commercial, L5 has none.
+Model v1 qualified L1, L2, L4 and L6; for L1 it said B and a person raised it to A (L1
+was won). Model v2 qualified L3. So v1 has 4 results, 1 overridden (raised), and the
+overridden lead won; of v1's kept results, L2 was lost and L6 disqualified.
+
 Every lead is captured a day after it arrived, so a figure measured from record creation
 instead of arrival would be visibly wrong.
 """
@@ -20,6 +25,7 @@ from decimal import Decimal
 
 from leads.choices import ActivityKind, Channel, Status
 from leadtrack.reports.hours import LONDON
+from qualification.models import PracticeArea, QualificationModel, QualificationResult
 from routing.models import Member, Team
 from tests.factories import ActivityFactory, LeadFactory, UserFactory
 
@@ -129,4 +135,37 @@ def build() -> dict:
     change("L4", london(6, 19), "new", "contacted")
     # L6: disqualified straight from new after 30 minutes.
     change("L6", london(9, 10, 30), "new", "disqualified")
-    return {"leads": leads, "alice": alice, "bob": bob, "team": team}
+    employment = PracticeArea.objects.create(name="Employment", slug="employment")
+    commercial = PracticeArea.objects.create(name="Commercial", slug="commercial")
+    v1 = QualificationModel.objects.create(version=1, name="Launch")
+    v2 = QualificationModel.objects.create(version=2, name="Spring")
+
+    def qualify(key, area, model, tier, override=""):
+        QualificationResult.objects.create(
+            lead=leads[key],
+            model_version=model,
+            practice_area=area,
+            commercial_significance="medium",
+            urgency="medium",
+            decision_position="decision_maker",
+            score=50,
+            tier=tier,
+            basis=["test"],
+            recommended_action="Call",
+            override_tier=override,
+            override_reason="Partner knows the client" if override else "",
+        )
+
+    qualify("L1", employment, v1, "B", override="A")
+    qualify("L2", employment, v1, "B")
+    qualify("L4", employment, v1, "C")
+    qualify("L6", commercial, v1, "A")
+    qualify("L3", commercial, v2, "A")
+    return {
+        "leads": leads,
+        "alice": alice,
+        "bob": bob,
+        "team": team,
+        "employment": employment,
+        "commercial": commercial,
+    }

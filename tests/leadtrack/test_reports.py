@@ -190,3 +190,24 @@ def test_filter_form_rejects_reversed_range():
         {"arrived_from": "2026-05-31", "arrived_to": "2026-05-01"}, dimensions=[]
     )
     assert not form.is_valid()
+
+
+def test_practice_area_filter_and_grouping(data, partner):
+    _, rows = run("conversion", partner, group_by="channel", practice_area=data["employment"].pk)
+    assert {label: row["enquiries"] for label, row in rows.items()} == {"Web form": 2, "Email": 1}
+    _, by_area = run("velocity", partner, group_by="practice_area")
+    assert by_area["Commercial"]["won"] == 1 and by_area["Commercial"]["lost"] == 1
+    assert by_area["(no practice area)"]["leads"] == 1  # L5
+
+
+def test_model_tier_against_outcome_and_overrides_by_model_version(data, partner):
+    result, by_model_tier = run("qualification", partner, group_by="model_tier")
+    # The model said B for L1 (won after a person raised it), L2 (lost).
+    assert by_model_tier["Tier B"]["conversion"] == 0.5
+    overrides = {row["label"]: row for row in result.extra_tables[0].rows}
+    v1, v2 = overrides["v1 Launch"], overrides["v2 Spring"]
+    assert (v1["results"], v1["overridden"], v1["raised"], v1["lowered"]) == (4, 1, 1, 0)
+    assert v1["override_rate"] == 0.25
+    assert v1["overridden_conversion"] == 1.0
+    assert v1["kept_conversion"] == 0.0  # L2 lost, L6 disqualified; L4 still open
+    assert (v2["results"], v2["overridden"]) == (1, 0)
