@@ -25,6 +25,8 @@ from django.utils import timezone
 from leads.choices import ActivityKind, Channel, Status
 from leads.models import Activity, Contact, Lead
 from leadtrack.reports.hours import LONDON
+from qualification.models import PracticeArea, QualificationResult
+from qualification.services import qualification_model_active_or_default
 from routing.models import Member
 
 CHANNELS = [
@@ -71,21 +73,31 @@ class Command(BaseCommand):
             raise CommandError(
                 "There are no members to own leads. Run 'manage.py load_demo_firm' first."
             )
+        areas = list(PracticeArea.objects.values_list("pk", flat=True))
+        if not areas:
+            raise CommandError("There are no practice areas. Run 'manage.py load_demo_firm' first.")
         random.seed(options["seed"])
         started = time.monotonic()
-        generator = DemoData(owners=owners, days=days, now=timezone.now())
+        generator = DemoData(
+            owners=owners,
+            days=days,
+            now=timezone.now(),
+            areas=areas,
+            model_id=qualification_model_active_or_default().pk,
+        )
         first_contact = (Contact.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
         first_lead = (Lead.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
         written = {"contacts": 0, "leads": 0, "activities": 0}
         with transaction.atomic():
             for start in range(0, count, BATCH):
                 size = min(BATCH, count - start)
-                contacts, leads, activities = generator.batch(
+                contacts, leads, activities, results = generator.batch(
                     first_contact + start, first_lead + start, size
                 )
                 write(Contact, contacts)
                 write(Lead, leads)
                 write(Activity, activities)
+                write(QualificationResult, results)
                 written["contacts"] += len(contacts)
                 written["leads"] += len(leads)
                 written["activities"] += len(activities)
@@ -96,7 +108,7 @@ class Command(BaseCommand):
             reset_sequences([Contact, Lead])
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                for model in (Contact, Lead, Activity):
+                for model in (Contact, Lead, Activity, QualificationResult):
                     cursor.execute(f'ANALYZE "{model._meta.db_table}"')
         self.stdout.write(
             self.style.SUCCESS(
@@ -109,8 +121,12 @@ class Command(BaseCommand):
 class DemoData:
     """Makes rows: a contact, a lead and its timeline, consistent with the status rules."""
 
-    def __init__(self, *, owners: list[int], days: int, now: dt.datetime) -> None:
+    def __init__(
+        self, *, owners: list[int], days: int, now: dt.datetime, areas: list[int], model_id: int
+    ) -> None:
         self.owners = owners
+        self.areas = areas
+        self.model_id = model_id
         self.days = days
         self.now = now
 
@@ -126,13 +142,38 @@ class DemoData:
         return min(local, self.now - dt.timedelta(minutes=1))
 
     def batch(self, contact_id: int, lead_id: int, size: int):
-        contacts, leads, activities = [], [], []
+        contacts, leads, activities, results = [], [], [], []
         for offset in range(size):
             contact, lead, timeline = self.lead(contact_id + offset, lead_id + offset)
             contacts.append(contact)
             leads.append(lead)
             activities.extend(timeline)
-        return contacts, leads, activities
+            results.append(self.qualification(lead))
+        return contacts, leads, activities, results
+
+    def qualification(self, lead: dict[str, Any]) -> dict[str, Any]:
+        """The qualification result behind the lead's tier; a few overridden by a person."""
+        tier = lead["tier"]
+        model_tier = tier
+        if random.random() < 0.04:
+            model_tier = random.choice([other for other in "ABC" if other != tier])
+        return {
+            "lead_id": lead["id"],
+            "model_version_id": self.model_id,
+            "qualified_at": lead["qualified_at"],
+            "practice_area_id": random.choice(self.areas),
+            "estimated_value": lead["estimated_value"],
+            "commercial_significance": {"A": "high", "B": "medium", "C": "low"}[model_tier],
+            "urgency": random.choice(["high", "medium", "low"]),
+            "decision_position": "decision_maker",
+            "score": {"A": 80, "B": 55, "C": 25}[model_tier],
+            "tier": model_tier,
+            "basis": ["Generated demo data"],
+            "recommended_action": "Call the enquirer",
+            "override_tier": tier if model_tier != tier else "",
+            "override_reason": "Partner's judgement" if model_tier != tier else "",
+            "overridden_at": lead["qualified_at"] if model_tier != tier else None,
+        }
 
     def lead(self, contact_id: int, lead_id: int):
         arrived = self.arrival()
