@@ -369,3 +369,5 @@ LEADTRACK_BUSINESS_OPENS = env.str("LEADTRACK_BUSINESS_OPENS", default="09:00")
 LEADTRACK_BUSINESS_CLOSES = env.str("LEADTRACK_BUSINESS_CLOSES", default="17:30")
 LEADTRACK_TRIAGE_EMAIL = env.str("LEADTRACK_TRIAGE_EMAIL", default="triage@example.co.uk")
 LEADTRACK_ESCALATION_SWEEP_LIMIT = env.int("LEADTRACK_ESCALATION_SWEEP_LIMIT", default=20000)
+# An escalation email lists at most this many items (most urgent first) and links to the rest.
+LEADTRACK_ESCALATION_EMAIL_MAX_ITEMS = env.int("LEADTRACK_ESCALATION_EMAIL_MAX_ITEMS", default=50)

@@ -26,10 +26,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Case, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
-from followups.choices import EscalationLevel, IntervalUnit
+from followups.choices import EscalationLevel, FollowUpKind, IntervalUnit
 from followups.models import Escalation, FollowUp
 from followups.selectors import absences_at, business_calendar, escalation_due
 from followups.working_time import LONDON, WorkingCalendar
@@ -130,8 +131,13 @@ def _members_for(owner_ids) -> dict[int, Member]:
     return {member.user_id: member for member in rows}
 
 
+_URL_PLACEHOLDER = "987654321"
+
+
 def lead_url(lead_id: int) -> str:
-    return settings.SITE_URL + reverse("admin:leads_lead_change", args=[lead_id])
+    """The lead's page in the tracker (reversed once, not once per row)."""
+    pattern = reverse("admin:leads_lead_change", args=[_URL_PLACEHOLDER])
+    return settings.SITE_URL + pattern.replace(_URL_PLACEHOLDER, str(lead_id))
 
 
 def escalation_sweep(*, now: dt.datetime | None = None, limit: int | None = None) -> SweepResult:
@@ -213,13 +219,12 @@ def _escalate(*, due: list[FollowUp], now: dt.datetime, result: SweepResult) -> 
         batches[recipient.email].append((followup, level, recipient))
 
     activities = []
+    email_ids: dict[str, int] = {}
     for email_address, items in batches.items():
         items.sort(key=lambda item: (item[0].due_at, TIER_ORDER.get(item[0].lead.tier or "", 3)))
         email = _queue_email(recipient=items[0][2], items=items, now=now, sweep_id=result.sweep_id)
         result.emails += 1
-        Escalation.objects.filter(sweep_id=result.sweep_id, recipient_email=email_address).update(
-            email=email
-        )
+        email_ids[email_address] = email.pk
         for followup, level, recipient in items:
             activities.append(
                 Activity(
@@ -241,21 +246,32 @@ def _escalate(*, due: list[FollowUp], now: dt.datetime, result: SweepResult) -> 
                     },
                 )
             )
+    if email_ids:
+        Escalation.objects.filter(sweep_id=result.sweep_id).update(
+            email_id=Case(
+                *[
+                    When(recipient_email=address, then=Value(pk))
+                    for address, pk in email_ids.items()
+                ]
+            )
+        )
     Activity.objects.bulk_create(activities, batch_size=2000)
 
 
 def _queue_email(*, recipient: Recipient, items, now: dt.datetime, sweep_id: uuid.UUID):
+    """One email listing the recipient's overdue items, most urgent first (the first
+    LEADTRACK_ESCALATION_EMAIL_MAX_ITEMS of them, with a link to the rest)."""
+    shown = items[: settings.LEADTRACK_ESCALATION_EMAIL_MAX_ITEMS]
     rows = [
         {
             "reference": followup.lead.reference or f"Lead {followup.lead_id}",
-            "contact": str(followup.lead.contact),
+            "contact": followup.lead.contact.name or followup.lead.contact.email,
             "tier": followup.lead.tier or "–",
-            "kind": followup.get_kind_display(),
+            "kind": FollowUpKind(followup.kind).label,
             "guidance": followup.guidance,
-            "due_at": followup.due_at,
+            "due": followup.due_at.astimezone(LONDON).strftime("%a %d %b %H:%M"),
             "overdue_by": _overdue_by(now - followup.due_at),
             "level": EscalationLevel(level).label,
-            "level_number": level,
             "owner": (
                 followup.owner.get_full_name() or followup.owner.get_username()
                 if followup.owner
@@ -263,13 +279,21 @@ def _queue_email(*, recipient: Recipient, items, now: dt.datetime, sweep_id: uui
             ),
             "url": lead_url(followup.lead_id),
         }
-        for followup, level, _recipient in items
+        for followup, level, _recipient in shown
     ]
     return outbound_email_queue(
         kind=EmailKind.ESCALATION,
         to=[recipient.email],
         template="emails/escalation",
-        context={"recipient": recipient, "items": rows, "count": len(rows), "now": now},
+        context={
+            "recipient": recipient,
+            "items": rows,
+            "count": len(items),
+            "more": len(items) - len(rows),
+            "all_url": settings.SITE_URL
+            + reverse("admin:followups_followup_changelist")
+            + "?whose=all&state=overdue",
+        },
         dedupe_key=f"escalation:{sweep_id}:{recipient.email}",
     )
 
