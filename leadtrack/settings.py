@@ -252,6 +252,23 @@ CELERY_BEAT_SCHEDULE = {
         "task": "leads.tasks.outbound_email_resend_stalled",
         "schedule": crontab(),
     },
+    "followups-escalation-sweep": {
+        "task": "followups.tasks.escalation_sweep",
+        "schedule": crontab(),
+    },
+    # The task itself skips bank holidays and closure dates.
+    "followups-daily-digests": {
+        "task": "followups.tasks.digests_send_daily",
+        "schedule": crontab(
+            hour=env.int("LEADTRACK_DIGEST_HOUR", default=8),
+            minute=env.int("LEADTRACK_DIGEST_MINUTE", default=0),
+            day_of_week="mon-fri",
+        ),
+    },
+    "followups-weekly-summaries": {
+        "task": "followups.tasks.weekly_summaries_send",
+        "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
+    },
 }
 
 # ---------------------------------------------------------------------------
@@ -326,6 +343,8 @@ LEADTRACK_RESPONSE_PROMISE = env.str("LEADTRACK_RESPONSE_PROMISE", default="with
 LEADTRACK_PIPELINE = [
     "qualification.steps.qualify",
     "leads.steps.acknowledge",
+    # Last: obligations need the tier, practice area and owner the steps above set.
+    "followups.steps.schedule",
 ]
 # Channels whose enquirers get an acknowledgement email (staff-logged calls, referrals
 # and imports do not).
@@ -344,3 +363,13 @@ LEADTRACK_DEMO_PASSWORD = env.str("LEADTRACK_DEMO_PASSWORD", default="demo-pass-
 # Tests and end-to-end checks set this to fail, rather than skip, when PostgreSQL, Redis or
 # a Celery worker cannot be reached.
 REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)
+
+# Follow-ups: the business calendar's defaults (then edited in the admin), the address
+# that is told about follow-ups nobody owns, and the most one sweep escalates.
+LEADTRACK_BUSINESS_NATION = env.str("LEADTRACK_BUSINESS_NATION", default="ENG")  # ENG, SCT, NIR
+LEADTRACK_BUSINESS_OPENS = env.str("LEADTRACK_BUSINESS_OPENS", default="09:00")
+LEADTRACK_BUSINESS_CLOSES = env.str("LEADTRACK_BUSINESS_CLOSES", default="17:30")
+LEADTRACK_TRIAGE_EMAIL = env.str("LEADTRACK_TRIAGE_EMAIL", default="triage@example.co.uk")
+LEADTRACK_ESCALATION_SWEEP_LIMIT = env.int("LEADTRACK_ESCALATION_SWEEP_LIMIT", default=20000)
+# An escalation email lists at most this many items (most urgent first) and links to the rest.
+LEADTRACK_ESCALATION_EMAIL_MAX_ITEMS = env.int("LEADTRACK_ESCALATION_EMAIL_MAX_ITEMS", default=50)
