@@ -4,3 +4,17 @@ from django.apps import AppConfig
 class FollowupsConfig(AppConfig):
     name = "followups"
     verbose_name = "Follow-ups"
+
+    def ready(self) -> None:
+        from followups import receivers
+        from leads import signals
+
+        signals.status_changed.connect(
+            receivers.on_status_changed, dispatch_uid="followups.status_changed"
+        )
+        signals.message_sent.connect(
+            receivers.on_message_sent, dispatch_uid="followups.message_sent"
+        )
+        signals.contact_logged.connect(
+            receivers.on_contact_logged, dispatch_uid="followups.contact_logged"
+        )

@@ -7,18 +7,96 @@ in the project package, which may import them all.
 """
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
 
-from leads.admin import LeadAdmin
+from followups.admin import due_badge
+from followups.models import FollowUp
+from leads.admin import LeadAdmin, london
+from leads.choices import CLOSED_STATUSES
 from leads.models import Lead
 from leadtrack.lead_admin import TrackerLeadMixin
 from qualification.admin import LeadQualificationAdmin, QualificationInline
 
 
+class FollowUpInline(admin.TabularInline):
+    """The lead's follow-ups, open first; acted on from the follow-up's own page."""
+
+    model = FollowUp
+    fields = ["due", "kind", "owner", "guidance", "state", "escalation_level", "act"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "follow-ups"
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).select_related("owner").order_by("completed_at", "due_at")
+        )
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="due (London)")
+    def due(self, obj: FollowUp) -> str:
+        return due_badge(obj)
+
+    @admin.display(description="state")
+    def state(self, obj: FollowUp) -> str:
+        if obj.completed_at is None:
+            return "Open"
+        return f"{obj.get_completed_how_display()}, {london(obj.completed_at)}"
+
+    @admin.display(description="")
+    def act(self, obj: FollowUp) -> str:
+        if obj.completed_at is not None:
+            return ""
+        url = reverse("admin:followups_followup_change", args=[obj.pk])
+        return format_html('<a href="{}">Complete, snooze or reschedule</a>', url)
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = "follow-up"
+    parameter_name = "followup"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", "Overdue"), ("due_today", "Due by tonight"), ("none", "None open")]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "overdue":
+            return queryset.filter(next_action_due_at__lte=now).exclude(status__in=CLOSED_STATUSES)
+        if self.value() == "due_today":
+            end = timezone.localtime(now).replace(hour=23, minute=59, second=59)
+            return queryset.filter(next_action_due_at__lte=end).exclude(status__in=CLOSED_STATUSES)
+        if self.value() == "none":
+            return queryset.filter(next_action_due_at__isnull=True).exclude(
+                status__in=CLOSED_STATUSES
+            )
+        return queryset
+
+
 class TrackerLeadAdmin(TrackerLeadMixin, LeadQualificationAdmin, LeadAdmin):
     """The lead admin with the higher apps' parts added (see the module docstring)."""
 
-    inlines = [QualificationInline, *LeadAdmin.inlines]
+    inlines = [QualificationInline, FollowUpInline, *LeadAdmin.inlines]
+    list_filter = [OverdueFilter, *LeadAdmin.list_filter]
     actions = [*LeadAdmin.actions, *LeadQualificationAdmin.qualification_actions]
+
+    @admin.display(description="next action due", ordering="next_action_due_at")
+    def next_action_due(self, obj: Lead) -> str:
+        due = obj.next_action_due_at
+        if due is not None and due <= timezone.now() and obj.status not in CLOSED_STATUSES:
+            return format_html(
+                '<strong style="color:#fff;background:#b42318;padding:1px 6px;'
+                'border-radius:3px">OVERDUE</strong> {}',
+                london(due),
+            )
+        return london(due)
 
 
 admin.site.unregister(Lead)

@@ -19,7 +19,7 @@ from leads.choices import OPEN_STATUSES, ActivityKind, Status, Tier
 from leads.models import Activity
 from leadtrack.access import visible_leads
 from leadtrack.reports.base import as_duration
-from leadtrack.reports.hours import working_hours
+from leadtrack.reports.hours import working_calendar, working_seconds
 
 AWAITING_SHOWN = 10
 ESCALATIONS_SHOWN = 10
@@ -100,14 +100,14 @@ def dashboard_build(*, user, now: dt.datetime | None = None) -> Dashboard:
         .select_related("contact", "owner")
         .order_by("arrived_at")[:AWAITING_SHOWN]
     )
-    hours = working_hours()
+    calendar = working_calendar()
     for lead in waiting:
         board.awaiting.append(
             {
                 "lead": lead,
                 "url": reverse("admin:leads_lead_change", args=[lead.pk]),
                 "waited": as_duration((now - lead.arrived_at).total_seconds()),
-                "waited_working": as_duration(hours.working_seconds(lead.arrived_at, now)),
+                "waited_working": as_duration(working_seconds(calendar, lead.arrived_at, now)),
             }
         )
 

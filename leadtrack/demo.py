@@ -17,6 +17,11 @@ FEE_EARNER_PERMISSIONS = [
     ("qualification", "view_practicearea"),
     ("routing", "view_member"),
     ("routing", "view_team"),
+    ("followups", "view_followup"),
+    ("followups", "change_followup"),
+    ("followups", "view_myfollowup"),
+    ("followups", "change_myfollowup"),
+    ("followups", "view_followuppolicy"),
 ]
 
 

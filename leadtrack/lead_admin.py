@@ -27,13 +27,13 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 
-from leads.choices import OPEN_STATUSES, ActivityKind, Status, Tier
+from leads.choices import OPEN_STATUSES, Status, Tier
 from leads.models import InboundMessage, Lead, OutboundEmail
-from leads.services import activity_record, lead_change_status
+from leads.services import lead_add_note, lead_change_status, lead_log_call, lead_log_meeting
 from leads.statuses import allowed_transitions
 from leadtrack.access import may_see_lead, visible_leads
 from leadtrack.reports.base import as_duration
-from leadtrack.reports.hours import LONDON, working_hours
+from leadtrack.reports.hours import LONDON, working_calendar, working_seconds
 
 OPEN = sorted(OPEN_STATUSES)
 
@@ -201,6 +201,16 @@ class NoteForm(forms.Form):
     text = forms.CharField(label="Note", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class ContactLogForm(forms.Form):
+    """A call or meeting with the enquirer: what was said, and when (default: now)."""
+
+    summary = forms.CharField(max_length=450)
+    at = forms.DateTimeField(required=False, help_text="London time; leave empty for now.")
+
+
+# The lead page's quick actions, each one service (see ``quick_action_view``).
+QUICK_ACTIONS = ("call", "meeting", "note", "status")
+
 # ---------------------------------------------------------------------------
 # The mixin
 # ---------------------------------------------------------------------------
@@ -224,7 +234,7 @@ class TrackerLeadMixin:
         "status",
         "tier_badge",
         "owner",
-        "next_action_marker",
+        "next_action_due",
         "waiting_since",
     ]
     tracker_list_filter = [
@@ -256,7 +266,20 @@ class TrackerLeadMixin:
         return filters + [item for item in extra if item != "arrived_at"]
 
     def get_list_display(self, request: HttpRequest):
-        return self.tracker_list_display
+        # "Waiting since" needs the firm's calendar: loaded once per page, not per row.
+        calendar = working_calendar()
+        now = timezone.now()
+
+        @admin.display(description="waiting since (working time)", ordering="arrived_at")
+        def waiting_since(obj: Lead) -> str:
+            if obj.first_response_at is not None or obj.status not in OPEN_STATUSES:
+                return "—"
+            waited = as_duration(working_seconds(calendar, obj.arrived_at, now))
+            return format_html('<span class="lt-waiting">{}</span>', waited)
+
+        return [
+            waiting_since if name == "waiting_since" else name for name in self.tracker_list_display
+        ]
 
     def get_actions(self, request: HttpRequest):
         actions = super().get_actions(request)
@@ -279,28 +302,6 @@ class TrackerLeadMixin:
             Tier(obj.tier).label,
             Tier(obj.tier).label,
         )
-
-    @admin.display(description="next action", ordering="next_action_due_at")
-    def next_action_marker(self, obj: Lead) -> str:
-        due = obj.next_action_due_at
-        if due is None or obj.status not in OPEN_STATUSES:
-            return "—"
-        now = timezone.now()
-        when = timezone.localtime(due).strftime("%d %b %H:%M")
-        if due < now:
-            return format_html(
-                '<span class="lt-overdue" title="Overdue">⚠ Overdue {} (due {})</span>',
-                as_duration((now - due).total_seconds()),
-                when,
-            )
-        return when
-
-    @admin.display(description="waiting since (working time)", ordering="arrived_at")
-    def waiting_since(self, obj: Lead) -> str:
-        if obj.first_response_at is not None or obj.status not in OPEN_STATUSES:
-            return "—"
-        seconds = working_hours().working_seconds(obj.arrived_at, timezone.now())
-        return format_html('<span class="lt-waiting">{}</span>', as_duration(seconds))
 
     # -- bulk actions --------------------------------------------------------------
 
@@ -385,8 +386,10 @@ class TrackerLeadMixin:
         statuses = [(s.value, s.label) for s in Status if s in allowed_transitions(lead.status)]
         return {
             "statuses": statuses,
-            "note_url": reverse("admin:leads_lead_quick", args=[lead.pk, "note"]),
-            "status_url": reverse("admin:leads_lead_quick", args=[lead.pk, "status"]),
+            "urls": {
+                action: reverse("admin:leads_lead_quick", args=[lead.pk, action])
+                for action in QUICK_ACTIONS
+            },
         }
 
     def quick_action_view(self, request: HttpRequest, object_id: int, action: str):
@@ -395,10 +398,9 @@ class TrackerLeadMixin:
         if request.method != "POST" or not self.has_change_permission(request, lead):
             raise PermissionDenied
         page = reverse("admin:leads_lead_change", args=[lead.pk])
-        handlers = {"note": self._quick_note, "status": self._quick_status}
-        handler = handlers.get(action)
-        if handler is None:
+        if action not in QUICK_ACTIONS:
             raise PermissionDenied(f"“{action}” is not a quick action.")
+        handler = getattr(self, f"_quick_{action}")
         try:
             done = handler(request, lead)
         except ValidationError as exc:
@@ -408,12 +410,27 @@ class TrackerLeadMixin:
         return HttpResponseRedirect(page)
 
     def _quick_note(self, request: HttpRequest, lead: Lead) -> str:
-        form = NoteForm(request.POST)
-        if not form.is_valid():
-            raise ValidationError("Write the note (up to 500 characters).")
-        text = " ".join(form.cleaned_data["text"].split())
-        activity_record(lead=lead, kind=ActivityKind.NOTE, summary=text, actor=request.user)
+        lead_add_note(lead=lead, text=request.POST.get("text", ""), actor=request.user)
         return "Note added."
+
+    def _contact_log(self, request: HttpRequest) -> dict:
+        form = ContactLogForm(request.POST)
+        if not form.is_valid():
+            problems = [f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()]
+            raise ValidationError(" ".join(problems))
+        return {
+            "summary": form.cleaned_data["summary"],
+            "at": form.cleaned_data["at"],
+            "actor": request.user,
+        }
+
+    def _quick_call(self, request: HttpRequest, lead: Lead) -> str:
+        lead_log_call(lead=lead, **self._contact_log(request))
+        return "Call logged."
+
+    def _quick_meeting(self, request: HttpRequest, lead: Lead) -> str:
+        lead_log_meeting(lead=lead, **self._contact_log(request))
+        return "Meeting logged."
 
     def _quick_status(self, request: HttpRequest, lead: Lead) -> str:
         form = StatusChangeForm(request.POST)

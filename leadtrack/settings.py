@@ -252,6 +252,23 @@ CELERY_BEAT_SCHEDULE = {
         "task": "leads.tasks.outbound_email_resend_stalled",
         "schedule": crontab(),
     },
+    "followups-escalation-sweep": {
+        "task": "followups.tasks.escalation_sweep",
+        "schedule": crontab(),
+    },
+    # The task itself skips bank holidays and closure dates.
+    "followups-daily-digests": {
+        "task": "followups.tasks.digests_send_daily",
+        "schedule": crontab(
+            hour=env.int("LEADTRACK_DIGEST_HOUR", default=8),
+            minute=env.int("LEADTRACK_DIGEST_MINUTE", default=0),
+            day_of_week="mon-fri",
+        ),
+    },
+    "followups-weekly-summaries": {
+        "task": "followups.tasks.weekly_summaries_send",
+        "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
+    },
 }
 
 # ---------------------------------------------------------------------------
@@ -326,6 +343,8 @@ LEADTRACK_RESPONSE_PROMISE = env.str("LEADTRACK_RESPONSE_PROMISE", default="with
 LEADTRACK_PIPELINE = [
     "qualification.steps.qualify",
     "leads.steps.acknowledge",
+    # Last: obligations need the tier, practice area and owner the steps above set.
+    "followups.steps.schedule",
 ]
 # Channels whose enquirers get an acknowledgement email (staff-logged calls, referrals
 # and imports do not).
@@ -339,12 +358,6 @@ LEADTRACK_PIPELINE_STALL_SECONDS = env.int("LEADTRACK_PIPELINE_STALL_SECONDS", d
 # After this many failed attempts of one step the safety net stops and the lead is shown
 # as "pipeline failed" in the admin for a person to look at.
 LEADTRACK_PIPELINE_MAX_ATTEMPTS = env.int("LEADTRACK_PIPELINE_MAX_ATTEMPTS", default=10)
-# The tracker (dashboard, lead list, reports): the firm's working hours in Europe/London,
-# used for "out of hours" arrivals and "waiting since" in working time; bank holidays come
-# from the ``holidays`` package for this part of the UK (ENG, WLS, SCT or NIR).
-LEADTRACK_OPENING_HOURS = env.str("LEADTRACK_OPENING_HOURS", default="09:00-17:30")
-LEADTRACK_WORKING_DAYS = env.list("LEADTRACK_WORKING_DAYS", cast=int, default=[1, 2, 3, 4, 5])
-LEADTRACK_BANK_HOLIDAY_SUBDIV = env.str("LEADTRACK_BANK_HOLIDAY_SUBDIV", default="ENG")
 # The response-time report's target: first response within this many hours of arrival.
 LEADTRACK_RESPONSE_TARGET_HOURS = env.float("LEADTRACK_RESPONSE_TARGET_HOURS", default=4.0)
 # The demo firm's members sign in with this password (``make run`` prints it).
@@ -352,3 +365,13 @@ LEADTRACK_DEMO_PASSWORD = env.str("LEADTRACK_DEMO_PASSWORD", default="demo-pass-
 # Tests and end-to-end checks set this to fail, rather than skip, when PostgreSQL, Redis or
 # a Celery worker cannot be reached.
 REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)
+
+# Follow-ups: the business calendar's defaults (then edited in the admin), the address
+# that is told about follow-ups nobody owns, and the most one sweep escalates.
+LEADTRACK_BUSINESS_NATION = env.str("LEADTRACK_BUSINESS_NATION", default="ENG")  # ENG, SCT, NIR
+LEADTRACK_BUSINESS_OPENS = env.str("LEADTRACK_BUSINESS_OPENS", default="09:00")
+LEADTRACK_BUSINESS_CLOSES = env.str("LEADTRACK_BUSINESS_CLOSES", default="17:30")
+LEADTRACK_TRIAGE_EMAIL = env.str("LEADTRACK_TRIAGE_EMAIL", default="triage@example.co.uk")
+LEADTRACK_ESCALATION_SWEEP_LIMIT = env.int("LEADTRACK_ESCALATION_SWEEP_LIMIT", default=20000)
+# An escalation email lists at most this many items (most urgent first) and links to the rest.
+LEADTRACK_ESCALATION_EMAIL_MAX_ITEMS = env.int("LEADTRACK_ESCALATION_EMAIL_MAX_ITEMS", default=50)

@@ -3,6 +3,7 @@ webhook, task, command), so the timeline and the rules can never be skipped."""
 
 from leads.services.activity import activity_record
 from leads.services.capture import Capture, ContactDetails, contact_match, lead_capture
+from leads.services.contact_log import lead_add_note, lead_log_call, lead_log_meeting
 from leads.services.email import outbound_email_queue, outbound_email_send
 from leads.services.pipeline import PipelineStepError, pipeline_resume_stalled, pipeline_run
 from leads.services.statuses import lead_change_status, lead_record_first_response
@@ -14,7 +15,10 @@ __all__ = [
     "activity_record",
     "contact_match",
     "lead_capture",
+    "lead_add_note",
     "lead_change_status",
+    "lead_log_call",
+    "lead_log_meeting",
     "lead_record_first_response",
     "outbound_email_queue",
     "outbound_email_send",

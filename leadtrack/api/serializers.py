@@ -4,6 +4,7 @@ timeline output. Times are ISO 8601 with offset; money is a decimal string in GB
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from followups.selectors import open_followups
 from leads.choices import Channel, Status
 from leads.models import Activity, Lead
 from qualification.choices import CommercialSignificance, DecisionPosition, Urgency
@@ -135,7 +136,11 @@ class LeadOutput(serializers.ModelSerializer):
 
     def get_next_action(self, lead: Lead) -> dict | None:
         """The earliest open follow-up; null while the lead has none."""
-        return None
+        if hasattr(lead, "open_followups"):
+            followups = lead.open_followups
+        else:
+            followups = list(open_followups(lead=lead)[:1])
+        return next_action_data(followups[0]) if followups else None
 
 
 class ActivityOutput(serializers.ModelSerializer):
@@ -149,3 +154,64 @@ class ActivityOutput(serializers.ModelSerializer):
         if activity.actor is None:
             return None
         return activity.actor.get_full_name() or activity.actor.get_username()
+
+
+def next_action_data(followup, *, now=None) -> dict:
+    from django.utils import timezone
+
+    return {
+        "id": followup.pk,
+        "kind": followup.kind,
+        "due_at": serializers.DateTimeField().to_representation(followup.due_at),
+        "guidance": followup.guidance,
+        "is_overdue": followup.due_at <= (now or timezone.now()),
+    }
+
+
+class FollowUpOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    lead = serializers.SerializerMethodField()
+    kind = serializers.CharField()
+    kind_label = serializers.CharField(source="get_kind_display")
+    stage = serializers.CharField()
+    owner = PersonOutput(allow_null=True)
+    due_at = serializers.DateTimeField()
+    guidance = serializers.CharField()
+    is_overdue = serializers.BooleanField()
+    completed_at = serializers.DateTimeField(allow_null=True)
+    completed_how = serializers.CharField()
+    completion_note = serializers.CharField()
+    snooze_count = serializers.IntegerField()
+    escalation_level = serializers.IntegerField()
+
+    def get_lead(self, followup) -> dict:
+        return {"id": followup.lead_id, "reference": followup.lead.reference}
+
+
+class FollowUpUpdateInput(StrictSerializer):
+    """One change per request: complete (``completed_at``), reschedule (``due_at``) or
+    snooze (``snooze_until`` with ``reason``)."""
+
+    completed_at = serializers.DateTimeField(required=False)
+    due_at = serializers.DateTimeField(required=False)
+    snooze_until = serializers.DateTimeField(required=False)
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+    def validate(self, attrs):
+        chosen = [name for name in ("completed_at", "due_at", "snooze_until") if name in attrs]
+        if len(chosen) != 1:
+            raise serializers.ValidationError(
+                "Send exactly one of completed_at (mark done), due_at (reschedule) or "
+                "snooze_until (snooze, with a reason)."
+            )
+        return attrs
+
+
+class ContactLogInput(StrictSerializer):
+    summary = serializers.CharField(max_length=450)
+    at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class NoteInput(StrictSerializer):
+    text = serializers.CharField(max_length=500)

@@ -4,10 +4,11 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from leadtrack.api.views import LeadViewSet, TokenView
+from leadtrack.api.views import FollowUpViewSet, LeadViewSet, TokenView
 
 router = DefaultRouter(trailing_slash=True)
 router.register("leads", LeadViewSet, basename="lead")
+router.register("followups", FollowUpViewSet, basename="followup")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

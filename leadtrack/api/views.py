@@ -1,6 +1,8 @@
 """API views: thin presentation over the leads services and selectors."""
 
 from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import filters, mixins, serializers, status, viewsets
@@ -12,13 +14,20 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
+from followups import selectors as followup_selectors
+from followups import services as followup_services
+from followups.models import FollowUp
 from leads import selectors, services
 from leads.models import Lead
 from leadtrack.api.filters import LeadFilter
 from leadtrack.api.serializers import (
     ActivityOutput,
+    ContactLogInput,
+    FollowUpOutput,
+    FollowUpUpdateInput,
     LeadCaptureInput,
     LeadOutput,
+    NoteInput,
     StatusChangeInput,
 )
 from qualification.selectors import leads_with_qualification
@@ -59,7 +68,17 @@ class LeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     ordering = ["-arrived_at", "-pk"]
 
     def get_queryset(self):
-        return leads_with_qualification(selectors.lead_list())
+        # The qualification joined, and the next action of every lead on a page in one
+        # more query.
+        return leads_with_qualification(selectors.lead_list()).prefetch_related(
+            Prefetch(
+                "followups",
+                queryset=FollowUp.objects.filter(completed_at__isnull=True).order_by(
+                    "due_at", "pk"
+                ),
+                to_attr="open_followups",
+            )
+        )
 
     @extend_schema(
         request=LeadCaptureInput,
@@ -116,11 +135,112 @@ class LeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         lead: Lead = self.get_object()
         data = StatusChangeInput(data=request.data)
         data.is_valid(raise_exception=True)
+        reason = followup_services.closure_reason_validate(
+            status=data.validated_data["status"], reason=data.validated_data["reason"]
+        )
         with transaction.atomic():
             services.lead_change_status(
                 lead=lead,
                 status=data.validated_data["status"],
-                reason=data.validated_data["reason"],
+                reason=reason,
                 actor=request.user,
             )
         return Response(LeadOutput(self.get_queryset().get(pk=lead.pk)).data)
+
+    def _log_contact(self, request: Request, service) -> Response:
+        lead: Lead = self.get_object()
+        data = ContactLogInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        activity = service(
+            lead=lead,
+            summary=data.validated_data["summary"],
+            at=data.validated_data["at"],
+            actor=request.user,
+        )
+        return Response(ActivityOutput(activity).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ContactLogInput, responses={201: ActivityOutput})
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def calls(self, request: Request, pk=None) -> Response:
+        """Log a call with the enquirer; it completes the follow-up it satisfies."""
+        return self._log_contact(request, services.lead_log_call)
+
+    @extend_schema(request=ContactLogInput, responses={201: ActivityOutput})
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def meetings(self, request: Request, pk=None) -> Response:
+        """Log a meeting booked or held; it completes the follow-up it satisfies."""
+        return self._log_contact(request, services.lead_log_meeting)
+
+    @extend_schema(request=NoteInput, responses={201: ActivityOutput})
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def notes(self, request: Request, pk=None) -> Response:
+        """Add a note to the lead's timeline."""
+        lead: Lead = self.get_object()
+        data = NoteInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        activity = services.lead_add_note(
+            lead=lead, text=data.validated_data["text"], actor=request.user
+        )
+        return Response(ActivityOutput(activity).data, status=status.HTTP_201_CREATED)
+
+
+class FollowUpViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Follow-ups: read one, list the open ones (``?mine=true``, ``?overdue=true``), and
+    complete, reschedule or snooze one with PATCH."""
+
+    serializer_class = FollowUpOutput
+    filter_backends: list = []
+
+    def get_queryset(self):
+        queryset = followup_selectors.followup_list().order_by("due_at", "pk")
+        if self.action != "list":
+            return queryset
+        params = self.request.query_params
+        queryset = queryset.filter(completed_at__isnull=True)
+        if params.get("mine", "").lower() in ("1", "true", "yes"):
+            queryset = queryset.filter(owner=self.request.user)
+        if params.get("overdue", "").lower() in ("1", "true", "yes"):
+            queryset = queryset.filter(due_at__lte=timezone.now())
+        return queryset
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("mine", OpenApiTypes.BOOL, description="Only mine."),
+            OpenApiParameter("overdue", OpenApiTypes.BOOL, description="Only overdue ones."),
+        ]
+    )
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        """Open follow-ups, most urgent first."""
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=FollowUpUpdateInput, responses=FollowUpOutput)
+    def partial_update(self, request: Request, pk=None) -> Response:
+        """Complete (``completed_at``), reschedule (``due_at``) or snooze
+        (``snooze_until`` and ``reason``) a follow-up."""
+        followup: FollowUp = self.get_object()
+        data = FollowUpUpdateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        with transaction.atomic():
+            if "completed_at" in values:
+                followup_services.followup_complete(
+                    followup=followup,
+                    at=values["completed_at"],
+                    note=values["note"] or values["reason"],
+                    actor=request.user,
+                )
+            elif "due_at" in values:
+                followup_services.followup_reschedule(
+                    followup=followup,
+                    due_at=values["due_at"],
+                    reason=values["reason"],
+                    actor=request.user,
+                )
+            else:
+                followup_services.followup_snooze(
+                    followup=followup,
+                    until=values["snooze_until"],
+                    reason=values["reason"],
+                    actor=request.user,
+                )
+        return Response(FollowUpOutput(self.get_queryset().get(pk=followup.pk)).data)

@@ -1,9 +1,15 @@
 """Team performance: per member, what the records say they did: leads owned, how fast
-they first answered, what they won and lost. Read from recorded activity, never from
-anyone's own account of it."""
+they first answered, follow-ups done on time or late, escalations, what they won and
+lost. Read from recorded activity, never from anyone's own account of it.
 
-from django.db.models import Count, Q, Sum
+Two grouped queries make the one table: leads by owner, and follow-ups (with their
+escalations) by the follow-up's owner, joined on the owner in Python.
+"""
 
+from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
+
+from followups.models import FollowUp
 from leads.choices import Status
 from leadtrack.reports.base import (
     OWNER,
@@ -23,13 +29,19 @@ class TeamReport(Report):
     title = "Team performance"
     description = (
         "Per owner, the leads that arrived in the period and are owned by them now: first "
-        "response (median, from arrival), outcomes, conversion (won ÷ owned) and won value."
+        "response (median, from arrival), outcomes, conversion (won ÷ owned) and won value; "
+        "and the follow-ups on those leads each person owned: done on time, done late, "
+        "open and overdue now, and how many were escalated."
     )
     dimensions = (OWNER,)
     columns = [
         Column("owned", "Leads owned"),
         Column("open", "Open"),
         duration_column("first_response", "First response (median)"),
+        Column("followups_on_time", "Follow-ups on time"),
+        Column("followups_late", "Follow-ups done late"),
+        Column("followups_overdue", "Follow-ups overdue now"),
+        Column("escalated", "Follow-ups escalated"),
         Column("won", "Won"),
         Column("lost", "Lost or disqualified"),
         percent_column("conversion", "Conversion"),
@@ -49,7 +61,40 @@ class TeamReport(Report):
             lost=Count("pk", filter=lost),
             won_value=Sum("estimated_value", filter=Q(status=Status.WON)),
         )
+        followups = self.followups_by_owner(leads=leads)
+        seen = set()
         for row in rows:
             row["open"] = row["owned"] - row["won"] - row["lost"]
             row["conversion"] = rate(row["won"], row["owned"])
+            row.update(followups.get(row["owner"], {}))
+            seen.add(row["owner"])
+        for owner, counts in followups.items():
+            if owner not in seen:  # follow-ups on leads now owned by someone else
+                rows.append({**counts, "owner": owner, "label": counts["label"], "owned": 0})
         return rows
+
+    def followups_by_owner(self, *, leads) -> dict:
+        """Follow-ups on these leads by their owner: on time, late, overdue, escalated."""
+        now = timezone.now()
+        done = Q(completed_at__isnull=False)
+        counts = (
+            FollowUp.objects.filter(lead__in=leads.values("pk"))
+            .values("owner", "owner__first_name", "owner__last_name", "owner__username")
+            .annotate(
+                followups_on_time=Count("pk", filter=done & Q(completed_at__lte=F("due_at"))),
+                followups_late=Count("pk", filter=done & Q(completed_at__gt=F("due_at"))),
+                followups_overdue=Count("pk", filter=Q(completed_at__isnull=True, due_at__lt=now)),
+                escalated=Count("pk", filter=Q(escalation_level__gt=0)),
+            )
+            .order_by()
+        )
+        return {
+            row["owner"]: {
+                "label": OWNER.display(row),
+                "followups_on_time": row["followups_on_time"],
+                "followups_late": row["followups_late"],
+                "followups_overdue": row["followups_overdue"],
+                "escalated": row["escalated"],
+            }
+            for row in counts
+        }

@@ -86,7 +86,7 @@ def test_partner_reads_the_dashboard_follows_a_figure_and_works_a_lead(firm, pag
     screenshot("lead-list-awaiting")
     page.click("text=Tier A open")
     assert page.locator("#result_list tbody tr").count() == 1
-    assert "⚠ Overdue" in page.inner_text("#result_list")
+    assert "OVERDUE" in page.inner_text("#result_list")
 
     page.click(f"text={firm['awaiting'].reference}")
     page.wait_for_selector("#quick-status")

@@ -11,6 +11,7 @@ from django.utils.module_loading import import_string
 DEMO_LOADERS = [
     "qualification.demo.load",
     "routing.demo.load",
+    "followups.demo.load",
     "leadtrack.demo.load",
     "leads.demo.load",
 ]

@@ -1,0 +1,224 @@
+"""Benchmark of the overdue sweep at scale, on PostgreSQL.
+
+Creates (or recreates) a benchmark database, migrates it, and fills it with raw SQL
+(not through services, for speed): 1,000,000 leads, one follow-up each (900,000
+completed, 100,000 open and not yet due), 100 members in 10 teams. It then measures:
+
+1. the empty sweep (nothing overdue): median of 25 sweeps;
+2. the sweep that escalates 10,000 overdue follow-ups (owner level), one run;
+3. the same 10,000 one level up (supervisor), one run;
+
+and prints EXPLAIN ANALYZE of the sweep's query, which must use the partial index
+``followup_escalation_due_idx``. Targets: under 50 ms empty, under 5 s for 10,000.
+
+Run from the project folder (about 3-6 minutes on 2 cores):
+
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_followups \\
+        /work/main/.venv/bin/python bench/escalation.py
+"""
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+
+DATABASE_URL = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_followups"
+)
+LEADS = int(os.environ.get("BENCH_LEADS", "1000000"))
+OVERDUE = int(os.environ.get("BENCH_OVERDUE", "10000"))
+OPEN_NOT_DUE = int(os.environ.get("BENCH_OPEN", "100000"))
+MEMBERS = 100
+
+os.environ.update(
+    {
+        "DATABASE_URL": DATABASE_URL,
+        "DJANGO_SETTINGS_MODULE": "leadtrack.settings",
+        "SECRET_KEY": "bench-only",
+        "CELERY_BROKER_URL": "memory://",
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "EMAIL_URL": "memorymail://",
+        "LOG_LEVEL": "WARNING",
+        "LEADTRACK_VAR_DIR": str(BASE_DIR / "var" / "bench"),
+    }
+)
+
+
+def recreate_database() -> None:
+    import psycopg
+
+    name = DATABASE_URL.rsplit("/", 1)[-1]
+    server = DATABASE_URL.rsplit("/", 1)[0].replace("postgres://", "postgresql://", 1)
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def timed(label: str, func):
+    started = time.perf_counter()
+    value = func()
+    print(f"  {label}: {time.perf_counter() - started:.2f} s", flush=True)
+    return value
+
+
+def populate() -> None:
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from routing.models import Member, Team
+
+    User = get_user_model()
+    teams = [Team.objects.create(name=f"Team {n}") for n in range(10)]
+    members = []
+    for n in range(MEMBERS):
+        user = User.objects.create(
+            username=f"member{n}", email=f"member{n}@bench.example", is_staff=True
+        )
+        team = teams[n % 10]
+        head = members[n % 10] if n >= 10 else None
+        member = Member.objects.create(user=user, team=team, supervisor=head)
+        if n < 10:
+            team.head = member
+            team.save(update_fields=["head"])
+        members.append(member)
+    user_ids = [m.user_id for m in members]
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO leads_contact (name, email, phone, organisation, job_title, created_at)
+            SELECT 'Enquirer ' || n, 'enquirer' || n || '@example.com', '', '', '', now()
+            FROM generate_series(1, 10000) AS n
+            """
+        )
+        cursor.execute("SELECT min(id) FROM leads_contact")
+        first_contact = cursor.fetchone()[0]
+        timed(
+            f"{LEADS:,} leads",
+            lambda: cursor.execute(
+                """
+                INSERT INTO leads_lead (reference, channel, source, arrived_at, captured_at,
+                    utm, consent, consent_text, contact_id, subject, message, tier, owner_id,
+                    assigned_at, status, status_changed_at, closed_reason, closed_at,
+                    next_action_due_at, pipeline_completed_at)
+                SELECT 'LD-B-' || n, 'web_form', 'bench', now() - (n || ' minutes')::interval,
+                    now() - (n || ' minutes')::interval, '{}', false, '',
+                    %s + (n %% 10000), 'Enquiry', 'Benchmark enquiry',
+                    (ARRAY['A','B','C'])[1 + n %% 3], (%s::bigint[])[1 + n %% %s],
+                    now(), CASE WHEN n <= %s THEN 'assigned' ELSE 'won' END, now(), '',
+                    CASE WHEN n <= %s THEN NULL ELSE now() END, NULL, now()
+                FROM generate_series(1, %s) AS n
+                """,
+                [first_contact, user_ids, MEMBERS, OPEN_NOT_DUE, OPEN_NOT_DUE, LEADS],
+            ),
+        )
+        # One follow-up per lead: completed for closed leads; open and due next week for
+        # the first OPEN_NOT_DUE leads.
+        timed(
+            f"{LEADS:,} follow-ups",
+            lambda: cursor.execute(
+                """
+                INSERT INTO followups_followup (lead_id, stage, kind, owner_id, due_at,
+                    guidance, counts_calendar_time, created_at, completed_at, completed_how,
+                    completion_note, snooze_count, escalation_level, next_escalation_at)
+                SELECT id, 'new', 'first_contact', owner_id,
+                    now() + interval '7 days', 'Confirm conflict check', false, now(),
+                    CASE WHEN status = 'won' THEN now() ELSE NULL END,
+                    CASE WHEN status = 'won' THEN 'lead_closed' ELSE '' END, '', 0, 0,
+                    CASE WHEN status = 'won' THEN NULL ELSE now() + interval '7 days' END
+                FROM leads_lead
+                """
+            ),
+        )
+        timed("VACUUM ANALYZE", lambda: cursor.execute("VACUUM ANALYZE"))
+
+
+def make_overdue() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE followups_followup SET due_at = now() - interval '10 minutes',
+                next_escalation_at = now() - interval '10 minutes'
+            WHERE id IN (SELECT id FROM followups_followup WHERE completed_at IS NULL
+                         ORDER BY id LIMIT %s)
+            """,
+            [OVERDUE],
+        )
+        cursor.execute("ANALYZE followups_followup")
+
+
+def explain() -> str:
+    from django.db import transaction
+    from django.utils import timezone
+
+    from followups.selectors import escalation_due
+
+    with transaction.atomic():
+        return (
+            escalation_due(now=timezone.now())
+            .select_for_update(skip_locked=True, of=("self", "lead"))
+            .select_related("lead", "lead__contact", "owner")
+            .order_by("next_escalation_at")[:20000]
+            .explain(analyze=True)
+        )
+
+
+def main() -> None:
+    import django
+
+    print(f"Benchmark database: {DATABASE_URL}")
+    recreate_database()
+    django.setup()
+    from django.core.management import call_command
+
+    from followups.models import Escalation
+    from followups.services import escalation_sweep
+    from leads.models import OutboundEmail
+
+    timed("migrate", lambda: call_command("migrate", verbosity=0))
+    print("Populating:")
+    timed("total populate", populate)
+
+    print("Empty sweep (nothing overdue), 25 runs:")
+    escalation_sweep()  # warm the connection and caches
+    runs = []
+    for _ in range(25):
+        result = escalation_sweep()
+        assert result.due == 0
+        runs.append(result.seconds * 1000)
+    print(
+        f"  median {statistics.median(runs):.1f} ms, min {min(runs):.1f} ms, max {max(runs):.1f} ms"
+    )
+    print("Query plan with nothing overdue:")
+    print(explain())
+
+    make_overdue()
+    print(f"Sweep with {OVERDUE:,} overdue follow-ups:")
+    print(explain())
+    result = escalation_sweep()
+    print(f"  {result}")
+    assert result.escalations == OVERDUE, result
+    print(f"  emails queued: {OutboundEmail.objects.count()} (one per recipient)")
+
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE followups_followup SET next_escalation_at = now() - interval '1 minute' "
+            "WHERE escalation_level = 1"
+        )
+    result = escalation_sweep()
+    print(f"Supervisor level for the same {OVERDUE:,}:\n  {result}")
+    assert Escalation.objects.count() == 2 * OVERDUE
+    result = escalation_sweep()
+    print(f"Sweep straight after (nothing due): {result.seconds * 1000:.1f} ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,361 @@
+"""Follow-up obligations and their enforcement: the policies that say what each kind of
+lead needs and when, the firm's working calendar the due times are counted in, the
+obligations themselves, and the record of every escalation (each level once).
+
+Writes go through ``followups.services``; the models hold data and small invariants.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from followups.choices import (
+    CompletedHow,
+    EscalationLevel,
+    FollowUpKind,
+    IntervalUnit,
+    Nation,
+    Stage,
+)
+from leads.choices import Tier
+
+
+class BusinessCalendar(models.Model):
+    """The firm's working time (one row): nation for bank holidays, opening hours,
+    working days, and how long each escalation level waits. Defaults come from settings."""
+
+    nation = models.CharField(
+        max_length=3,
+        choices=Nation.choices,
+        default=Nation.ENGLAND_AND_WALES,
+        help_text="Whose bank holidays the firm keeps.",
+    )
+    opens_at = models.TimeField(default=dt.time(9, 0), help_text="Europe/London time.")
+    closes_at = models.TimeField(default=dt.time(17, 30), help_text="Europe/London time.")
+    monday = models.BooleanField(default=True)
+    tuesday = models.BooleanField(default=True)
+    wednesday = models.BooleanField(default=True)
+    thursday = models.BooleanField(default=True)
+    friday = models.BooleanField(default=True)
+    saturday = models.BooleanField(default=False)
+    sunday = models.BooleanField(default=False)
+    supervisor_after_minutes = models.PositiveIntegerField(
+        "supervisor told after (working minutes)",
+        default=120,
+        validators=[MinValueValidator(1)],
+        help_text="How long after the owner's reminder the supervisor is told.",
+    )
+    head_after_minutes = models.PositiveIntegerField(
+        "head of team told after (working minutes)",
+        default=240,
+        validators=[MinValueValidator(1)],
+        help_text="How long after the supervisor the head of team is told.",
+    )
+    max_snoozes = models.PositiveSmallIntegerField(
+        default=2,
+        validators=[MaxValueValidator(10)],
+        help_text="How many times one follow-up may be snoozed.",
+    )
+    max_snooze_days = models.PositiveSmallIntegerField(
+        "longest snooze (working days)",
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "business calendar"
+        verbose_name_plural = "business calendar"
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_nation_display()}, {self.opens_at:%H:%M}–{self.closes_at:%H:%M}, "
+            f"{', '.join(day[:3].title() for day in self.working_day_names)}"
+        )
+
+    WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+    @property
+    def working_day_names(self) -> list[str]:
+        return [day for day in self.WEEKDAYS if getattr(self, day)]
+
+    @property
+    def working_weekdays(self) -> frozenset[int]:
+        return frozenset(i for i, day in enumerate(self.WEEKDAYS) if getattr(self, day))
+
+    def clean(self) -> None:
+        if self.opens_at >= self.closes_at:
+            raise ValidationError({"closes_at": "The firm must close after it opens."})
+        if not self.working_weekdays:
+            raise ValidationError("Tick at least one working day.")
+
+    @classmethod
+    def defaults(cls) -> dict:
+        """The values a new calendar starts with: LEADTRACK_BUSINESS_* settings."""
+        return {
+            "nation": settings.LEADTRACK_BUSINESS_NATION,
+            "opens_at": dt.time.fromisoformat(settings.LEADTRACK_BUSINESS_OPENS),
+            "closes_at": dt.time.fromisoformat(settings.LEADTRACK_BUSINESS_CLOSES),
+        }
+
+
+class ClosureDate(models.Model):
+    """A day the firm is closed on top of bank holidays (e.g. between Christmas and New Year)."""
+
+    date = models.DateField(unique=True)
+    description = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d %b %Y}" + (f" ({self.description})" if self.description else "")
+
+
+class ClosureReason(models.Model):
+    """The firm's list of reasons a lead is lost or disqualified, offered by the admin
+    and checked by the API so reports group like with like."""
+
+    text = models.CharField(max_length=200, unique=True)
+    for_lost = models.BooleanField("offered when a lead is lost", default=True)
+    for_disqualified = models.BooleanField("offered when a lead is disqualified", default=True)
+    is_active = models.BooleanField("active", default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "text"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class OutOfOffice(models.Model):
+    """A member away from work: their reminders go straight to the delegate (or, without
+    one, their supervisor) while it lasts."""
+
+    member = models.ForeignKey("routing.Member", on_delete=models.CASCADE, related_name="absences")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    delegate = models.ForeignKey(
+        "routing.Member",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="delegations",
+        help_text="Who covers their follow-ups; empty means their supervisor.",
+    )
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-starts_at"]
+        verbose_name = "out of office"
+        verbose_name_plural = "out of office"
+        indexes = [models.Index(fields=["member", "ends_at"], name="ooo_member_ends_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.member} away {self.starts_at:%d %b} – {self.ends_at:%d %b %Y}"
+
+    def clean(self) -> None:
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": "The absence must end after it starts."})
+        if self.delegate_id and self.delegate_id == self.member_id:
+            raise ValidationError({"delegate": "Choose someone else to cover."})
+
+
+class FollowUpPolicy(models.Model):
+    """What a kind of lead needs, in order: matched by tier and practice area (empty means
+    any), the most specific policy wins."""
+
+    name = models.CharField(max_length=120, unique=True)
+    tier = models.CharField(
+        max_length=1, choices=Tier.choices, blank=True, help_text="Empty: any tier."
+    )
+    practice_area = models.ForeignKey(
+        "qualification.PracticeArea",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="followup_policies",
+        help_text="Empty: any practice area.",
+    )
+    counts_calendar_time = models.BooleanField(
+        default=False,
+        help_text="Count intervals in clock time, evenings, weekends and holidays included "
+        "(for out-of-hours work, e.g. urgent tier A). Otherwise working time.",
+    )
+    is_active = models.BooleanField("active", default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["tier", "practice_area__name", "name"]
+        verbose_name = "follow-up policy"
+        verbose_name_plural = "follow-up policies"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        clash = FollowUpPolicy.objects.filter(
+            tier=self.tier, practice_area=self.practice_area, is_active=True
+        ).exclude(pk=self.pk)
+        if self.is_active and clash.exists():
+            raise ValidationError(
+                f"“{clash.first()}” already covers this tier and practice area; "
+                "edit that policy or make one of them inactive."
+            )
+
+
+class FollowUpStep(models.Model):
+    """One obligation in a policy: in which stage of the lead, what, how soon, and the
+    guidance the owner sees. The first step of a stage is due that long after the lead
+    arrives (new) or enters the stage; each next step that long after the previous one
+    is done."""
+
+    policy = models.ForeignKey(FollowUpPolicy, on_delete=models.CASCADE, related_name="steps")
+    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.NEW)
+    position = models.PositiveSmallIntegerField(default=1)
+    kind = models.CharField(max_length=20, choices=FollowUpKind.choices)
+    interval = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    unit = models.CharField(max_length=10, choices=IntervalUnit.choices, default=IntervalUnit.HOURS)
+    guidance = models.TextField(
+        blank=True, help_text="What the owner should do or say, e.g. 'Confirm conflict check'."
+    )
+
+    class Meta:
+        ordering = ["policy", "stage", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["policy", "stage", "position"], name="followup_step_position_unique"
+            )
+        ]
+        verbose_name = "obligation"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} within {self.interval_label}"
+
+    @property
+    def interval_label(self) -> str:
+        clock = "" if self.policy_id and self.policy.counts_calendar_time else "working "
+        unit = self.unit if self.interval != 1 else self.unit.rstrip("s")
+        return f"{self.interval} {clock}{unit}"
+
+
+class FollowUp(models.Model):
+    """One obligation on one lead: who must do what by when, and how it was done.
+
+    ``escalation_level`` and ``next_escalation_at`` drive the sweep: an open follow-up
+    whose ``next_escalation_at`` has passed is escalated to the next level.
+    """
+
+    lead = models.ForeignKey("leads.Lead", on_delete=models.CASCADE, related_name="followups")
+    step = models.ForeignKey(
+        FollowUpStep, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    stage = models.CharField(max_length=20, choices=Stage.choices)
+    kind = models.CharField(max_length=20, choices=FollowUpKind.choices)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="followups",
+        help_text="Empty: nobody yet; escalates to the firm's triage address.",
+    )
+    due_at = models.DateTimeField()
+    guidance = models.TextField(blank=True)
+    counts_calendar_time = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_how = models.CharField(max_length=20, choices=CompletedHow.choices, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    completion_note = models.CharField(max_length=500, blank=True)
+    snooze_count = models.PositiveSmallIntegerField(default=0)
+    escalation_level = models.PositiveSmallIntegerField(
+        default=0, help_text="The highest escalation level sent so far (0: none)."
+    )
+    next_escalation_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        verbose_name = "follow-up"
+        indexes = [
+            # The sweep: open follow-ups whose next escalation is due. Partial, so an
+            # empty sweep reads an index holding only the open, escalating follow-ups.
+            models.Index(
+                fields=["next_escalation_at"],
+                condition=Q(completed_at__isnull=True, next_escalation_at__isnull=False),
+                name="followup_escalation_due_idx",
+            ),
+            models.Index(
+                fields=["owner", "due_at"],
+                condition=Q(completed_at__isnull=True),
+                name="followup_owner_open_idx",
+            ),
+            models.Index(
+                fields=["lead", "due_at"],
+                condition=Q(completed_at__isnull=True),
+                name="followup_lead_open_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.lead_id and self.lead}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.completed_at is None
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.completed_at is None and self.due_at <= timezone.now()
+
+
+class Escalation(models.Model):
+    """One level of escalation of one follow-up, sent once: the unique constraint makes a
+    second sweep (overlapping, or beat firing twice) unable to send it again."""
+
+    followup = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="escalations")
+    level = models.PositiveSmallIntegerField(choices=EscalationLevel.choices)
+    recipient_email = models.EmailField()
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    sweep_id = models.UUIDField(db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    email = models.ForeignKey(
+        "leads.OutboundEmail", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "followup", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["followup", "level"], name="escalation_once_per_level")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()} ({self.recipient_email})"
+
+
+class MyFollowUp(FollowUp):
+    """The signed-in member's follow-ups, as their own page in the tracker."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "my follow-up"
+        verbose_name_plural = "my follow-ups"

@@ -1,0 +1,21 @@
+"""Receivers of the leads app's signals: each hands the event to one follow-ups service.
+
+Connected in ``FollowupsConfig.ready()``; no business logic here.
+"""
+
+from followups.choices import ContactEvent
+from followups.services import followups_on_status_changed, followups_record_contact
+
+
+def on_status_changed(sender, *, lead, old_status, new_status, actor=None, **kwargs) -> None:
+    followups_on_status_changed(
+        lead=lead, old_status=old_status, new_status=new_status, actor=actor
+    )
+
+
+def on_message_sent(sender, *, lead, at=None, actor=None, **kwargs) -> None:
+    followups_record_contact(lead=lead, event=ContactEvent.EMAIL, at=at, actor=actor)
+
+
+def on_contact_logged(sender, *, lead, kind, at=None, actor=None, **kwargs) -> None:
+    followups_record_contact(lead=lead, event=ContactEvent(kind), at=at, actor=actor)

@@ -1,0 +1,37 @@
+"""The firm's closure reasons: when the firm keeps a list for losing or disqualifying a
+lead, the reason given must be one of them (optionally followed by ": details"), so
+reports can group lost leads by reason. Without a list any reason is accepted."""
+
+from django.core.exceptions import ValidationError
+
+from followups.models import ClosureReason
+from leads.choices import Status
+
+
+def closure_reasons_for(*, status: str) -> list[str]:
+    """The active reasons offered for a status (empty for statuses that need none)."""
+    if status == Status.LOST:
+        rows = ClosureReason.objects.filter(is_active=True, for_lost=True)
+    elif status == Status.DISQUALIFIED:
+        rows = ClosureReason.objects.filter(is_active=True, for_disqualified=True)
+    else:
+        return []
+    return list(rows.values_list("text", flat=True))
+
+
+def closure_reason_validate(*, status: str, reason: str) -> str:
+    """Return the reason in the list's own words, or raise a ValidationError listing them."""
+    allowed = closure_reasons_for(status=status)
+    reason = " ".join((reason or "").split())
+    if not allowed or not reason:
+        return reason
+    head, _, detail = reason.partition(":")
+    for text in allowed:
+        if head.strip().lower() == text.lower():
+            return f"{text}: {detail.strip()}" if detail.strip() else text
+    raise ValidationError(
+        {
+            "reason": f"Choose one of the firm's reasons for {Status(status).label.lower()} "
+            f"leads: {'; '.join(allowed)} (add details after a colon)."
+        }
+    )

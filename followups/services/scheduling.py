@@ -1,0 +1,425 @@
+"""Follow-up obligations: scheduled from the lead's policy, completed by what the firm
+records (a call, a reply, a meeting, a status change) or by hand, snoozed or
+rescheduled within limits, and handed over when the owner changes.
+
+Every change writes the lead's timeline and keeps ``Lead.next_action_due_at`` (the
+earliest open follow-up's due time) true.
+"""
+
+import datetime as dt
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Min
+from django.utils import timezone
+
+from followups.choices import (
+    COMPLETED_BY,
+    EVENT_COMPLETES_AS,
+    STAGE_OF_STATUS,
+    CompletedHow,
+    ContactEvent,
+    FollowUpKind,
+    IntervalUnit,
+    Stage,
+)
+from followups.models import FollowUp, FollowUpStep
+from followups.selectors import business_calendar, policy_for_lead, policy_steps
+from followups.working_time import LONDON, WorkingCalendar
+from leads.choices import CLOSED_STATUSES, ActivityKind, Status
+from leads.models import Lead
+from leads.services import activity_record
+
+# When no policy covers a lead at all: first contact within one working day.
+FALLBACK_FIRST_CONTACT = (
+    1,
+    IntervalUnit.DAYS,
+    "No follow-up policy covers this lead; make first contact and tell the operations "
+    "manager which policy should apply.",
+)
+
+
+def london(moment: dt.datetime) -> str:
+    return moment.astimezone(LONDON).strftime("%a %d %b %Y %H:%M")
+
+
+def lead_next_action_refresh(*, lead: Lead) -> dt.datetime | None:
+    """Set the lead's denormalised next action due time from its open follow-ups."""
+    due = FollowUp.objects.filter(lead_id=lead.pk, completed_at__isnull=True).aggregate(
+        due=Min("due_at")
+    )["due"]
+    Lead.objects.filter(pk=lead.pk).update(next_action_due_at=due)
+    lead.next_action_due_at = due
+    return due
+
+
+def _create(
+    *,
+    lead: Lead,
+    stage: str,
+    kind: str,
+    due_at: dt.datetime,
+    guidance: str,
+    calendar_time: bool,
+    step: FollowUpStep | None,
+    actor: AbstractBaseUser | None,
+) -> FollowUp:
+    followup = FollowUp.objects.create(
+        lead=lead,
+        step=step,
+        stage=stage,
+        kind=kind,
+        owner_id=lead.owner_id,
+        due_at=due_at,
+        guidance=guidance,
+        counts_calendar_time=calendar_time,
+        next_escalation_at=due_at,
+    )
+    owner = lead.owner.get_full_name() or lead.owner.get_username() if lead.owner_id else None
+    activity_record(
+        lead=lead,
+        kind=ActivityKind.FOLLOWUP_SCHEDULED,
+        summary=f"{followup.get_kind_display()} due {london(due_at)}"
+        + (f" ({owner})" if owner else " (no owner yet)"),
+        actor=actor,
+        data={"followup_id": followup.pk, "kind": kind, "due_at": due_at.isoformat()},
+    )
+    return followup
+
+
+def _schedule_step(
+    *,
+    lead: Lead,
+    step: FollowUpStep,
+    start: dt.datetime,
+    calendar: WorkingCalendar,
+    actor: AbstractBaseUser | None = None,
+) -> FollowUp:
+    calendar_time = step.policy.counts_calendar_time
+    due = calendar.add(start, step.interval, step.unit, calendar_time=calendar_time)
+    return _create(
+        lead=lead,
+        stage=step.stage,
+        kind=step.kind,
+        due_at=due,
+        guidance=step.guidance,
+        calendar_time=calendar_time,
+        step=step,
+        actor=actor,
+    )
+
+
+def _schedule_stage(
+    *,
+    lead: Lead,
+    stage: str,
+    start: dt.datetime,
+    calendar: WorkingCalendar,
+    actor: AbstractBaseUser | None = None,
+) -> FollowUp | None:
+    """Schedule the first obligation of a stage from the lead's policy."""
+    policy = policy_for_lead(lead=lead)
+    steps = policy_steps(policy=policy, stage=stage) if policy is not None else []
+    if steps:
+        return _schedule_step(lead=lead, step=steps[0], start=start, calendar=calendar, actor=actor)
+    if policy is None and stage == Stage.NEW:
+        interval, unit, guidance = FALLBACK_FIRST_CONTACT
+        return _create(
+            lead=lead,
+            stage=stage,
+            kind=FollowUpKind.FIRST_CONTACT,
+            due_at=calendar.add(start, interval, unit),
+            guidance=guidance,
+            calendar_time=False,
+            step=None,
+            actor=actor,
+        )
+    return None
+
+
+@transaction.atomic
+def followups_schedule(*, lead: Lead) -> list[FollowUp]:
+    """Give a lead its first obligation from its policy, once (the pipeline step)."""
+    if lead.status in CLOSED_STATUSES or lead.merged_into_id is not None:
+        return []
+    if FollowUp.objects.filter(lead=lead).exists():
+        return []
+    stage = STAGE_OF_STATUS[lead.status]
+    start = lead.arrived_at if stage == Stage.NEW else lead.status_changed_at
+    followup = _schedule_stage(lead=lead, stage=stage, start=start, calendar=WorkingCalendar.load())
+    lead_next_action_refresh(lead=lead)
+    return [followup] if followup else []
+
+
+def _complete(
+    *,
+    followup: FollowUp,
+    how: str,
+    at: dt.datetime,
+    actor: AbstractBaseUser | None,
+    note: str = "",
+) -> None:
+    followup.completed_at = at
+    followup.completed_how = how
+    followup.completed_by = actor if actor is not None and actor.is_authenticated else None
+    followup.completion_note = note[:500]
+    followup.next_escalation_at = None
+    followup.save(
+        update_fields=[
+            "completed_at",
+            "completed_how",
+            "completed_by",
+            "completion_note",
+            "next_escalation_at",
+        ]
+    )
+    summary = f"{followup.get_kind_display()} done: {CompletedHow(how).label}"
+    activity_record(
+        lead=followup.lead,
+        kind=ActivityKind.FOLLOWUP_COMPLETED,
+        summary=f"{summary} ({note})" if note else summary,
+        actor=actor,
+        at=at,
+        data={"followup_id": followup.pk, "kind": followup.kind, "how": how},
+    )
+
+
+def _schedule_next(
+    *, followup: FollowUp, at: dt.datetime, actor: AbstractBaseUser | None
+) -> FollowUp | None:
+    """The policy's next obligation in the same stage, if the lead is still in it."""
+    lead = followup.lead
+    if followup.step_id is None or STAGE_OF_STATUS.get(lead.status) != followup.stage:
+        return None
+    step = (
+        FollowUpStep.objects.filter(
+            policy_id=followup.step.policy_id,
+            stage=followup.stage,
+            position__gt=followup.step.position,
+        )
+        .select_related("policy")
+        .order_by("position")
+        .first()
+    )
+    if step is None:
+        return None
+    return _schedule_step(
+        lead=lead, step=step, start=at, calendar=WorkingCalendar.load(), actor=actor
+    )
+
+
+@transaction.atomic
+def followup_complete(
+    *,
+    followup: FollowUp,
+    how: str = CompletedHow.MANUAL,
+    actor: AbstractBaseUser | None = None,
+    note: str = "",
+    at: dt.datetime | None = None,
+) -> FollowUp:
+    """Mark a follow-up done and schedule the policy's next obligation."""
+    followup = (
+        FollowUp.objects.select_for_update().select_related("lead", "step").get(pk=followup.pk)
+    )
+    if followup.completed_at is not None:
+        raise ValidationError(
+            {
+                "completed_at": f"This follow-up was already completed on "
+                f"{london(followup.completed_at)}."
+            }
+        )
+    at = at or timezone.now()
+    if at > timezone.now() + dt.timedelta(minutes=5):
+        raise ValidationError({"completed_at": "A follow-up cannot be completed in the future."})
+    _complete(followup=followup, how=how, at=at, actor=actor, note=" ".join(note.split()))
+    _schedule_next(followup=followup, at=at, actor=actor)
+    lead_next_action_refresh(lead=followup.lead)
+    return followup
+
+
+@transaction.atomic
+def followups_record_contact(
+    *,
+    lead: Lead,
+    event: ContactEvent,
+    at: dt.datetime | None = None,
+    actor: AbstractBaseUser | None = None,
+) -> FollowUp | None:
+    """A call, meeting or reply was recorded: complete the earliest open follow-up it
+    satisfies (if any) and schedule the next."""
+    kinds = COMPLETED_BY[ContactEvent(event)]
+    followup = (
+        FollowUp.objects.select_for_update()
+        .select_related("lead", "step")
+        .filter(lead=lead, completed_at__isnull=True, kind__in=kinds)
+        .order_by("due_at", "pk")
+        .first()
+    )
+    if followup is None:
+        return None
+    at = at or timezone.now()
+    _complete(followup=followup, how=EVENT_COMPLETES_AS[ContactEvent(event)], at=at, actor=actor)
+    _schedule_next(followup=followup, at=at, actor=actor)
+    lead_next_action_refresh(lead=lead)
+    return followup
+
+
+@transaction.atomic
+def followups_on_status_changed(
+    *,
+    lead: Lead,
+    old_status: str,
+    new_status: str,
+    actor: AbstractBaseUser | None = None,
+) -> None:
+    """Keep obligations in step with the lead: a closed lead has none open, a lead that
+    moves to another stage has that stage's first obligation, a reopened lead starts
+    again."""
+    now = timezone.now()
+    open_now = list(
+        FollowUp.objects.select_for_update()
+        .select_related("lead")
+        .filter(lead=lead, completed_at__isnull=True)
+        .order_by("due_at", "pk")
+    )
+    if new_status in CLOSED_STATUSES:
+        for followup in open_now:
+            _complete(
+                followup=followup,
+                how=CompletedHow.LEAD_CLOSED,
+                at=now,
+                actor=actor,
+                note=f"lead {Status(new_status).label.lower()}",
+            )
+        lead_next_action_refresh(lead=lead)
+        return
+    new_stage = STAGE_OF_STATUS[new_status]
+    for followup in open_now:
+        if followup.stage != new_stage:
+            _complete(
+                followup=followup,
+                how=CompletedHow.STATUS_CHANGED,
+                at=now,
+                actor=actor,
+                note=f"now {Status(new_status).label.lower()}",
+            )
+        elif followup.owner_id is None and lead.owner_id is not None:
+            followup.owner_id = lead.owner_id
+            followup.save(update_fields=["owner"])
+    stage_changed = old_status in CLOSED_STATUSES or STAGE_OF_STATUS[old_status] != new_stage
+    if stage_changed and not any(f.stage == new_stage for f in open_now):
+        _schedule_stage(
+            lead=lead, stage=new_stage, start=now, calendar=WorkingCalendar.load(), actor=actor
+        )
+    lead_next_action_refresh(lead=lead)
+
+
+@transaction.atomic
+def followups_reassign(
+    *, lead: Lead, owner: AbstractBaseUser | None, actor: AbstractBaseUser | None = None
+) -> int:
+    """Hand the lead's open follow-ups to its new owner (routing calls this)."""
+    return FollowUp.objects.filter(lead=lead, completed_at__isnull=True).update(
+        owner=owner.pk if owner is not None else None
+    )
+
+
+def _check_can_move(followup: FollowUp) -> None:
+    if followup.completed_at is not None:
+        raise ValidationError({"due_at": "This follow-up is already completed."})
+
+
+@transaction.atomic
+def followup_reschedule(
+    *,
+    followup: FollowUp,
+    due_at: dt.datetime,
+    actor: AbstractBaseUser | None = None,
+    reason: str = "",
+) -> FollowUp:
+    """Move a follow-up to a new due time (e.g. the client asked for a call next week).
+
+    Escalation stops until the new due time; levels already sent are not sent again.
+    """
+    followup = FollowUp.objects.select_for_update().select_related("lead").get(pk=followup.pk)
+    _check_can_move(followup)
+    if timezone.is_naive(due_at):
+        raise ValidationError({"due_at": "Give the time with its UTC offset."})
+    if due_at <= timezone.now():
+        raise ValidationError({"due_at": "Choose a due time in the future."})
+    if due_at > timezone.now() + dt.timedelta(days=366):
+        raise ValidationError({"due_at": "Choose a due time within a year."})
+    old = followup.due_at
+    followup.due_at = due_at
+    followup.next_escalation_at = due_at if followup.escalation_level < 3 else None
+    followup.save(update_fields=["due_at", "next_escalation_at"])
+    reason = " ".join(reason.split())
+    summary = f"{followup.get_kind_display()} rescheduled from {london(old)} to {london(due_at)}"
+    activity_record(
+        lead=followup.lead,
+        kind=ActivityKind.FOLLOWUP_SCHEDULED,
+        summary=f"{summary}: {reason}" if reason else summary,
+        actor=actor,
+        data={"followup_id": followup.pk, "from": old.isoformat(), "to": due_at.isoformat()},
+    )
+    lead_next_action_refresh(lead=followup.lead)
+    return followup
+
+
+@transaction.atomic
+def followup_snooze(
+    *,
+    followup: FollowUp,
+    until: dt.datetime,
+    reason: str,
+    actor: AbstractBaseUser | None = None,
+) -> FollowUp:
+    """Put a follow-up off, with a reason, a limited number of times and not too far."""
+    calendar_row = business_calendar()
+    followup = FollowUp.objects.select_for_update().select_related("lead").get(pk=followup.pk)
+    _check_can_move(followup)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": "Give a reason to snooze a follow-up."})
+    if followup.snooze_count >= calendar_row.max_snoozes:
+        raise ValidationError(
+            {
+                "snooze_until": f"This follow-up has been snoozed {followup.snooze_count} "
+                f"times, the firm's limit; complete it or ask your supervisor to reschedule."
+            }
+        )
+    if timezone.is_naive(until):
+        raise ValidationError({"snooze_until": "Give the time with its UTC offset."})
+    now = timezone.now()
+    latest = WorkingCalendar.load().add(now, calendar_row.max_snooze_days, IntervalUnit.DAYS)
+    if until <= now:
+        raise ValidationError({"snooze_until": "Choose a time in the future."})
+    if until > latest:
+        raise ValidationError(
+            {
+                "snooze_until": f"A follow-up can be snoozed by at most "
+                f"{calendar_row.max_snooze_days} working days (until {london(latest)})."
+            }
+        )
+    old = followup.due_at
+    followup.due_at = until
+    followup.snooze_count += 1
+    followup.next_escalation_at = until if followup.escalation_level < 3 else None
+    followup.save(update_fields=["due_at", "snooze_count", "next_escalation_at"])
+    activity_record(
+        lead=followup.lead,
+        kind=ActivityKind.FOLLOWUP_SCHEDULED,
+        summary=f"{followup.get_kind_display()} snoozed from {london(old)} to "
+        f"{london(until)}: {reason}",
+        actor=actor,
+        data={
+            "followup_id": followup.pk,
+            "from": old.isoformat(),
+            "to": until.isoformat(),
+            "snoozed": True,
+            "reason": reason,
+        },
+    )
+    lead_next_action_refresh(lead=followup.lead)
+    return followup

@@ -1,0 +1,8 @@
+"""Follow-up tests create several users each: hash their passwords quickly."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
