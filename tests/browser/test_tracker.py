@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from followups.models import FollowUp
 from leads.choices import ActivityKind, Status
 from leads.models import Lead
 from leadtrack import demo as roles
@@ -64,6 +65,14 @@ def firm(transactional_db):
             closed_at=now - dt.timedelta(days=days - 3),
         )
     ActivityFactory(lead=awaiting, kind=ActivityKind.ESCALATED, summary="Escalated to supervisor")
+    FollowUp.objects.create(
+        lead=awaiting,
+        stage="new",
+        kind="first_contact",
+        owner=earner,
+        due_at=now - dt.timedelta(hours=2),
+        guidance="Call within the hour",
+    )
     return {"partner": partner, "earner": earner, "awaiting": awaiting, "other": other}
 
 
@@ -84,14 +93,22 @@ def test_partner_reads_the_dashboard_follows_a_figure_and_works_a_lead(firm, pag
     page.wait_for_selector("#result_list")
     assert page.locator("#result_list tbody tr").count() == 2
     screenshot("lead-list-awaiting")
-    page.click("text=Tier A open")
+    page.click("#changelist-filter >> text=Tier A open")
+    page.wait_for_url("**view=tier_a_open")
+    page.wait_for_selector("#result_list")
     assert page.locator("#result_list tbody tr").count() == 1
     assert "OVERDUE" in page.inner_text("#result_list")
 
     page.click(f"text={firm['awaiting'].reference}")
     page.wait_for_selector("#quick-status")
     for group in ("Origin", "Identity", "Qualification", "Ownership", "Progress"):
-        assert page.locator(f"fieldset h2:text-is('{group}')").count() == 1
+        assert page.locator(f"fieldset h2:text-is('{group}')").count() >= 1
+    page.fill("#quick-call input[name=summary]", "Spoke about the tribunal deadline")
+    page.click("#quick-call input[type=submit]")
+    assert "Call logged" in page.inner_text(".messagelist")
+    followup = FollowUp.objects.get(lead=firm["awaiting"])
+    assert followup.completed_at is not None
+    assert "Open" not in page.inner_text("#followups-group")
     page.fill("#quick-note textarea", "Rang, left a voicemail")
     page.click("#quick-note input[type=submit]")
     assert "Note added" in page.inner_text(".messagelist")
@@ -120,6 +137,7 @@ def test_fee_earner_sees_their_team_only(firm, page, screenshot):
     page.goto("/admin/leads/lead/")
     assert firm["other"].reference not in page.inner_text("#result_list")
     page.click("#changelist-filter >> text=My overdue")
+    page.wait_for_url("**view=my_overdue")
     page.wait_for_selector("#result_list")
     assert page.locator("#result_list tbody tr").count() == 1
     screenshot("lead-list-my-overdue")

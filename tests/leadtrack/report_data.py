@@ -23,6 +23,7 @@ instead of arrival would be visibly wrong.
 import datetime as dt
 from decimal import Decimal
 
+from followups.models import FollowUp
 from leads.choices import ActivityKind, Channel, Status
 from leadtrack.reports.hours import LONDON
 from qualification.models import PracticeArea, QualificationModel, QualificationResult
@@ -155,6 +156,24 @@ def build() -> dict:
             override_tier=override,
             override_reason="Partner knows the client" if override else "",
         )
+
+    # Follow-ups: alice did L1's on time and L2's late, and L6's is open, overdue and
+    # escalated; bob did L3's on time.
+    def followup(key, owner, due, completed=None, level=0):
+        FollowUp.objects.create(
+            lead=leads[key],
+            stage="new",
+            kind="first_contact",
+            owner=owner,
+            due_at=due,
+            completed_at=completed,
+            escalation_level=level,
+        )
+
+    followup("L1", alice, london(5, 12), completed=london(5, 11))
+    followup("L2", alice, london(6, 10), completed=london(6, 11))
+    followup("L6", alice, london(11, 10), level=2)
+    followup("L3", bob, london(26, 12), completed=london(26, 10))
 
     qualify("L1", employment, v1, "B", override="A")
     qualify("L2", employment, v1, "B")

@@ -172,3 +172,32 @@ def test_arrival_times_display_in_london(people, client):
     client.force_login(people["partner"])
     assert "01 Jul 2026 09:00" in client.get(LIST_URL).content.decode()
     assert LONDON.key == "Europe/London"
+
+
+def test_logging_a_call_from_the_lead_page_completes_the_follow_up(people, client):
+    from followups.choices import FollowUpKind
+    from tests.followups.factories import FollowUpFactory
+
+    lead = LeadFactory(owner=people["earner"], status=Status.ASSIGNED)
+    followup = FollowUpFactory(
+        lead=lead, kind=FollowUpKind.FIRST_CONTACT, due_at=timezone.now() + dt.timedelta(hours=2)
+    )
+    client.force_login(people["earner"])
+    refused = client.post(f"{LIST_URL}{lead.pk}/quick/call/", {"summary": ""}, follow=True)
+    assert "summary" in refused.content.decode()
+    followup.refresh_from_db()
+    assert followup.completed_at is None
+    response = client.post(
+        f"{LIST_URL}{lead.pk}/quick/call/",
+        {"summary": "Discussed the tribunal deadline"},
+        follow=True,
+    )
+    assert "Call logged" in response.content.decode()
+    followup.refresh_from_db()
+    lead.refresh_from_db()
+    assert followup.completed_at is not None
+    assert lead.first_response_at is not None
+    entry = lead.activities.get(kind=ActivityKind.CALL_LOGGED)
+    assert entry.actor == people["earner"]
+    client.post(f"{LIST_URL}{lead.pk}/quick/meeting/", {"summary": "Meeting booked for Friday"})
+    assert lead.activities.filter(kind=ActivityKind.MEETING_LOGGED).count() == 1

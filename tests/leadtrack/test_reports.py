@@ -125,6 +125,9 @@ def test_team_performance_per_owner(data, partner):
     assert alice["first_response"] == pytest.approx(3600, abs=1)
     assert alice["won_value"] == 10000
     assert alice["conversion"] == pytest.approx(1 / 3)
+    assert (alice["followups_on_time"], alice["followups_late"]) == (1, 1)
+    assert (alice["followups_overdue"], alice["escalated"]) == (1, 1)
+    assert rows["Bob Baker"]["followups_on_time"] == 1
 
 
 def test_qualification_quality_tier_against_outcome(data, partner):
