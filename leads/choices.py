@@ -55,6 +55,11 @@ class ActivityKind(models.TextChoices):
     PIPELINE_FAILED = "pipeline_failed", "Pipeline step failed"
 
 
+class ReferrerKind(models.TextChoices):
+    PERSON = "person", "Person"
+    FIRM = "firm", "Firm or organisation"
+
+
 class PipelineStepState(models.TextChoices):
     RUNNING = "running", "Running"
     SUCCEEDED = "succeeded", "Succeeded"
