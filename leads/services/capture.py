@@ -85,7 +85,7 @@ def contact_details_clean(details: ContactDetails) -> ContactDetails:
     except ValidationError as exc:
         errors["phone"] = exc.messages[0]
     name = clean_single_line(details.name)
-    if not (email or phone):
+    if not (email or phone or errors):
         errors.setdefault("email", "Give an email address or a phone number to reply to.")
     if errors:
         raise ValidationError(errors)
