@@ -8,7 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from leads import selectors, views
 from leads.choices import CLOSED_STATUSES, Status
@@ -237,7 +238,7 @@ class LeadAdmin(admin.ModelAdmin):
             ]
             if value
         ]
-        return format_html_join(format_html("<br>"), "{}: {}", details)
+        return format_html_join(mark_safe("<br>"), "{}: {}", details)  # noqa: S308
 
     @admin.action(description="Retry the pipeline of the selected leads")
     def retry_pipeline(self, request: HttpRequest, queryset: QuerySet[Lead]) -> None:
