@@ -354,6 +354,7 @@ class ReferralSourceAdmin(admin.ModelAdmin):
                     "leads", filter=live & ~Q(leads__status__in=list(CLOSED_STATUSES))
                 ),
             )
+            .order_by("name", "organisation")
         )
 
     @admin.display(description="referrals", ordering="referral_count")
