@@ -55,6 +55,11 @@ class ActivityKind(models.TextChoices):
     PIPELINE_FAILED = "pipeline_failed", "Pipeline step failed"
 
 
+class ReferrerKind(models.TextChoices):
+    PERSON = "person", "Person"
+    FIRM = "firm", "Firm or organisation"
+
+
 class PipelineStepState(models.TextChoices):
     RUNNING = "running", "Running"
     SUCCEEDED = "succeeded", "Succeeded"
@@ -84,4 +89,16 @@ class EmailKind(models.TextChoices):
     BRIEF = "brief", "Brief"
     ESCALATION = "escalation", "Escalation"
     DIGEST = "digest", "Digest"
+    OTHER = "other", "Other"
+
+
+class HowHeard(models.TextChoices):
+    """How an enquirer says they heard of the firm (the enquiry form's question)."""
+
+    SEARCH = "search", "Search engine"
+    RECOMMENDATION = "recommendation", "Recommended by someone"
+    EXISTING_CLIENT = "existing_client", "I am or was a client"
+    SOCIAL = "social", "Social media"
+    ADVERT = "advert", "Advertisement"
+    EVENT = "event", "Event or seminar"
     OTHER = "other", "Other"

@@ -18,6 +18,7 @@ from leads.choices import (
     EmailState,
     InboundKind,
     PipelineStepState,
+    ReferrerKind,
     Status,
     Tier,
 )
@@ -43,6 +44,40 @@ class Contact(models.Model):
         return f"{label} ({self.organisation})" if self.organisation else label
 
 
+class ReferralSource(models.Model):
+    """Someone who introduces work to the firm (a person or another firm), with the member
+    of the firm who looks after that relationship, so conversion by referrer can be
+    reported."""
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(
+        max_length=10, choices=ReferrerKind.choices, default=ReferrerKind.PERSON
+    )
+    organisation = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    relationship_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referral_sources",
+        help_text="The member of the firm who looks after this referrer.",
+    )
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["name", "organisation"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "organisation"], name="referral_source_unique_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})" if self.organisation else self.name
+
+
 class Lead(models.Model):
     """One enquiry (or thread of enquiries) the firm must answer, from arrival to close."""
 
@@ -58,6 +93,20 @@ class Lead(models.Model):
     arrived_at = models.DateTimeField(help_text="When the enquiry really reached the firm.")
     captured_at = models.DateTimeField(
         default=timezone.now, editable=False, help_text="When Leadtrack recorded it."
+    )
+    referral_source = models.ForeignKey(
+        ReferralSource,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="leads",
+        help_text="Who introduced the enquiry (referrals).",
+    )
+    practice_area_hint = models.SlugField(
+        max_length=100,
+        blank=True,
+        help_text="The practice area the enquirer chose on the form (a practice area's "
+        "slug); qualification may use it.",
     )
     utm = models.JSONField(default=dict, blank=True)
     consent = models.BooleanField(default=False)
@@ -97,6 +146,11 @@ class Lead(models.Model):
     )
 
     # Pipeline
+    send_acknowledgement = models.BooleanField(
+        default=True,
+        help_text="Whether the enquirer is owed an acknowledgement email; decided at "
+        "capture (off for imported and staff-logged enquiries).",
+    )
     pipeline_completed_at = models.DateTimeField(null=True, blank=True)
     merged_into = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_leads"

@@ -159,6 +159,8 @@ if not DEBUG:
     SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"  # the enquiry form opts out on its own view to be embeddable
+# A refused enquiry form gets a page the enquirer can act on (other pages: Django's).
+CSRF_FAILURE_VIEW = "leadtrack.public.views.csrf_failure"
 
 # Request bodies: Django's own limit for form fields, and Leadtrack's limit on any body
 # (API and webhooks) so a 10 MB post is refused before it is read.
@@ -351,6 +353,19 @@ LEADTRACK_PIPELINE = [
 LEADTRACK_ACKNOWLEDGE_CHANNELS = env.list(
     "LEADTRACK_ACKNOWLEDGE_CHANNELS", default=["email", "web_form", "api", "social"]
 )
+# An enquiry from a contact with an open lead that arrived within this many days joins
+# that lead (a message on its timeline) instead of making a new one; 0 turns joining off.
+LEADTRACK_JOIN_WINDOW_DAYS = env.int("LEADTRACK_JOIN_WINDOW_DAYS", default=14)
+# The public enquiry form accepts this many posts per client address per window.
+LEADTRACK_ENQUIRY_RATE_LIMIT = env.int("LEADTRACK_ENQUIRY_RATE_LIMIT", default=10)
+LEADTRACK_ENQUIRY_RATE_WINDOW_SECONDS = env.int(
+    "LEADTRACK_ENQUIRY_RATE_WINDOW_SECONDS", default=600
+)
+# How many proxies (load balancer, nginx) sit in front of the web processes and append to
+# X-Forwarded-For. 0 trusts no header and uses REMOTE_ADDR; 1 takes the last address in
+# X-Forwarded-For (the one your own proxy saw). Set it to match the deployment exactly:
+# too high lets a client choose its own address and dodge the rate limit.
+LEADTRACK_TRUSTED_PROXY_COUNT = env.int("LEADTRACK_TRUSTED_PROXY_COUNT", default=0)
 # A supplied arrival time older than this many days is refused as a mistake.
 LEADTRACK_MAX_ARRIVAL_AGE_DAYS = env.int("LEADTRACK_MAX_ARRIVAL_AGE_DAYS", default=3650)
 # The safety net re-runs a lead whose pipeline has not completed this long after capture.

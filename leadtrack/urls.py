@@ -13,5 +13,5 @@ urlpatterns = [
     path("api/v1/", include("leadtrack.api.urls")),
     path("anymail/", include("anymail.urls")),
     path("health/", health, name="health"),
-    path("", include("leads.urls")),
+    path("", include("leadtrack.public.urls")),
 ]
