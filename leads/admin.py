@@ -246,3 +246,6 @@ class OutboundEmailAdmin(ReadOnlyAdmin):
     @admin.display(description="to")
     def recipients(self, obj: OutboundEmail) -> str:
         return ", ".join(obj.to)
+
+
+from leads import admin_inbound  # noqa: E402, F401  (inbound email pages)

@@ -9,13 +9,14 @@ in the project package, which may import them all.
 from django.contrib import admin
 
 from leads.admin import LeadAdmin
+from leads.admin_inbound import InboundEmailInline
 from leads.models import Lead
 
 
 class TrackerLeadAdmin(LeadAdmin):
     """The lead admin with the higher apps' parts added (see the module docstring)."""
 
-    inlines = [*LeadAdmin.inlines]
+    inlines = [*LeadAdmin.inlines, InboundEmailInline]
 
 
 admin.site.unregister(Lead)

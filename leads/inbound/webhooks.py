@@ -104,7 +104,7 @@ class InboundWebhookMixin:
             return answer(
                 self.reject_status,
                 f"The {esp} inbound payload could not be read "
-                f"({type(exc).__name__}: {str(exc)[:200]}). Nothing was stored.",
+                f"({type(exc).__name__}: {' '.join(str(exc).split())[:300]}). Nothing was stored.",
             )
         refused, deferred = [], False
         for event in events:

@@ -32,7 +32,8 @@ def corpus(name: str) -> str:
 
 
 def _address(value: str) -> dict[str, str]:
-    name, email = getaddresses([value])[0]
+    found = getaddresses([value]) if value else []
+    name, email = found[0] if found else ("", "")
     return {"Email": email, "Name": name, "MailboxHash": ""}
 
 
