@@ -223,7 +223,13 @@ class InboundMessage(models.Model):
                 fields=["provider", "external_id"],
                 condition=Q(external_id__isnull=False),
                 name="inbound_unique_delivery",
-            )
+            ),
+            # One email is stored once, whichever ESP (or how many) delivered it.
+            models.UniqueConstraint(
+                fields=["message_id"],
+                condition=Q(channel="email") & ~Q(message_id=""),
+                name="inbound_email_unique_message_id",
+            ),
         ]
         indexes = [
             models.Index(
