@@ -110,12 +110,10 @@ def _decode_words(value: str) -> str:
 
 
 def header_all(message: Message, name: str) -> list[str]:
-    """Every value of a header, decoded; a value Python's parser refuses (e.g. one that
-    hides a line break in an encoded word) is decoded by hand instead."""
-    try:
-        return [str(value) for value in (message.get_all(name) or [])]
-    except (ValueError, LookupError, IndexError, TypeError, HeaderParseError):
-        return [_decode_words(value) for value in _raw_values(message, name)]
+    """Every value of a header, decoded. Read from the raw header rather than through
+    Python's header registry: as tolerant, and several times faster (the registry
+    refuses, for one, a line break hidden in an encoded word)."""
+    return [" ".join(_decode_words(value).split()) for value in _raw_values(message, name)]
 
 
 def header_text(message: Message, name: str) -> str:

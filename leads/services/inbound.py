@@ -12,6 +12,7 @@ payload) creates nothing new.
 import logging
 import traceback
 from datetime import datetime, timedelta
+from email.message import Message
 
 from anymail.signals import AnymailInboundEvent
 from django.conf import settings
@@ -94,7 +95,7 @@ def inbound_email_receive(*, event: AnymailInboundEvent, esp_name: str) -> Inbou
         try:
             with transaction.atomic():
                 inbound = _store(delivery)
-                _attempt(inbound)
+                _attempt(inbound, message=event.message)
         except IntegrityError:
             # A concurrent delivery of the same email stored it first.
             inbound = _duplicate(delivery)
@@ -147,13 +148,16 @@ def inbound_email_process(*, inbound_id: int, release_spam: bool = False) -> Inb
     return inbound
 
 
-def _attempt(inbound: InboundMessage, *, release_spam: bool = False) -> None:
-    """One try at processing, in a savepoint; a failure is recorded on the row."""
+def _attempt(
+    inbound: InboundMessage, *, release_spam: bool = False, message: Message | None = None
+) -> None:
+    """One try at processing, in a savepoint; a failure is recorded on the row. The
+    first try reads the message anymail already parsed; later ones the stored MIME."""
     attempts = inbound.attempts + 1
     try:
         with transaction.atomic():
             inbound.attempts = attempts
-            _process(inbound, release_spam=release_spam)
+            _process(inbound, release_spam=release_spam, message=message)
     except Exception as exc:
         logger.exception("Inbound email %s could not be processed", inbound.pk)
         inbound.refresh_from_db()
@@ -203,7 +207,8 @@ def inbound_email_release(
     inbound.attempts = 0
     inbound.kind = InboundKind.PENDING
     inbound.save(update_fields=["processed_at", "attempts", "kind"])
-    _attempt(inbound, release_spam=True)
+    Attachment.objects.filter(inbound=inbound).delete()  # read again from the MIME
+    _attempt(inbound, release_spam=True)  # from the stored MIME, as a person saw it
     logger.info("Inbound email %s released by %s", inbound.pk, actor)
     return inbound
 
@@ -235,14 +240,16 @@ PARSED_FIELDS = [
 ]
 
 
-def _process(inbound: InboundMessage, *, release_spam: bool) -> None:
+def _process(inbound: InboundMessage, *, release_spam: bool, message: Message | None) -> None:
     meta = inbound.payload or {}
-    mime = inbound.raw if inbound.raw_format == RawFormat.MIME else inbound.message_mime
-    if not mime:
-        raise ValueError(
-            f"No MIME to read the email from ({meta.get('serialise_error') or 'empty'})."
-        )
-    email = email_read(mime_parse(mime), stripped_text=meta.get("stripped_text") or "")
+    if message is None:
+        mime = inbound.raw if inbound.raw_format == RawFormat.MIME else inbound.message_mime
+        if not mime:
+            raise ValueError(
+                f"No MIME to read the email from ({meta.get('serialise_error') or 'empty'})."
+            )
+        message = mime_parse(mime)
+    email = email_read(message, stripped_text=meta.get("stripped_text") or "")
     if email.sender is None:
         raise ValueError("The stored email has no valid From address.")
     now = timezone.now()
@@ -314,7 +321,8 @@ def _finish(
 
 def _attachments_store(*, inbound: InboundMessage, email: Email) -> None:
     """Keep each attachment within the limits; note those refused and why."""
-    Attachment.objects.filter(inbound=inbound).delete()
+    if inbound.attempts > 1:
+        Attachment.objects.filter(inbound=inbound).delete()
     most = settings.LEADTRACK_ATTACHMENTS_PER_EMAIL
     largest = settings.LEADTRACK_ATTACHMENT_MAX_BYTES
     rows = []
