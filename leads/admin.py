@@ -368,3 +368,6 @@ class ReferralSourceAdmin(admin.ModelAdmin):
     @admin.display(description="open", ordering="open_count")
     def open_referrals(self, obj: ReferralSource) -> int:
         return obj.open_count
+
+
+from leads import admin_inbound  # noqa: E402, F401  (inbound email pages)

@@ -78,6 +78,20 @@ class InboundKind(models.TextChoices):
     FAILED = "failed", "Could not be processed"
 
 
+class RawFormat(models.TextChoices):
+    MIME = "mime", "Raw MIME"
+    JSON = "json", "ESP JSON"
+    FORM = "form", "ESP form fields"
+
+
+class ArrivalBasis(models.TextChoices):
+    ESP_TIMESTAMP = "esp_timestamp", "ESP's event time"
+    RECEIVED = "received", "Newest Received header"
+    DATE = "date", "Date header"
+    FORWARDED = "forwarded", "Forwarded message's date"
+    RECEIPT = "receipt", "Time Leadtrack received it"
+
+
 class EmailState(models.TextChoices):
     QUEUED = "queued", "Queued"
     SENT = "sent", "Sent"

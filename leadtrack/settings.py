@@ -214,6 +214,9 @@ ANYMAIL = {
     for key, value in env.ENVIRON.items()
     if key.startswith("ANYMAIL_") and value
 }
+# Several webhook secrets (comma-separated) let one be rotated without dropping email.
+if "," in ANYMAIL.get("WEBHOOK_SECRET", ""):
+    ANYMAIL["WEBHOOK_SECRET"] = [s.strip() for s in ANYMAIL["WEBHOOK_SECRET"].split(",")]
 
 # ---------------------------------------------------------------------------
 # Celery: the filesystem broker by default, Redis (or any kombu URL) when set
@@ -270,6 +273,10 @@ CELERY_BEAT_SCHEDULE = {
     "followups-weekly-summaries": {
         "task": "followups.tasks.weekly_summaries_send",
         "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
+    },
+    "leads-reprocess-inbound-email": {
+        "task": "leads.tasks.inbound_reprocess_pending",
+        "schedule": crontab(),
     },
 }
 
@@ -375,6 +382,33 @@ LEADTRACK_PIPELINE_STALL_SECONDS = env.int("LEADTRACK_PIPELINE_STALL_SECONDS", d
 LEADTRACK_PIPELINE_MAX_ATTEMPTS = env.int("LEADTRACK_PIPELINE_MAX_ATTEMPTS", default=10)
 # The demo firm's members sign in with this password (``make run`` prints it).
 LEADTRACK_DEMO_PASSWORD = env.str("LEADTRACK_DEMO_PASSWORD", default="demo-pass-2026")
+# Inbound email (docs/inbound-email.md). The address the firm's enquiries arrive at, and
+# that staff put in Cc/Bcc so their replies are logged on the lead.
+LEADTRACK_TRACKING_ADDRESS = env.str(
+    "LEADTRACK_TRACKING_ADDRESS",
+    default=DEFAULT_FROM_EMAIL.rsplit("<", 1)[-1].rstrip(">").strip(),
+).lower()
+# Senders at these domains are members of staff, as are active users by their email.
+LEADTRACK_STAFF_EMAIL_DOMAINS = [
+    d.lower().lstrip("@") for d in env.list("LEADTRACK_STAFF_EMAIL_DOMAINS", default=[])
+]
+# A sender writing again within this many hours joins their open lead, not a new one.
+LEADTRACK_EMAIL_JOIN_WINDOW_HOURS = env.int("LEADTRACK_EMAIL_JOIN_WINDOW_HOURS", default=72)
+# A Date or Received header older than this is not believed as the arrival time.
+LEADTRACK_EMAIL_MAX_DATE_AGE_DAYS = env.int("LEADTRACK_EMAIL_MAX_DATE_AGE_DAYS", default=14)
+# Where the ESP scores spam without flagging it, this score or more is held as spam.
+LEADTRACK_SPAM_SCORE_THRESHOLD = env.float("LEADTRACK_SPAM_SCORE_THRESHOLD", default=5.0)
+# Attachments: each kept up to this size, at most this many per email.
+LEADTRACK_ATTACHMENT_MAX_BYTES = env.int("LEADTRACK_ATTACHMENT_MAX_BYTES", default=4 * 1024 * 1024)
+LEADTRACK_ATTACHMENTS_PER_EMAIL = env.int("LEADTRACK_ATTACHMENTS_PER_EMAIL", default=20)
+# A stored email that fails this many times is marked failed (and shown in the admin);
+# until then the webhook answers 503 so the ESP retries, and beat reprocesses it.
+LEADTRACK_INBOUND_MAX_ATTEMPTS = env.int("LEADTRACK_INBOUND_MAX_ATTEMPTS", default=5)
+# Without ANYMAIL_WEBHOOK_SECRET, webhooks that rely on basic auth refuse deliveries,
+# unless this is set (local experiments only).
+LEADTRACK_INBOUND_ALLOW_UNAUTHENTICATED = env.bool(
+    "LEADTRACK_INBOUND_ALLOW_UNAUTHENTICATED", default=False
+)
 # Tests and end-to-end checks set this to fail, rather than skip, when PostgreSQL, Redis or
 # a Celery worker cannot be reached.
 REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)
