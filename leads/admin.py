@@ -2,13 +2,27 @@
 messages, and pipeline runs. Presentation only; changes go through services."""
 
 from django.contrib import admin, messages
-from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
-from leads import selectors
-from leads.models import Activity, Contact, InboundMessage, Lead, OutboundEmail, PipelineStepRun
+from leads import selectors, views
+from leads.choices import CLOSED_STATUSES, Status
+from leads.models import (
+    Activity,
+    Contact,
+    InboundMessage,
+    Lead,
+    OutboundEmail,
+    PipelineStepRun,
+    ReferralSource,
+)
+from leads.services.merge import lead_merge
 from leads.services.pipeline import pipeline_retry
 
 
@@ -90,12 +104,15 @@ class LeadAdmin(admin.ModelAdmin):
     list_per_page = 50
     show_full_result_count = False
     ordering = ["-arrived_at"]
-    actions = ["retry_pipeline"]
+    actions = ["retry_pipeline", "merge_leads"]
+    change_list_template = "leads/admin/lead_change_list.html"
     inlines = [ActivityInline, PipelineStepRunInline]
     readonly_fields = [
         "reference",
         "channel",
         "source",
+        "referral_source",
+        "practice_area_hint",
         "arrived_at",
         "captured_at",
         "utm",
@@ -117,6 +134,7 @@ class LeadAdmin(admin.ModelAdmin):
         "last_contact_at",
         "next_action_due_at",
         "pipeline_completed_at",
+        "send_acknowledgement",
         "merged_into",
     ]
     fieldsets = [
@@ -126,6 +144,7 @@ class LeadAdmin(admin.ModelAdmin):
                 "fields": [
                     "reference",
                     ("channel", "source"),
+                    ("referral_source", "practice_area_hint"),
                     ("arrived_at", "captured_at"),
                     "utm",
                     ("consent", "consent_text"),
@@ -146,11 +165,33 @@ class LeadAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("Pipeline", {"fields": ["pipeline_completed_at", "merged_into"], "classes": ["collapse"]}),
+        (
+            "Pipeline",
+            {
+                "fields": ["pipeline_completed_at", "send_acknowledgement", "merged_into"],
+                "classes": ["collapse"],
+            },
+        ),
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Lead]:
         return selectors.lead_list()
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "log-phone/",
+                wrap(lambda request: views.log_phone_enquiry(request, self)),
+                name="leads_lead_log_phone",
+            ),
+            path(
+                "log-referral/",
+                wrap(lambda request: views.log_referral(request, self)),
+                name="leads_lead_log_referral",
+            ),
+            *super().get_urls(),
+        ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Leads are captured through a channel (form, email, API, the phone/referral forms),
@@ -197,7 +238,7 @@ class LeadAdmin(admin.ModelAdmin):
             ]
             if value
         ]
-        return format_html_join(format_html("<br>"), "{}: {}", details)
+        return format_html_join(mark_safe("<br>"), "{}: {}", details)  # noqa: S308
 
     @admin.action(description="Retry the pipeline of the selected leads")
     def retry_pipeline(self, request: HttpRequest, queryset: QuerySet[Lead]) -> None:
@@ -206,6 +247,42 @@ class LeadAdmin(admin.ModelAdmin):
             pipeline_retry(lead=lead)
             count += 1
         self.message_user(request, f"Pipeline restarted for {count} lead(s).", messages.SUCCESS)
+
+    @admin.action(description="Merge the two selected leads", permissions=["change"])
+    def merge_leads(self, request: HttpRequest, queryset: QuerySet[Lead]) -> HttpResponse | None:
+        leads = list(queryset.order_by("arrived_at", "pk")[:3])
+        if len(leads) != 2:
+            self.message_user(request, "Select exactly two leads to merge.", messages.ERROR)
+            return None
+        if request.POST.get("confirm") != "yes":
+            return TemplateResponse(
+                request,
+                "leads/admin/merge_confirmation.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "opts": self.model._meta,
+                    "title": "Merge two leads",
+                    "leads": leads,
+                },
+            )
+        by_pk = {str(lead.pk): lead for lead in leads}
+        keep = by_pk.get(request.POST.get("keep", ""))
+        if keep is None:
+            self.message_user(request, "Choose which lead to keep.", messages.ERROR)
+            return None
+        merge = next(lead for lead in leads if lead.pk != keep.pk)
+        try:
+            lead_merge(keep=keep, merge=merge, actor=request.user)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return None
+        self.message_user(
+            request,
+            f"{merge.reference} merged into {keep.reference}; its timeline is now on "
+            f"{keep.reference}.",
+            messages.SUCCESS,
+        )
+        return None
 
 
 @admin.register(Contact)
@@ -246,3 +323,51 @@ class OutboundEmailAdmin(ReadOnlyAdmin):
     @admin.display(description="to")
     def recipients(self, obj: OutboundEmail) -> str:
         return ", ".join(obj.to)
+
+
+@admin.register(ReferralSource)
+class ReferralSourceAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "kind",
+        "organisation",
+        "relationship_owner",
+        "referrals",
+        "won",
+        "open_referrals",
+    ]
+    list_filter = ["kind", "relationship_owner"]
+    search_fields = ["name", "organisation", "email"]
+    list_select_related = ["relationship_owner"]
+    readonly_fields = ["created_at"]
+    fields = ["name", "kind", "organisation", "email", "relationship_owner", "notes", "created_at"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ReferralSource]:
+        live = Q(leads__merged_into__isnull=True)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                referral_count=Count("leads", filter=live),
+                won_count=Count("leads", filter=live & Q(leads__status=Status.WON)),
+                open_count=Count(
+                    "leads", filter=live & ~Q(leads__status__in=list(CLOSED_STATUSES))
+                ),
+            )
+            .order_by("name", "organisation")
+        )
+
+    @admin.display(description="referrals", ordering="referral_count")
+    def referrals(self, obj: ReferralSource) -> int:
+        return obj.referral_count
+
+    @admin.display(description="won", ordering="won_count")
+    def won(self, obj: ReferralSource) -> int:
+        return obj.won_count
+
+    @admin.display(description="open", ordering="open_count")
+    def open_referrals(self, obj: ReferralSource) -> int:
+        return obj.open_count
+
+
+from leads import admin_inbound  # noqa: E402, F401  (inbound email pages)

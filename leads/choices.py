@@ -55,6 +55,11 @@ class ActivityKind(models.TextChoices):
     PIPELINE_FAILED = "pipeline_failed", "Pipeline step failed"
 
 
+class ReferrerKind(models.TextChoices):
+    PERSON = "person", "Person"
+    FIRM = "firm", "Firm or organisation"
+
+
 class PipelineStepState(models.TextChoices):
     RUNNING = "running", "Running"
     SUCCEEDED = "succeeded", "Succeeded"
@@ -73,6 +78,20 @@ class InboundKind(models.TextChoices):
     FAILED = "failed", "Could not be processed"
 
 
+class RawFormat(models.TextChoices):
+    MIME = "mime", "Raw MIME"
+    JSON = "json", "ESP JSON"
+    FORM = "form", "ESP form fields"
+
+
+class ArrivalBasis(models.TextChoices):
+    ESP_TIMESTAMP = "esp_timestamp", "ESP's event time"
+    RECEIVED = "received", "Newest Received header"
+    DATE = "date", "Date header"
+    FORWARDED = "forwarded", "Forwarded message's date"
+    RECEIPT = "receipt", "Time Leadtrack received it"
+
+
 class EmailState(models.TextChoices):
     QUEUED = "queued", "Queued"
     SENT = "sent", "Sent"
@@ -84,4 +103,16 @@ class EmailKind(models.TextChoices):
     BRIEF = "brief", "Brief"
     ESCALATION = "escalation", "Escalation"
     DIGEST = "digest", "Digest"
+    OTHER = "other", "Other"
+
+
+class HowHeard(models.TextChoices):
+    """How an enquirer says they heard of the firm (the enquiry form's question)."""
+
+    SEARCH = "search", "Search engine"
+    RECOMMENDATION = "recommendation", "Recommended by someone"
+    EXISTING_CLIENT = "existing_client", "I am or was a client"
+    SOCIAL = "social", "Social media"
+    ADVERT = "advert", "Advertisement"
+    EVENT = "event", "Event or seminar"
     OTHER = "other", "Other"

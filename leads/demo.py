@@ -3,10 +3,11 @@ through the real capture service, once (a fixed external id per enquiry)."""
 
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from leads.choices import Channel
-from leads.services import ContactDetails, lead_capture
+from leads.choices import Channel, ReferrerKind
+from leads.services import ContactDetails, lead_capture, referral_source_get_or_create
 
 ENQUIRIES = [
     (
@@ -58,6 +59,52 @@ ENQUIRIES = [
 ]
 
 
+def _load_staff_entries(*, now) -> None:
+    """A referral from a referrer the firm knows, and a phone call, as staff log them."""
+    owner = get_user_model().objects.filter(username="priya.shah").first()
+    referrer = referral_source_get_or_create(
+        name="Sam Lloyd",
+        kind=ReferrerKind.PERSON,
+        organisation="Northern Bank plc",
+        email="sam.lloyd@northernbank.example",
+        relationship_owner=owner,
+    )
+    referral_source_get_or_create(
+        name="Hardy & Co Chartered Accountants",
+        kind=ReferrerKind.FIRM,
+        email="intros@hardyco.example",
+        relationship_owner=owner,
+    )
+    lead_capture(
+        channel=Channel.REFERRAL,
+        contact=ContactDetails(
+            name="Olivia Grant",
+            email="olivia@grantlogistics.example",
+            organisation="Grant Logistics Ltd",
+        ),
+        subject="Shareholder dispute",
+        message="Sam at Northern Bank suggested we speak to you: two of our four "
+        "shareholders want to sell and the articles are unclear. Turnover is about £12m.",
+        source=f"Referral: {referrer}",
+        arrived_at=now - timedelta(hours=20),
+        provider="demo",
+        external_id="demo-referral-1",
+        actor=owner,
+        referral_source=referrer,
+    )
+    lead_capture(
+        channel=Channel.PHONE,
+        contact=ContactDetails(name="Tom Baker", phone="0161 496 0123"),
+        subject="Commercial lease renewal",
+        message="Landlord proposes a 20% rent rise at renewal in October; wants to negotiate.",
+        source="Phone call",
+        arrived_at=now - timedelta(hours=6),
+        provider="demo",
+        external_id="demo-phone-1",
+        actor=owner,
+    )
+
+
 def load(*, stdout=None) -> None:
     """Capture the demo enquiries (once each)."""
     now = timezone.now()
@@ -74,5 +121,6 @@ def load(*, stdout=None) -> None:
             provider="demo",
             external_id=f"demo-enquiry-{number}",
         )
+    _load_staff_entries(now=now)
     if stdout is not None:
-        stdout.write(f"  demo enquiries: {len(ENQUIRIES)}")
+        stdout.write(f"  demo enquiries: {len(ENQUIRIES) + 2} (incl. a referral and a phone call)")

@@ -1,56 +1,158 @@
-"""The public enquiry form: what an enquirer fills in on the firm's website."""
+"""The admin's quick-entry forms: a phone enquiry taken by a member of staff, and a
+referral introduced by a ``ReferralSource``. Short on purpose: who, how to reach them,
+when, and what about; capture does the rest."""
+
+import uuid
 
 from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AdminSplitDateTime, AutocompleteSelect
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
-from leads.identity import normalise_phone
-
-HOW_HEARD_CHOICES = [
-    ("", "Please choose"),
-    ("search", "Search engine"),
-    ("recommendation", "Recommended by someone"),
-    ("existing_client", "I am or was a client"),
-    ("social", "Social media"),
-    ("advert", "Advertisement"),
-    ("event", "Event or seminar"),
-    ("other", "Other"),
-]
-
-CONSENT_TEXT = (
-    "I agree that the firm may use these details to reply to my enquiry and keep a record "
-    "of it, as its privacy notice describes."
-)
+from leads.choices import ReferrerKind
+from leads.identity import normalise_email, normalise_phone
+from leads.models import Lead, ReferralSource
 
 
-class EnquiryForm(forms.Form):
-    name = forms.CharField(label="Your name", max_length=200)
-    email = forms.EmailField(label="Email address", max_length=254)
-    phone = forms.CharField(label="Phone number", max_length=40, required=False)
-    organisation = forms.CharField(label="Organisation (if any)", max_length=200, required=False)
+def _one_line(value: str, label: str) -> str:
+    if any(not ch.isprintable() for ch in value):
+        raise ValidationError(f"{label} must be on one line.")
+    return " ".join(value.split())
+
+
+class StaffEnquiryForm(forms.Form):
+    """Who got in touch, how to reach them, when, and what about."""
+
+    name = forms.CharField(label="Name", max_length=200, strip=False)
+    email = forms.CharField(label="Email", max_length=254, required=False)
+    phone = forms.CharField(label="Phone", max_length=40, required=False)
+    organisation = forms.CharField(
+        label="Organisation", max_length=200, required=False, strip=False
+    )
+    arrived_at = forms.SplitDateTimeField(
+        label="When",
+        widget=AdminSplitDateTime,
+        help_text="UK time (Europe/London). Defaults to now.",
+    )
+    subject = forms.CharField(label="About", max_length=300, strip=False)
     message = forms.CharField(
-        label="How can we help?",
-        max_length=10_000,
-        widget=forms.Textarea(attrs={"rows": 7}),
-        help_text="A few lines about what you need and any dates that matter.",
+        label="Notes",
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 60}),
+        help_text="What they need, in their words where you can: qualification reads it.",
     )
-    how_heard = forms.ChoiceField(
-        label="How did you hear about us?", choices=HOW_HEARD_CHOICES, required=False
-    )
-    consent = forms.BooleanField(label=CONSENT_TEXT, required=True)
-    # Honeypot: hidden from people, filled in by bots. Never shown, never stored.
-    website = forms.CharField(
-        required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"})
-    )
+    # Stops a double click or a resubmitted page from logging the same enquiry twice.
+    submission_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault(
+            "initial",
+            {"arrived_at": timezone.localtime().replace(second=0, microsecond=0)},
+        )
+        kwargs["initial"].setdefault("submission_key", uuid.uuid4())
+        super().__init__(*args, **kwargs)
+
+    def clean_name(self) -> str:
+        return _one_line(self.cleaned_data["name"], "The name")
+
+    def clean_organisation(self) -> str:
+        return _one_line(self.cleaned_data["organisation"], "The organisation")
+
+    def clean_subject(self) -> str:
+        return _one_line(self.cleaned_data["subject"], "“About”")
+
+    def clean_email(self) -> str:
+        try:
+            return normalise_email(self.cleaned_data["email"])
+        except ValidationError as exc:
+            raise ValidationError("Enter a valid email address, or leave it empty.") from exc
 
     def clean_phone(self) -> str:
-        value = self.cleaned_data["phone"]
         try:
-            return normalise_phone(value)
+            return normalise_phone(self.cleaned_data["phone"])
         except ValidationError as exc:
             raise ValidationError(
                 "Enter a UK number such as 020 7946 0000, or an international one starting with +."
             ) from exc
 
-    @property
-    def is_bot(self) -> bool:
-        return bool(self.cleaned_data.get("website"))
+    def clean(self) -> dict:
+        data = super().clean()
+        if not (data.get("email") or data.get("phone")) and not (
+            self.errors.get("email") or self.errors.get("phone")
+        ):
+            raise ValidationError("Give an email address or a phone number to reply to.")
+        return data
+
+
+class PhoneEnquiryForm(StaffEnquiryForm):
+    source = forms.CharField(
+        label="How they found us",
+        max_length=200,
+        required=False,
+        help_text="E.g. website, Google, a past client. Leave empty if you did not ask.",
+    )
+
+
+def _staff_choices():
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True)
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class ReferralEnquiryForm(StaffEnquiryForm):
+    """A referral: an existing referrer (search by name), or a new one described here."""
+
+    referral_source = forms.ModelChoiceField(
+        label="Referred by",
+        queryset=ReferralSource.objects.all(),
+        required=False,
+        widget=AutocompleteSelect(Lead._meta.get_field("referral_source"), admin.site),
+        help_text="Start typing the referrer's name. New referrer? Leave this empty and "
+        "fill in the fields below.",
+    )
+    new_referrer_name = forms.CharField(label="New referrer's name", max_length=200, required=False)
+    new_referrer_kind = forms.ChoiceField(
+        label="Kind", choices=ReferrerKind.choices, initial=ReferrerKind.PERSON
+    )
+    new_referrer_organisation = forms.CharField(
+        label="New referrer's organisation", max_length=200, required=False
+    )
+    new_referrer_email = forms.EmailField(label="New referrer's email", required=False)
+    relationship_owner = forms.ModelChoiceField(
+        label="Relationship owner",
+        queryset=get_user_model().objects.none(),
+        required=False,
+        help_text="Who at the firm looks after this referrer (for a new referrer).",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["relationship_owner"].queryset = _staff_choices()
+
+    def clean_new_referrer_name(self) -> str:
+        return _one_line(self.cleaned_data["new_referrer_name"], "The referrer's name")
+
+    def clean_new_referrer_organisation(self) -> str:
+        return _one_line(
+            self.cleaned_data["new_referrer_organisation"], "The referrer's organisation"
+        )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        existing = data.get("referral_source")
+        new_name = data.get("new_referrer_name")
+        if existing and new_name:
+            self.add_error(
+                "new_referrer_name",
+                "Choose an existing referrer or name a new one, not both.",
+            )
+        elif not existing and not new_name:
+            self.add_error(
+                "referral_source", "Choose who referred the enquiry, or name a new referrer."
+            )
+        return data

@@ -36,3 +36,13 @@ def clean_single_line(value: str, *, max_length: int = 200) -> str:
     value can never smuggle a header into an email."""
     cleaned = "".join(ch if ch.isprintable() else " " for ch in (value or ""))
     return " ".join(cleaned.split())[:max_length]
+
+
+def clean_text(value: str, *, max_length: int | None = None) -> str:
+    """A message body as the enquirer wrote it, minus what no text should hold: NUL and
+    other control characters (line breaks and tabs are kept), which PostgreSQL refuses."""
+    cleaned = "".join(
+        ch if ch in "\n\t" or ch.isprintable() or ch.isspace() else ""
+        for ch in (value or "").replace("\r\n", "\n").replace("\r", "\n")
+    )
+    return cleaned[:max_length] if max_length is not None else cleaned

@@ -13,11 +13,14 @@ from django.utils import timezone
 from leads.choices import (
     CLOSED_STATUSES,
     ActivityKind,
+    ArrivalBasis,
     Channel,
     EmailKind,
     EmailState,
     InboundKind,
     PipelineStepState,
+    RawFormat,
+    ReferrerKind,
     Status,
     Tier,
 )
@@ -43,6 +46,40 @@ class Contact(models.Model):
         return f"{label} ({self.organisation})" if self.organisation else label
 
 
+class ReferralSource(models.Model):
+    """Someone who introduces work to the firm (a person or another firm), with the member
+    of the firm who looks after that relationship, so conversion by referrer can be
+    reported."""
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(
+        max_length=10, choices=ReferrerKind.choices, default=ReferrerKind.PERSON
+    )
+    organisation = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    relationship_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referral_sources",
+        help_text="The member of the firm who looks after this referrer.",
+    )
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["name", "organisation"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "organisation"], name="referral_source_unique_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})" if self.organisation else self.name
+
+
 class Lead(models.Model):
     """One enquiry (or thread of enquiries) the firm must answer, from arrival to close."""
 
@@ -58,6 +95,20 @@ class Lead(models.Model):
     arrived_at = models.DateTimeField(help_text="When the enquiry really reached the firm.")
     captured_at = models.DateTimeField(
         default=timezone.now, editable=False, help_text="When Leadtrack recorded it."
+    )
+    referral_source = models.ForeignKey(
+        ReferralSource,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="leads",
+        help_text="Who introduced the enquiry (referrals).",
+    )
+    practice_area_hint = models.SlugField(
+        max_length=100,
+        blank=True,
+        help_text="The practice area the enquirer chose on the form (a practice area's "
+        "slug); qualification may use it.",
     )
     utm = models.JSONField(default=dict, blank=True)
     consent = models.BooleanField(default=False)
@@ -97,6 +148,11 @@ class Lead(models.Model):
     )
 
     # Pipeline
+    send_acknowledgement = models.BooleanField(
+        default=True,
+        help_text="Whether the enquirer is owed an acknowledgement email; decided at "
+        "capture (off for imported and staff-logged enquiries).",
+    )
     pipeline_completed_at = models.DateTimeField(null=True, blank=True)
     merged_into = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_leads"
@@ -164,7 +220,9 @@ class InboundMessage(models.Model):
     """Anything that came in from outside, kept exactly as it arrived, before parsing.
 
     ``provider`` and ``external_id`` (an ESP's Message-ID or event id, an API
-    Idempotency-Key) make capture idempotent: the same delivery is stored once.
+    Idempotency-Key) make capture idempotent: the same delivery is stored once. For
+    email the external id is the Message-ID (else the ESP's event id, else a digest of
+    the payload), and the fields below it hold what was read from the email.
     """
 
     provider = models.CharField(
@@ -183,6 +241,35 @@ class InboundMessage(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
 
+    # Email only: how the raw payload is kept, and what was read from it.
+    raw_format = models.CharField(
+        max_length=10, choices=RawFormat.choices, blank=True, help_text="What ``raw`` holds."
+    )
+    message_mime = models.TextField(
+        blank=True,
+        help_text="The email as MIME, rebuilt by anymail, when the ESP sent parsed fields only.",
+    )
+    message_id = models.CharField(max_length=300, blank=True, db_index=True)
+    esp_event_id = models.CharField(max_length=300, blank=True)
+    in_reply_to = models.CharField(max_length=300, blank=True)
+    references = models.JSONField(default=list, blank=True)
+    from_email = models.CharField(max_length=254, blank=True, db_index=True)
+    from_name = models.CharField(max_length=200, blank=True)
+    to = models.JSONField(default=list, blank=True)
+    cc = models.JSONField(default=list, blank=True)
+    subject = models.CharField(max_length=300, blank=True)
+    body_text = models.TextField(blank=True, help_text="The whole body as text, quotes kept.")
+    body_html = models.TextField(
+        blank=True, help_text="The HTML body, sanitised: no scripts, styles or remote images."
+    )
+    summary = models.TextField(blank=True, help_text="The new text, quoted history removed.")
+    arrived_at = models.DateTimeField(null=True, blank=True)
+    arrival_basis = models.CharField(max_length=20, choices=ArrivalBasis.choices, blank=True)
+    spam_score = models.FloatField(null=True, blank=True)
+    reason = models.CharField(
+        max_length=300, blank=True, help_text="Why it was classified as it was."
+    )
+
     class Meta:
         ordering = ["-received_at"]
         constraints = [
@@ -190,7 +277,13 @@ class InboundMessage(models.Model):
                 fields=["provider", "external_id"],
                 condition=Q(external_id__isnull=False),
                 name="inbound_unique_delivery",
-            )
+            ),
+            # One email is stored once, whichever ESP (or how many) delivered it.
+            models.UniqueConstraint(
+                fields=["message_id"],
+                condition=Q(channel="email") & ~Q(message_id=""),
+                name="inbound_email_unique_message_id",
+            ),
         ]
         indexes = [
             models.Index(
@@ -199,10 +292,46 @@ class InboundMessage(models.Model):
                 name="inbound_unprocessed_idx",
             ),
             models.Index(fields=["kind", "-received_at"], name="inbound_kind_idx"),
+            models.Index(
+                fields=["provider", "esp_event_id"],
+                condition=~Q(esp_event_id=""),
+                name="inbound_esp_event_idx",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.provider} {self.external_id or self.pk} ({self.get_kind_display()})"
+
+
+def attachment_upload_to(instance: "Attachment", filename: str) -> str:
+    # Content-addressed: the same file delivered twice is stored once.
+    return f"inbound/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class Attachment(models.Model):
+    """A file that came with an inbound email, kept within the size limits."""
+
+    inbound = models.ForeignKey(
+        InboundMessage, on_delete=models.CASCADE, related_name="attachments"
+    )
+    lead = models.ForeignKey(
+        Lead, on_delete=models.SET_NULL, null=True, blank=True, related_name="attachments"
+    )
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(help_text="Bytes.")
+    sha256 = models.CharField(max_length=64)
+    inline = models.BooleanField(default=False)
+    file = models.FileField(upload_to=attachment_upload_to, max_length=200, blank=True)
+    refused_reason = models.CharField(
+        max_length=200, blank=True, help_text="Why the file was not kept (e.g. too large)."
+    )
+
+    class Meta:
+        ordering = ["inbound", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.size} bytes)"
 
 
 class OutboundEmail(models.Model):

@@ -18,3 +18,6 @@ message_sent = Signal()
 contact_logged = Signal()
 # lead: the lead's captured facts changed and its assessment may be stale
 lead_updated = Signal()
+# keep, merged, actor: staff merged ``merged`` into ``keep`` (duplicates of one enquiry);
+# higher apps move or close what they hold for ``merged`` (e.g. open follow-ups)
+lead_merged = Signal()

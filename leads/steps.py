@@ -10,10 +10,13 @@ from leads.services.email import outbound_email_queue
 
 def acknowledge(*, lead: Lead) -> None:
     """Tell a genuine new enquirer we have their enquiry, its reference and when to expect
-    an answer; once per lead, and only for channels where the enquirer wrote in."""
+    an answer; once per lead, and only for channels where the enquirer wrote in (not
+    staff-logged calls, referrals or imports, which capture marks as not owed one)."""
     if lead.channel not in settings.LEADTRACK_ACKNOWLEDGE_CHANNELS:
         return
-    if lead.status == Status.DISQUALIFIED:  # spam, job applications: nothing is sent
+    # Spam and job applications (disqualified), and imported or staff-logged enquiries
+    # (send_acknowledgement off), are never acknowledged.
+    if lead.status == Status.DISQUALIFIED or not lead.send_acknowledgement:
         return
     if not lead.contact.email or lead.merged_into_id is not None:
         return

@@ -5,6 +5,7 @@ from celery import shared_task
 from leads import services
 from leads.choices import EmailState
 from leads.services.email import outbound_email_resend_stalled as resend_stalled
+from leads.services.inbound import inbound_reprocess_pending as reprocess_pending
 
 
 class EmailNotSent(Exception):
@@ -50,3 +51,9 @@ def outbound_email_send(*, email_id: int) -> str:
 @shared_task(acks_late=True, soft_time_limit=90, time_limit=120)
 def outbound_email_resend_stalled() -> int:
     return resend_stalled()
+
+
+@shared_task(acks_late=True, soft_time_limit=240, time_limit=300)
+def inbound_reprocess_pending() -> int:
+    """Process again inbound emails stored but not yet processed (the safety net)."""
+    return reprocess_pending()

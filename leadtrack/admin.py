@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from followups.admin import due_badge
 from followups.models import FollowUp
 from leads.admin import LeadAdmin, london
+from leads.admin_inbound import InboundEmailInline
 from leads.choices import CLOSED_STATUSES
 from leads.models import Lead
 from leadtrack.lead_admin import TrackerLeadMixin
@@ -83,7 +84,7 @@ class OverdueFilter(admin.SimpleListFilter):
 class TrackerLeadAdmin(TrackerLeadMixin, LeadQualificationAdmin, LeadAdmin):
     """The lead admin with the higher apps' parts added (see the module docstring)."""
 
-    inlines = [QualificationInline, FollowUpInline, *LeadAdmin.inlines]
+    inlines = [QualificationInline, FollowUpInline, *LeadAdmin.inlines, InboundEmailInline]
     list_filter = [OverdueFilter, *LeadAdmin.list_filter]
     actions = [*LeadAdmin.actions, *LeadQualificationAdmin.qualification_actions]
 

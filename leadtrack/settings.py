@@ -159,6 +159,8 @@ if not DEBUG:
     SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"  # the enquiry form opts out on its own view to be embeddable
+# A refused enquiry form gets a page the enquirer can act on (other pages: Django's).
+CSRF_FAILURE_VIEW = "leadtrack.public.views.csrf_failure"
 
 # Request bodies: Django's own limit for form fields, and Leadtrack's limit on any body
 # (API and webhooks) so a 10 MB post is refused before it is read.
@@ -212,6 +214,9 @@ ANYMAIL = {
     for key, value in env.ENVIRON.items()
     if key.startswith("ANYMAIL_") and value
 }
+# Several webhook secrets (comma-separated) let one be rotated without dropping email.
+if "," in ANYMAIL.get("WEBHOOK_SECRET", ""):
+    ANYMAIL["WEBHOOK_SECRET"] = [s.strip() for s in ANYMAIL["WEBHOOK_SECRET"].split(",")]
 
 # ---------------------------------------------------------------------------
 # Celery: the filesystem broker by default, Redis (or any kombu URL) when set
@@ -268,6 +273,10 @@ CELERY_BEAT_SCHEDULE = {
     "followups-weekly-summaries": {
         "task": "followups.tasks.weekly_summaries_send",
         "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
+    },
+    "leads-reprocess-inbound-email": {
+        "task": "leads.tasks.inbound_reprocess_pending",
+        "schedule": crontab(),
     },
 }
 
@@ -351,6 +360,19 @@ LEADTRACK_PIPELINE = [
 LEADTRACK_ACKNOWLEDGE_CHANNELS = env.list(
     "LEADTRACK_ACKNOWLEDGE_CHANNELS", default=["email", "web_form", "api", "social"]
 )
+# An enquiry from a contact with an open lead that arrived within this many days joins
+# that lead (a message on its timeline) instead of making a new one; 0 turns joining off.
+LEADTRACK_JOIN_WINDOW_DAYS = env.int("LEADTRACK_JOIN_WINDOW_DAYS", default=14)
+# The public enquiry form accepts this many posts per client address per window.
+LEADTRACK_ENQUIRY_RATE_LIMIT = env.int("LEADTRACK_ENQUIRY_RATE_LIMIT", default=10)
+LEADTRACK_ENQUIRY_RATE_WINDOW_SECONDS = env.int(
+    "LEADTRACK_ENQUIRY_RATE_WINDOW_SECONDS", default=600
+)
+# How many proxies (load balancer, nginx) sit in front of the web processes and append to
+# X-Forwarded-For. 0 trusts no header and uses REMOTE_ADDR; 1 takes the last address in
+# X-Forwarded-For (the one your own proxy saw). Set it to match the deployment exactly:
+# too high lets a client choose its own address and dodge the rate limit.
+LEADTRACK_TRUSTED_PROXY_COUNT = env.int("LEADTRACK_TRUSTED_PROXY_COUNT", default=0)
 # A supplied arrival time older than this many days is refused as a mistake.
 LEADTRACK_MAX_ARRIVAL_AGE_DAYS = env.int("LEADTRACK_MAX_ARRIVAL_AGE_DAYS", default=3650)
 # The safety net re-runs a lead whose pipeline has not completed this long after capture.
@@ -362,6 +384,33 @@ LEADTRACK_PIPELINE_MAX_ATTEMPTS = env.int("LEADTRACK_PIPELINE_MAX_ATTEMPTS", def
 LEADTRACK_RESPONSE_TARGET_HOURS = env.float("LEADTRACK_RESPONSE_TARGET_HOURS", default=4.0)
 # The demo firm's members sign in with this password (``make run`` prints it).
 LEADTRACK_DEMO_PASSWORD = env.str("LEADTRACK_DEMO_PASSWORD", default="demo-pass-2026")
+# Inbound email (docs/inbound-email.md). The address the firm's enquiries arrive at, and
+# that staff put in Cc/Bcc so their replies are logged on the lead.
+LEADTRACK_TRACKING_ADDRESS = env.str(
+    "LEADTRACK_TRACKING_ADDRESS",
+    default=DEFAULT_FROM_EMAIL.rsplit("<", 1)[-1].rstrip(">").strip(),
+).lower()
+# Senders at these domains are members of staff, as are active users by their email.
+LEADTRACK_STAFF_EMAIL_DOMAINS = [
+    d.lower().lstrip("@") for d in env.list("LEADTRACK_STAFF_EMAIL_DOMAINS", default=[])
+]
+# A sender writing again within this many hours joins their open lead, not a new one.
+LEADTRACK_EMAIL_JOIN_WINDOW_HOURS = env.int("LEADTRACK_EMAIL_JOIN_WINDOW_HOURS", default=72)
+# A Date or Received header older than this is not believed as the arrival time.
+LEADTRACK_EMAIL_MAX_DATE_AGE_DAYS = env.int("LEADTRACK_EMAIL_MAX_DATE_AGE_DAYS", default=14)
+# Where the ESP scores spam without flagging it, this score or more is held as spam.
+LEADTRACK_SPAM_SCORE_THRESHOLD = env.float("LEADTRACK_SPAM_SCORE_THRESHOLD", default=5.0)
+# Attachments: each kept up to this size, at most this many per email.
+LEADTRACK_ATTACHMENT_MAX_BYTES = env.int("LEADTRACK_ATTACHMENT_MAX_BYTES", default=4 * 1024 * 1024)
+LEADTRACK_ATTACHMENTS_PER_EMAIL = env.int("LEADTRACK_ATTACHMENTS_PER_EMAIL", default=20)
+# A stored email that fails this many times is marked failed (and shown in the admin);
+# until then the webhook answers 503 so the ESP retries, and beat reprocesses it.
+LEADTRACK_INBOUND_MAX_ATTEMPTS = env.int("LEADTRACK_INBOUND_MAX_ATTEMPTS", default=5)
+# Without ANYMAIL_WEBHOOK_SECRET, webhooks that rely on basic auth refuse deliveries,
+# unless this is set (local experiments only).
+LEADTRACK_INBOUND_ALLOW_UNAUTHENTICATED = env.bool(
+    "LEADTRACK_INBOUND_ALLOW_UNAUTHENTICATED", default=False
+)
 # Tests and end-to-end checks set this to fail, rather than skip, when PostgreSQL, Redis or
 # a Celery worker cannot be reached.
 REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)

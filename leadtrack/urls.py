@@ -11,7 +11,9 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("admin/", admin.site.urls),
     path("api/v1/", include("leadtrack.api.urls")),
+    # Inbound email first (Leadtrack's answers around anymail's views), then anymail's own.
+    path("anymail/", include("leads.inbound.urls")),
     path("anymail/", include("anymail.urls")),
     path("health/", health, name="health"),
-    path("", include("leads.urls")),
+    path("", include("leadtrack.public.urls")),
 ]

@@ -11,8 +11,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from leads.choices import Channel
-from leads.forms import HOW_HEARD_CHOICES
+from leads.choices import Channel, HowHeard
 from leads.models import Lead
 from qualification.choices import UNCLASSIFIED, Flag, ModelState
 from qualification.extraction import AreaSpec, Enquiry
@@ -135,7 +134,7 @@ def enquiry_from_lead(lead: Lead) -> Enquiry:
     if lead.channel == Channel.WEB_FORM:
         inbound = lead.inbound_messages.order_by("received_at", "pk").first()
         payload = inbound.payload if inbound is not None else {}
-        heard = dict(HOW_HEARD_CHOICES)
+        heard = dict(HowHeard.choices)
         for key, value in sorted(payload.items()) if isinstance(payload, dict) else []:
             if key in _NOT_FORM_FIELDS or key.startswith("utm_") or not isinstance(value, str):
                 continue

@@ -5,7 +5,9 @@ from leads.services.activity import activity_record
 from leads.services.capture import Capture, ContactDetails, contact_match, lead_capture
 from leads.services.contact_log import lead_add_note, lead_log_call, lead_log_meeting
 from leads.services.email import outbound_email_queue, outbound_email_send
+from leads.services.merge import lead_merge
 from leads.services.pipeline import PipelineStepError, pipeline_resume_stalled, pipeline_run
+from leads.services.referrals import referral_source_get_or_create
 from leads.services.statuses import lead_change_status, lead_record_first_response
 
 __all__ = [
@@ -19,9 +21,11 @@ __all__ = [
     "lead_change_status",
     "lead_log_call",
     "lead_log_meeting",
+    "lead_merge",
     "lead_record_first_response",
     "outbound_email_queue",
     "outbound_email_send",
     "pipeline_resume_stalled",
     "pipeline_run",
+    "referral_source_get_or_create",
 ]

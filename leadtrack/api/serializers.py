@@ -1,6 +1,8 @@
 """API serializers, one per operation: capture input, lead output, status input,
 timeline output. Times are ISO 8601 with offset; money is a decimal string in GBP."""
 
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -35,11 +37,42 @@ class StrictSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
+def one_line(value: str) -> str:
+    """Refuse a line break or control character in a name (an email header injection)."""
+    if any(not ch.isprintable() for ch in value):
+        raise serializers.ValidationError(
+            "Must be on one line, without line breaks or control characters."
+        )
+    return value
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """An ISO 8601 time that must carry its UTC offset: a time without one is ambiguous."""
+
+    def to_internal_value(self, value):
+        if isinstance(value, str):
+            try:
+                parsed = parse_datetime(value.strip())
+            except ValueError:  # a well-formed impossible date: the parent says so
+                parsed = None
+            if parsed is not None and timezone.is_naive(parsed):
+                raise serializers.ValidationError(
+                    "Give the time with its UTC offset, e.g. 2026-11-25T14:30:00+00:00."
+                )
+        return super().to_internal_value(value)
+
+
 class ContactInput(StrictSerializer):
     name = TextField(max_length=200, required=False, allow_blank=True, default="")
     email = serializers.EmailField(max_length=254, required=False, allow_blank=True, default="")
     phone = TextField(max_length=40, required=False, allow_blank=True, default="")
     organisation = TextField(max_length=200, required=False, allow_blank=True, default="")
+
+    def validate_name(self, value: str) -> str:
+        return one_line(value)
+
+    def validate_organisation(self, value: str) -> str:
+        return one_line(value)
 
     def validate(self, attrs):
         if not (attrs.get("email") or attrs.get("phone")):
@@ -54,12 +87,18 @@ class LeadCaptureInput(StrictSerializer):
     message = TextField(max_length=100_000, allow_blank=True, trim_whitespace=False)
     subject = TextField(max_length=300, required=False, allow_blank=True, default="")
     source = TextField(max_length=200, required=False, allow_blank=True, default="")
-    arrived_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    arrived_at = AwareDateTimeField(required=False, allow_null=True, default=None)
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.API)
     consent = serializers.BooleanField(required=False, default=False)
     utm = serializers.DictField(
         child=TextField(max_length=200, allow_blank=True), required=False, default=dict
     )
+
+    def validate_subject(self, value: str) -> str:
+        return one_line(value)
+
+    def validate_source(self, value: str) -> str:
+        return one_line(value)
 
 
 class StatusChangeInput(StrictSerializer):

@@ -115,8 +115,18 @@ def test_idempotency_key_returns_the_first_lead(api_client):
     assert again.status_code == 200
     assert again.json()["id"] == first.json()["id"]
     assert Lead.objects.count() == 1
-    other = api_client.post("/api/v1/leads/", VALID, format="json", HTTP_IDEMPOTENCY_KEY="k-2")
+    other = api_client.post(
+        "/api/v1/leads/",
+        {**VALID, "contact": {"email": "someone.else@example.com"}},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="k-2",
+    )
     assert other.status_code == 201
+    # The same person writing again under a new key joins their open lead (200, not a 3rd).
+    joined = api_client.post("/api/v1/leads/", VALID, format="json", HTTP_IDEMPOTENCY_KEY="k-3")
+    assert joined.status_code == 200
+    assert joined.json()["id"] == first.json()["id"]
+    assert Lead.objects.count() == 2
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,8 @@
+"""Routes of the public pages."""
+
 from django.urls import path
 
-from leads import views
+from leadtrack.public import views
 
 urlpatterns = [
     path("enquire/", views.enquire, name="enquire"),

@@ -1,0 +1,208 @@
+"""Benchmark: inbound email webhooks against a running web process on PostgreSQL.
+
+Starts one gunicorn web process (gthread) on 127.0.0.1 against the given PostgreSQL
+database and broker (no Celery worker: the pipeline is only enqueued, never run in the
+request), posts Postmark-format inbound webhooks (raw MIME, basic auth) from a bounded
+pool of client threads, a share of them replays of emails already sent, and reports
+the webhook answer time p50/p95/p99 and captures per second.
+
+    /work/main/.venv/bin/python bench/inbound_webhooks.py \\
+        --database-url postgres://postgres@127.0.0.1:5432/wt_capture_email \\
+        --broker-url redis://127.0.0.1:6379/12 --emails 2000 --replays 500
+"""
+
+import argparse
+import base64
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from email.utils import format_datetime
+from pathlib import Path
+
+import psycopg
+import requests
+
+BASE_DIR = Path(__file__).resolve().parents[1]
+SECRET = "bench:inbound-secret"  # noqa: S105 (the bench server's own webhook secret)
+
+TEMPLATE = """Received: by mx.postmarkapp.com with SMTP id {n}so1;
+        {date}
+MIME-Version: 1.0
+From: Bench Enquirer {n} <enquirer{n}.{run}@example.com>
+Date: {date}
+Message-ID: <bench-{run}-{n}@mail.example.com>
+Subject: Advice needed on a commercial lease ({n})
+To: enquiries@ashdownmarsh.example
+Content-Type: multipart/alternative; boundary="b{n}"
+
+--b{n}
+Content-Type: text/plain; charset="UTF-8"
+
+Dear Sir or Madam,
+
+Our lease ends in June and the landlord proposes a rent increase. Could someone
+advise us before we reply? We are a company of 40 people in Croydon.
+
+Kind regards,
+Bench Enquirer {n}
+
+--b{n}
+Content-Type: text/html; charset="UTF-8"
+
+<p>Dear Sir or Madam,</p><p>Our lease ends in June and the landlord proposes a rent
+increase. Could someone advise us?</p><p>Kind regards,<br>Bench Enquirer {n}</p>
+
+--b{n}--
+"""
+
+
+def payload(run: str, n: int) -> bytes:
+    date = format_datetime(_now())
+    mime = TEMPLATE.format(run=run, n=n, date=date)
+    return json.dumps(
+        {
+            "From": f"enquirer{n}.{run}@example.com",
+            "FromFull": {"Email": f"enquirer{n}.{run}@example.com", "Name": f"Bench {n}"},
+            "To": "enquiries@ashdownmarsh.example",
+            "ToFull": [{"Email": "enquiries@ashdownmarsh.example", "Name": ""}],
+            "Subject": f"Advice needed on a commercial lease ({n})",
+            "MessageID": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{run}-{n}")),
+            "OriginalRecipient": "enquiries@ashdownmarsh.example",
+            "Headers": [{"Name": "Return-Path", "Value": "<bounce@example.com>"}],
+            "TextBody": "Dear Sir or Madam, ...",
+            "HtmlBody": "",
+            "RawEmail": mime,
+            "Attachments": [],
+        }
+    ).encode()
+
+
+def _now():
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)
+
+
+def server_start(args, env) -> subprocess.Popen:
+    command = [
+        sys.executable, "-m", "gunicorn", "leadtrack.wsgi",
+        "--bind", f"127.0.0.1:{args.port}",
+        "--workers", "1", "--worker-class", "gthread", "--threads", str(args.threads),
+        "--log-level", "warning",
+    ]  # fmt: skip
+    log = (BASE_DIR / "var" / "bench-gunicorn.log").open("w")
+    process = subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=log, stderr=log)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"http://127.0.0.1:{args.port}/health/", timeout=10).ok:
+                return process
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    process.terminate()
+    raise SystemExit("gunicorn did not become healthy within 60 s (see var/bench-gunicorn.log)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--database-url", default="postgres://postgres@127.0.0.1:5432/wt_capture_email"
+    )
+    parser.add_argument("--broker-url", default="redis://127.0.0.1:6379/12")
+    parser.add_argument("--emails", type=int, default=2000, help="distinct emails to post")
+    parser.add_argument("--replays", type=int, default=500, help="repeat deliveries")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent client threads")
+    parser.add_argument("--threads", type=int, default=8, help="gunicorn threads")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--warmup", type=int, default=50)
+    args = parser.parse_args()
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": args.database_url,
+        "CELERY_BROKER_URL": args.broker_url,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "SECRET_KEY": "bench-secret-key-not-for-production",
+        "DEBUG": "false",
+        "SECURE_SSL_REDIRECT": "false",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "ANYMAIL_WEBHOOK_SECRET": SECRET,
+        "LEADTRACK_TRACKING_ADDRESS": "enquiries@ashdownmarsh.example",
+        "LEADTRACK_VAR_DIR": str(BASE_DIR / "var" / "bench"),
+        "LOG_LEVEL": "WARNING",
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=BASE_DIR, env=env,
+        check=True,
+    )  # fmt: skip
+    server = server_start(args, env)
+    run = uuid.uuid4().hex[:8]
+    url = f"http://127.0.0.1:{args.port}/anymail/postmark/inbound/"
+    auth = "Basic " + base64.b64encode(SECRET.encode()).decode()
+    local = threading.local()
+
+    def post(body: bytes) -> tuple[float, int]:
+        session = getattr(local, "session", None) or requests.Session()
+        local.session = session
+        started = time.perf_counter()
+        response = session.post(
+            url, data=body, timeout=30,
+            headers={"Content-Type": "application/json", "Authorization": auth},
+        )  # fmt: skip
+        return (time.perf_counter() - started) * 1000, response.status_code
+
+    try:
+        with ThreadPoolExecutor(max_workers=args.clients) as pool:
+            list(pool.map(post, [payload(f"warm{run}", n) for n in range(args.warmup)]))
+            bodies = [payload(run, n) for n in range(args.emails)]
+            jobs = list(bodies)
+            rng = random.Random(42)
+            for _ in range(args.replays):  # a replay arrives after its original
+                jobs.insert(
+                    rng.randint(len(jobs) // 2, len(jobs)), rng.choice(bodies[: len(jobs) // 2])
+                )
+            started = time.perf_counter()
+            results = list(pool.map(post, jobs))
+            elapsed = time.perf_counter() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+    latencies = sorted(ms for ms, _ in results)
+    statuses: dict[int, int] = {}
+    for _, status in results:
+        statuses[status] = statuses.get(status, 0) + 1
+    with psycopg.connect(args.database_url.replace("postgres://", "postgresql://", 1)) as db:
+        stored, leads = db.execute(
+            "SELECT count(*), count(lead_id) FROM leads_inboundmessage WHERE message_id LIKE %s",
+            (f"<bench-{run}-%",),
+        ).fetchone()
+    quantiles = statistics.quantiles(latencies, n=100)
+    print(
+        f"posts: {len(jobs)} ({args.emails} distinct emails, {args.replays} replays), "
+        f"{args.clients} client threads, gunicorn 1 process x {args.threads} threads"
+    )
+    print(f"answers: {statuses}")
+    print(
+        f"answer time ms: p50 {quantiles[49]:.1f}  p95 {quantiles[94]:.1f}  "
+        f"p99 {quantiles[98]:.1f}  max {latencies[-1]:.1f}"
+    )
+    print(
+        f"wall time {elapsed:.1f} s: {len(jobs) / elapsed:.0f} webhooks/s, "
+        f"{leads / elapsed:.0f} captures/s"
+    )
+    print(f"database: {stored} emails stored, {leads} leads (expected {args.emails} of each)")
+    if stored != args.emails or leads != args.emails:
+        raise SystemExit("FAILED: replays created duplicates or emails were lost")
+
+
+if __name__ == "__main__":
+    main()

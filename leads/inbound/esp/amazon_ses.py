@@ -1,0 +1,25 @@
+"""Amazon SES publishes to SNS, which posts JSON; with an SNS receipt action the MIME is
+in ``content`` (base64 when the action says so), with an S3 action anymail fetches it
+and the MIME kept is anymail's copy. Basic auth on the SNS subscription URL."""
+
+from base64 import b64decode
+
+from anymail.webhooks.amazon_ses import AmazonSESInboundWebhookView
+
+from leads.inbound.webhooks import InboundWebhookMixin
+
+SLUG = "amazon_ses"
+ESP_NAMES = ("Amazon SES",)
+
+
+class View(InboundWebhookMixin, AmazonSESInboundWebhookView):
+    pass
+
+
+def raw_mime(ses_event) -> str | None:
+    content = ses_event.get("content")
+    if not content:
+        return None
+    if ses_event.get("receipt", {}).get("action", {}).get("encoding") == "BASE64":
+        return b64decode(content.encode("ascii")).decode("utf-8", errors="replace")
+    return content

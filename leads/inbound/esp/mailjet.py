@@ -1,0 +1,13 @@
+"""Mailjet's Parse API posts parsed JSON (no raw MIME), so the JSON is kept and anymail's
+MIME rebuild beside it. Basic auth only."""
+
+from anymail.webhooks.mailjet import MailjetInboundWebhookView
+
+from leads.inbound.webhooks import InboundWebhookMixin
+
+SLUG = "mailjet"
+ESP_NAMES = ("Mailjet",)
+
+
+class View(InboundWebhookMixin, MailjetInboundWebhookView):
+    pass
