@@ -92,7 +92,11 @@ class Command(BaseCommand):
             for start in range(0, count, BATCH):
                 size = min(BATCH, count - start)
                 contacts, leads, activities, results = generator.batch(
-                    first_contact + start, first_lead + start, size
+                    first_contact + start,
+                    first_lead + start,
+                    size,
+                    start=days * (1 - start / count),
+                    end=days * (1 - (start + size) / count),
                 )
                 write(Contact, contacts)
                 write(Lead, leads)
@@ -130,21 +134,31 @@ class DemoData:
         self.days = days
         self.now = now
 
-    def arrival(self) -> dt.datetime:
-        day = (self.now - dt.timedelta(days=random.random() * self.days)).astimezone(LONDON)
-        if random.random() < 0.75:  # most enquiries arrive in working hours
-            hour = random.uniform(9, 17.5)
-        else:
-            hour = random.choice([random.uniform(0, 9), random.uniform(17.5, 24)])
-        local = dt.datetime.combine(day.date(), dt.time(0), tzinfo=LONDON) + dt.timedelta(
-            hours=hour
-        )
-        return min(local, self.now - dt.timedelta(minutes=1))
+    def arrivals(self, size: int, *, start: float, end: float) -> list[dt.datetime]:
+        """``size`` arrival times between ``start`` and ``end`` days ago, oldest first (so
+        ids follow arrival, as they do when leads are captured as they come): most in
+        working hours, the rest in the evening or at night."""
+        moments = []
+        for _ in range(size):
+            day = (self.now - dt.timedelta(days=random.uniform(end, start))).astimezone(LONDON)
+            if random.random() < 0.75:
+                hour = random.uniform(9, 17.5)
+            else:
+                hour = random.choice([random.uniform(0, 9), random.uniform(17.5, 24)])
+            local = dt.datetime.combine(day.date(), dt.time(0), tzinfo=LONDON)
+            moments.append(
+                min(local + dt.timedelta(hours=hour), self.now - dt.timedelta(minutes=1))
+            )
+        return sorted(moments)
 
-    def batch(self, contact_id: int, lead_id: int, size: int):
+    def batch(self, contact_id: int, lead_id: int, size: int, *, start: float, end: float):
+        """Rows for ``size`` leads arriving between ``start`` and ``end`` days ago."""
         contacts, leads, activities, results = [], [], [], []
+        arrivals = self.arrivals(size, start=start, end=end)
         for offset in range(size):
-            contact, lead, timeline = self.lead(contact_id + offset, lead_id + offset)
+            contact, lead, timeline = self.lead(
+                contact_id + offset, lead_id + offset, arrivals[offset]
+            )
             contacts.append(contact)
             leads.append(lead)
             activities.extend(timeline)
@@ -175,8 +189,7 @@ class DemoData:
             "overridden_at": lead["qualified_at"] if model_tier != tier else None,
         }
 
-    def lead(self, contact_id: int, lead_id: int):
-        arrived = self.arrival()
+    def lead(self, contact_id: int, lead_id: int, arrived: dt.datetime):
         age_days = (self.now - arrived).total_seconds() / 86400
         channel, _, sources = _weighted(CHANNELS)
         tier, _, (low, high) = _weighted(TIERS)
