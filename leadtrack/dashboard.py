@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Count, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -95,10 +96,14 @@ def dashboard_build(*, user, now: dt.datetime | None = None) -> Dashboard:
 
     _pipeline(board, open_leads)
 
+    # Oldest first, ordered by an expression on purpose: ordered by the arrival index,
+    # PostgreSQL would walk a million leads from the oldest (long closed) to find the open
+    # ones; this way it takes the few open leads by status and sorts them. For these rows
+    # (no first response) the expression is the arrival time.
     waiting = (
         open_leads.filter(first_response_at__isnull=True)
         .select_related("contact", "owner")
-        .order_by("arrived_at")[:AWAITING_SHOWN]
+        .order_by(Coalesce("first_response_at", "arrived_at"), "pk")[:AWAITING_SHOWN]
     )
     calendar = working_calendar()
     for lead in waiting:
