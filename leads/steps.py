@@ -3,7 +3,7 @@ and is listed by dotted path in ``LEADTRACK_PIPELINE``."""
 
 from django.conf import settings
 
-from leads.choices import ActivityKind, EmailKind
+from leads.choices import ActivityKind, EmailKind, Status
 from leads.models import Lead
 from leads.services.email import outbound_email_queue
 
@@ -12,6 +12,8 @@ def acknowledge(*, lead: Lead) -> None:
     """Tell a genuine new enquirer we have their enquiry, its reference and when to expect
     an answer; once per lead, and only for channels where the enquirer wrote in."""
     if lead.channel not in settings.LEADTRACK_ACKNOWLEDGE_CHANNELS:
+        return
+    if lead.status == Status.DISQUALIFIED:  # spam, job applications: nothing is sent
         return
     if not lead.contact.email or lead.merged_into_id is not None:
         return

@@ -10,12 +10,14 @@ from django.contrib import admin
 
 from leads.admin import LeadAdmin
 from leads.models import Lead
+from qualification.admin import LeadQualificationAdmin, QualificationInline
 
 
-class TrackerLeadAdmin(LeadAdmin):
+class TrackerLeadAdmin(LeadQualificationAdmin, LeadAdmin):
     """The lead admin with the higher apps' parts added (see the module docstring)."""
 
-    inlines = [*LeadAdmin.inlines]
+    inlines = [QualificationInline, *LeadAdmin.inlines]
+    actions = [*LeadAdmin.actions, *LeadQualificationAdmin.qualification_actions]
 
 
 admin.site.unregister(Lead)

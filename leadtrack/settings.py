@@ -327,6 +327,7 @@ LEADTRACK_RESPONSE_PROMISE = env.str("LEADTRACK_RESPONSE_PROMISE", default="with
 # The pipeline: step functions run in order for every captured lead, like MIDDLEWARE.
 # Each step takes ``lead`` and is idempotent; the runner records each step's run.
 LEADTRACK_PIPELINE = [
+    "qualification.steps.qualify",
     "leads.steps.acknowledge",
     # Goes right after "qualification.steps.qualify" once qualification is merged.
     "routing.steps.assign",

@@ -1,7 +1,17 @@
 """What the firm does (practice areas) and, built on it, how enquiries are assessed."""
 
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
+
+from leads.choices import Tier
+from qualification.choices import CommercialSignificance, DecisionPosition, ModelState, Urgency
 
 
 class PracticeArea(models.Model):
@@ -34,3 +44,313 @@ class PracticeArea(models.Model):
     @property
     def keyword_list(self) -> list[str]:
         return [line.strip() for line in self.keywords.splitlines() if line.strip()]
+
+
+class QualificationModel(models.Model):
+    """One version of the firm's qualification rules: how much each dimension weighs,
+    where the tiers start, what disqualifies an enquiry and what to do first.
+
+    Partners edit a draft, test it against recent leads, then activate it; exactly one
+    version is active, and every result records the version that produced it. Once a
+    version has been active its rules (and the practice areas it saw) are frozen.
+    """
+
+    version = models.PositiveIntegerField(unique=True, editable=False)
+    name = models.CharField(max_length=120, help_text="A short label, e.g. 'Spring 2027'.")
+    notes = models.TextField(blank=True, help_text="What changed from the last version, and why.")
+    state = models.CharField(
+        max_length=10, choices=ModelState.choices, default=ModelState.DRAFT, editable=False
+    )
+
+    weight_requirement = models.PositiveSmallIntegerField(
+        "weight: requirement type",
+        default=25,
+        help_text="How much a clear, in-scope practice area counts (relative weight).",
+    )
+    weight_value = models.PositiveSmallIntegerField(
+        "weight: commercial significance", default=35, help_text="Relative weight."
+    )
+    weight_urgency = models.PositiveSmallIntegerField(
+        "weight: urgency", default=20, help_text="Relative weight."
+    )
+    weight_decision = models.PositiveSmallIntegerField(
+        "weight: decision position", default=20, help_text="Relative weight."
+    )
+    threshold_a = models.PositiveSmallIntegerField(
+        "tier A from score",
+        default=75,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="A score (0 to 100) at or above this is tier A.",
+    )
+    threshold_b = models.PositiveSmallIntegerField(
+        "tier B from score",
+        default=57,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="A score at or above this (and below tier A's) is tier B; below it, C.",
+    )
+    value_high = models.DecimalField(
+        "high value from (£)",
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("15000"),
+        help_text="A likely fee at or above this is of high commercial significance.",
+    )
+    value_medium = models.DecimalField(
+        "medium value from (£)",
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("4000"),
+        help_text="A likely fee at or above this (and below high) is of medium significance.",
+    )
+    fee_share_of_stated_value = models.DecimalField(
+        "fee as % of a stated sum",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("5"),
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))],
+        help_text="When an enquiry states the sum at stake (a claim, a sale), the likely fee "
+        "is this share of it, kept within the practice area's typical fee band.",
+    )
+    urgent_within_working_days = models.PositiveSmallIntegerField(
+        "urgent within (working days)",
+        default=15,
+        help_text="A deadline this many working days away or fewer is high urgency.",
+    )
+    soon_within_working_days = models.PositiveSmallIntegerField(
+        "soon within (working days)",
+        default=50,
+        help_text="A deadline this many working days away or fewer is medium urgency.",
+    )
+    disqualify_spam = models.BooleanField(
+        "disqualify spam and solicitation",
+        default=True,
+        help_text="Close spam, SEO and crypto offers and sales pitches as disqualified.",
+    )
+    disqualify_job_applications = models.BooleanField(
+        default=True, help_text="Close job applications as disqualified (they are not leads)."
+    )
+    disqualify_students = models.BooleanField(
+        "disqualify student requests",
+        default=True,
+        help_text="Close student and research requests as disqualified.",
+    )
+    action_spam = models.CharField(
+        "first action: spam", max_length=300, default="No reply. Closed as spam or solicitation."
+    )
+    action_job_application = models.CharField(
+        "first action: job application",
+        max_length=300,
+        default="Forward to the HR team; not a client enquiry. No client acknowledgement.",
+    )
+    action_student = models.CharField(
+        "first action: student request",
+        max_length=300,
+        default="Reply with the firm's standard note for students; not a client enquiry.",
+    )
+    action_existing_client = models.CharField(
+        "first action: existing client",
+        max_length=300,
+        default="Pass to the fee earner on the existing matter today; check the file first.",
+    )
+    action_out_of_scope = models.CharField(
+        "first action: out of scope",
+        max_length=300,
+        default="Decline politely within one working day and suggest where to get help.",
+    )
+
+    practice_area_snapshot = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="The practice areas (keywords, fee bands) this version was activated with.",
+    )
+    trial_report = models.JSONField(default=dict, blank=True, editable=False)
+    trialled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    trial_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    activated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    activated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = "qualification model"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["state"],
+                condition=Q(state="active"),
+                name="qualification_one_active_model",
+            ),
+            models.CheckConstraint(
+                condition=Q(threshold_a__gt=models.F("threshold_b")),
+                name="qualification_threshold_a_above_b",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.version} {self.name} ({self.get_state_display()})"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state == ModelState.DRAFT
+
+    def clean(self) -> None:
+        errors = {}
+        if self.threshold_a is not None and self.threshold_b is not None:
+            if self.threshold_a <= self.threshold_b:
+                errors["threshold_a"] = "Tier A must start at a higher score than tier B."
+        weights = [
+            self.weight_requirement,
+            self.weight_value,
+            self.weight_urgency,
+            self.weight_decision,
+        ]
+        if all(weight is not None for weight in weights) and sum(weights) == 0:
+            errors["weight_value"] = "Give at least one dimension a weight above zero."
+        if (
+            self.value_high is not None
+            and self.value_medium is not None
+            and self.value_high <= self.value_medium
+        ):
+            errors["value_high"] = "High value must start above medium value."
+        if (
+            self.urgent_within_working_days is not None
+            and self.soon_within_working_days is not None
+            and self.soon_within_working_days < self.urgent_within_working_days
+        ):
+            errors["soon_within_working_days"] = (
+                "'Soon' must be at least as many working days as 'urgent'."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class FirstAction(models.Model):
+    """What to do first with a lead of a tier (in a practice area, or in any)."""
+
+    qualification_model = models.ForeignKey(
+        QualificationModel, on_delete=models.CASCADE, related_name="first_actions"
+    )
+    tier = models.CharField(max_length=1, choices=Tier.choices)
+    practice_area = models.ForeignKey(
+        PracticeArea,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Leave empty for the action used in any practice area without its own.",
+    )
+    action = models.CharField(
+        max_length=300, help_text="e.g. 'Call within 1 working hour; conflict check first.'"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["tier", "practice_area__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["qualification_model", "tier", "practice_area"],
+                name="qualification_first_action_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["qualification_model", "tier"],
+                condition=Q(practice_area__isnull=True),
+                name="qualification_first_action_default_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        area = self.practice_area.name if self.practice_area_id else "any practice area"
+        return f"Tier {self.tier}, {area}: {self.action}"
+
+
+class QualificationResult(models.Model):
+    """A lead's current assessment: the four dimensions with their evidence, the score and
+    tier, the basis in plain English, and the recommended first action; beside it, any
+    human override. Earlier results (before a re-qualification) are kept in its history.
+    """
+
+    lead = models.OneToOneField(
+        "leads.Lead", on_delete=models.CASCADE, related_name="qualification"
+    )
+    model_version = models.ForeignKey(
+        QualificationModel, on_delete=models.PROTECT, related_name="results"
+    )
+    qualified_at = models.DateTimeField(default=timezone.now)
+
+    practice_area = models.ForeignKey(
+        PracticeArea,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty means unclassified: nothing in the enquiry pointed to an area.",
+    )
+    requirement_evidence = models.JSONField(default=list, blank=True)
+    estimated_value = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True, help_text="Likely fee, GBP."
+    )
+    value_source = models.CharField(max_length=300, blank=True)
+    commercial_significance = models.CharField(
+        max_length=10, choices=CommercialSignificance.choices
+    )
+    urgency = models.CharField(max_length=10, choices=Urgency.choices)
+    urgency_due_at = models.DateTimeField(null=True, blank=True)
+    urgency_evidence = models.JSONField(default=list, blank=True)
+    decision_position = models.CharField(max_length=20, choices=DecisionPosition.choices)
+    decision_evidence = models.JSONField(default=list, blank=True)
+    flags = models.JSONField(default=list, blank=True)
+    is_disqualified = models.BooleanField(default=False)
+    score = models.PositiveSmallIntegerField()
+    tier = models.CharField("model's tier", max_length=1, choices=Tier.choices)
+    basis = models.JSONField(default=list)
+    recommended_action = models.CharField(max_length=300)
+    summary = models.CharField(max_length=500, blank=True)
+    details = models.JSONField(
+        default=dict, blank=True, help_text="Dimension scores and practice-area scores."
+    )
+
+    override_tier = models.CharField(
+        max_length=1, choices=Tier.choices, blank=True, help_text="A person's tier, if set."
+    )
+    override_reason = models.CharField(max_length=300, blank=True)
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    overridden_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "qualification result"
+        indexes = [models.Index(fields=["tier", "override_tier"], name="qualification_tiers_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.lead}: tier {self.effective_tier} (score {self.score})"
+
+    @property
+    def effective_tier(self) -> str:
+        """The tier the firm works to: a person's override, else the model's."""
+        return self.override_tier or self.tier
+
+    @property
+    def is_overridden(self) -> bool:
+        return bool(self.override_tier)

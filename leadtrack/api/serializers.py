@@ -1,10 +1,13 @@
 """API serializers, one per operation: capture input, lead output, status input,
 timeline output. Times are ISO 8601 with offset; money is a decimal string in GBP."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from leads.choices import Channel, Status
 from leads.models import Activity, Lead
+from qualification.choices import CommercialSignificance, DecisionPosition, Urgency
+from qualification.selectors import qualification_for_api
 
 
 class TextField(serializers.CharField):
@@ -79,6 +82,22 @@ class PersonOutput(serializers.Serializer):
         return user.get_full_name() or user.get_username()
 
 
+class QualificationOutput(serializers.Serializer):
+    """The design's qualification contract (documentation of the shape for the schema)."""
+
+    requirement_type = serializers.CharField(help_text="Practice area, or 'Unclassified'.")
+    commercial_significance = serializers.ChoiceField(choices=CommercialSignificance.choices)
+    estimated_value = serializers.DecimalField(
+        max_digits=12, decimal_places=2, allow_null=True, help_text="Likely fee, GBP."
+    )
+    urgency = serializers.ChoiceField(choices=Urgency.choices)
+    decision_position = serializers.ChoiceField(choices=DecisionPosition.choices)
+    score = serializers.IntegerField(min_value=0, max_value=100)
+    basis = serializers.ListField(child=serializers.CharField())
+    recommended_action = serializers.CharField()
+    model_version = serializers.IntegerField()
+
+
 class LeadOutput(serializers.ModelSerializer):
     contact = ContactOutput()
     owner = PersonOutput(allow_null=True)
@@ -109,9 +128,10 @@ class LeadOutput(serializers.ModelSerializer):
             "pipeline_complete",
         ]
 
+    @extend_schema_field(QualificationOutput(allow_null=True))
     def get_qualification(self, lead: Lead) -> dict | None:
         """The qualification result; null until the lead has been qualified."""
-        return None
+        return qualification_for_api(lead)
 
     def get_next_action(self, lead: Lead) -> dict | None:
         """The earliest open follow-up; null while the lead has none."""

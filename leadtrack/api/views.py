@@ -21,6 +21,7 @@ from leadtrack.api.serializers import (
     LeadOutput,
     StatusChangeInput,
 )
+from qualification.selectors import leads_with_qualification
 
 IDEMPOTENCY_KEY_MAX = 200
 
@@ -58,7 +59,7 @@ class LeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     ordering = ["-arrived_at", "-pk"]
 
     def get_queryset(self):
-        return selectors.lead_list()
+        return leads_with_qualification(selectors.lead_list())
 
     @extend_schema(
         request=LeadCaptureInput,

@@ -34,7 +34,7 @@ def test_api_capture_is_processed_by_a_real_worker(celery_workers, celery_not_ea
         lambda: Lead.objects.filter(pk=lead_id, pipeline_completed_at__isnull=False).first(),
         what="the worker to complete the pipeline",
     )
-    assert lead.pipeline_runs.get().state == "succeeded"
+    assert set(lead.pipeline_runs.values_list("state", flat=True)) == {"succeeded"}
     wait_for(lambda: list(celery_workers.mail_dir.iterdir()), what="the acknowledgement email")
     kinds = list(lead.activities.values_list("kind", flat=True))
     wait_for(

@@ -1,0 +1,119 @@
+"""The enquiry as extraction sees it, the practice areas as plain data, and ``extract``,
+which runs each reader over the text and gathers their findings."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from qualification.choices import Flag
+from qualification.extraction.flags import FlagFindings, find_flags
+from qualification.extraction.position import PositionFindings, find_position
+from qualification.extraction.requirement import RequirementFindings, find_requirement
+from qualification.extraction.text import Text, clean, prepare
+from qualification.extraction.urgency import UrgencyFindings, find_urgency
+from qualification.extraction.value import ValueFindings, find_value
+
+LONDON = ZoneInfo("Europe/London")
+NOT_A_BUYER_FLAGS = {
+    Flag.SPAM: "sends a sales pitch",
+    Flag.JOB_APPLICATION: "is applying for a job",
+    Flag.STUDENT: "is a student",
+}
+
+
+@dataclass(frozen=True)
+class AreaSpec:
+    """A practice area as a model version sees it (hashable, so matchers can be cached)."""
+
+    id: int
+    slug: str
+    name: str
+    keywords: tuple[str, ...]
+    fee_low: Decimal
+    fee_high: Decimal
+    accepts_work: bool = True
+
+
+@dataclass(frozen=True)
+class Enquiry:
+    """What the firm was told: the message and subject, the form's other fields, who
+    wrote, from where and when it arrived (aware)."""
+
+    message: str
+    arrived_at: datetime
+    subject: str = ""
+    contact_name: str = ""
+    organisation: str = ""
+    job_title: str = ""
+    email: str = ""
+    source: str = ""
+    form_fields: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass
+class Signals:
+    requirement: RequirementFindings
+    value: ValueFindings
+    urgency: UrgencyFindings
+    position: PositionFindings
+    flags: FlagFindings
+    arrived_at: datetime  # London time
+    summary: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def extract(enquiry: Enquiry, areas: tuple[AreaSpec, ...]) -> Signals:
+    """Read the enquiry: never raises on any text, of any length or script."""
+    form_text = "\n".join(f"{label}: {value}" for label, value in enquiry.form_fields)
+    body = f"{enquiry.message}\n{form_text}" if form_text else enquiry.message
+    text = prepare(subject=enquiry.subject, body=body)
+    arrived = enquiry.arrived_at.astimezone(LONDON)
+    flags = find_flags(text.lower, source=enquiry.source, form_text=form_text)
+    not_a_buyer = next(
+        (reason for flag, reason in NOT_A_BUYER_FLAGS.items() if flag in flags.flags), ""
+    )
+    value = find_value(text, organisation=clean(enquiry.organisation))
+    return Signals(
+        requirement=find_requirement(text, areas),
+        value=value,
+        urgency=find_urgency(text, arrived_at=arrived),
+        position=find_position(
+            text.lower,
+            job_title=clean(enquiry.job_title),
+            not_a_buyer=not_a_buyer,
+            company=bool(value.company),
+        ),
+        flags=flags,
+        arrived_at=arrived,
+        summary=summarise(text, enquiry.message),
+    )
+
+
+_GREETING = re.compile(
+    r"^\s*(?:(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b[^\n,.!]{0,40}[,.!]?|"
+    r"to whom it may concern[,.]?|(?:fw|fwd|re)\s*:)\s*",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+SUMMARY_LENGTH = 240
+
+
+def summarise(text: Text, message: str) -> str:
+    """The enquiry in a sentence or two: its opening words after any greeting."""
+    body = clean(message[:5000]).strip() or text.original[:5000]
+    lines = [line.strip() for line in body.splitlines() if line.strip()]
+    lines = [line for line in lines if not _GREETING.fullmatch(line)]
+    body = " ".join(lines)
+    body = _GREETING.sub("", body, count=1).strip()
+    sentences = [sentence for sentence in _SENTENCE_END.split(body) if sentence]
+    summary = ""
+    for sentence in sentences:
+        summary = f"{summary} {sentence}".strip()
+        if len(summary) >= 90:
+            break
+    summary = " ".join(summary.split())
+    if len(summary) > SUMMARY_LENGTH:
+        summary = summary[: SUMMARY_LENGTH - 1].rsplit(" ", 1)[0] + "…"
+    return summary

@@ -1,0 +1,69 @@
+"""Preparing enquiry text for reading: the parts that matter, cleaned of forwarding
+headers and quoting marks, normalised (case, quotes, dashes), and cut into words."""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Analysis reads at most this much text; an enquiry longer than this (a pasted
+# document) is judged on its first 200,000 characters.
+MAX_CHARS = 200_000
+
+_HEADER_LINE = re.compile(
+    r"^[ \t>]*(?:-{2,}[^\n]*forwarded message[^\n]*|begin forwarded message:?|"
+    r"(?:from|sent|to|cc|date|subject)\s*:[^\n]*|on [^\n]{5,80} wrote:)[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_QUOTE_MARK = re.compile(r"^[ \t]*>+[ \t]?", re.MULTILINE)
+_TRANSLATE = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u00a0": " ",
+        "\u2009": " ",
+        "\u202f": " ",
+    }
+)
+WORD = re.compile(r"[a-z0-9]+(?:[&'][a-z0-9]+)*")
+
+
+@dataclass(frozen=True)
+class Text:
+    """The enquiry as read: ``original`` keeps case for quoting evidence, ``lower`` is
+    the same text in lower case (same length, so offsets agree)."""
+
+    original: str
+    lower: str
+    subject_end: int  # offsets below this are the subject line
+
+
+def clean(value: str) -> str:
+    """Normalise one piece of enquiry text (never raises, whatever it is given)."""
+    value = value[:MAX_CHARS]
+    if not value.isascii():
+        value = unicodedata.normalize("NFKC", value).translate(_TRANSLATE)
+    value = _HEADER_LINE.sub("", value)
+    value = _QUOTE_MARK.sub("", value)
+    return value
+
+
+def prepare(*, subject: str, body: str) -> Text:
+    """The subject and body as one text, subject first, one line apart."""
+    subject = clean(subject).replace("\n", " ").strip()
+    original = f"{subject}\n{clean(body)}" if subject else clean(body)
+    lower = original.lower()
+    if len(lower) != len(original):  # a few characters change length when lowered
+        original = lower
+    return Text(original=original, lower=lower, subject_end=len(subject))
+
+
+def sentence_around(text: str, start: int, end: int, *, limit: int = 160) -> str:
+    """The sentence (or at most ``limit`` characters of it) holding text[start:end]."""
+    left = max(text.rfind(mark, max(0, start - limit), start) for mark in ".!?\n")
+    right_candidates = [text.find(mark, end, end + limit) for mark in ".!?\n"]
+    right = min([pos for pos in right_candidates if pos != -1] or [min(len(text), end + limit)])
+    return text[left + 1 : right].strip()

@@ -1,0 +1,365 @@
+"""Scoring: a model version's rules applied to an enquiry's signals, giving the four
+dimensions' values, a score from 0 to 100, the tier, the basis in plain English and the
+recommended first action. Pure functions over plain data: the same signals under the
+same rules always give the same assessment."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from leads.choices import Tier
+from qualification.choices import (
+    UNCLASSIFIED,
+    CommercialSignificance,
+    DecisionPosition,
+    Flag,
+    Urgency,
+)
+from qualification.extraction import AreaSpec, Signals
+from qualification.extraction.urgency import working_days_between
+from qualification.extraction.value import money
+
+DISQUALIFYING = (Flag.SPAM, Flag.JOB_APPLICATION, Flag.STUDENT)
+
+VALUE_SCORES = {
+    CommercialSignificance.HIGH: 1.0,
+    CommercialSignificance.MEDIUM: 0.6,
+    CommercialSignificance.LOW: 0.25,
+    CommercialSignificance.UNKNOWN: 0.35,
+}
+URGENCY_SCORES = {Urgency.HIGH: 1.0, Urgency.MEDIUM: 0.6, Urgency.LOW: 0.2}
+DECISION_SCORES = {
+    DecisionPosition.DECISION_MAKER: 1.0,
+    DecisionPosition.REFERRER: 0.8,
+    DecisionPosition.ON_BEHALF: 0.6,
+    DecisionPosition.UNKNOWN: 0.45,
+    DecisionPosition.RESEARCHING: 0.25,
+    DecisionPosition.NOT_A_BUYER: 0.0,
+}
+# Where in a practice area's typical fee band a matter sits, by what we know of the client.
+# The fee is read on a geometric scale between the band's ends (fees spread that way).
+BAND_POSITION = {"": 0.25, "small": 0.4, "medium": 0.6, "large": 0.85}
+DEADLINE_LABELS = {
+    "hearing": "Hearing date",
+    "trial": "Trial date",
+    "tribunal": "Tribunal date",
+    "court": "Court date",
+    "mediation": "Mediation date",
+    "completion": "Completion",
+    "complete": "Completion",
+    "completing": "Completion",
+    "exchange": "Exchange",
+    "exchanging": "Exchange",
+    "limitation": "Limitation date",
+    "expires": "Expiry",
+    "expire": "Expiry",
+    "expiry": "Expiry",
+    "submit": "Filing deadline",
+    "submitted": "Filing deadline",
+    "file": "Filing deadline",
+    "filed": "Filing deadline",
+    "filing": "Filing deadline",
+    "hmrc": "HMRC deadline",
+    "start": "Start date",
+    "starts": "Start date",
+    "moving": "Moving date",
+    "move": "Moving date",
+    "meeting": "Meeting",
+    "appointment": "Appointment",
+    "sign": "Signing",
+    "signing": "Signing",
+    "signed": "Signing",
+    "closing": "Closing date",
+}
+CLIENT_WORDS = {
+    "": "a private client",
+    "small": "a company client",
+    "medium": "a mid-sized company",
+    "large": "a large company",
+}
+
+
+@dataclass(frozen=True)
+class Rules:
+    """A model version's rules as plain data (see ``QualificationModel``)."""
+
+    version: int
+    weight_requirement: int = 25
+    weight_value: int = 35
+    weight_urgency: int = 20
+    weight_decision: int = 20
+    threshold_a: int = 75
+    threshold_b: int = 57
+    value_high: Decimal = Decimal(15000)
+    value_medium: Decimal = Decimal(4000)
+    fee_share_of_stated_value: Decimal = Decimal(5)
+    urgent_within_working_days: int = 15
+    soon_within_working_days: int = 50
+    disqualify: frozenset[str] = frozenset(DISQUALIFYING)
+    flag_actions: tuple[tuple[str, str], ...] = ()
+    # ((tier, practice area id or None), action)
+    first_actions: tuple[tuple[tuple[str, int | None], str], ...] = ()
+
+
+@dataclass
+class Assessment:
+    practice_area: AreaSpec | None
+    requirement_evidence: list[str]
+    estimated_value: Decimal | None
+    value_source: str
+    commercial_significance: CommercialSignificance
+    urgency: Urgency
+    urgency_due: date | None
+    urgency_evidence: list[str]
+    decision_position: DecisionPosition
+    decision_evidence: list[str]
+    flags: list[str]
+    is_disqualified: bool
+    score: int
+    tier: Tier
+    basis: list[str]
+    recommended_action: str
+    summary: str
+    details: dict = field(default_factory=dict)
+
+
+def _quote(words: list[str], limit: int = 3) -> str:
+    return ", ".join(f"'{word}'" for word in words[:limit])
+
+
+def _round_fee(amount: Decimal) -> Decimal:
+    step = Decimal(100) if amount >= 1000 else Decimal(10)
+    return ((amount / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step).quantize(
+        Decimal("0.01")
+    )
+
+
+def estimate_fee(signals: Signals, rules: Rules) -> tuple[Decimal | None, str, list[str]]:
+    """The likely fee, where the estimate came from, and basis lines about money."""
+    area = signals.requirement.area
+    value = signals.value
+    lines: list[str] = []
+    budget = value.largest("budget")
+    stake = value.largest("value") or value.largest("salary")
+    if value.company:
+        lines.append("Company: " + ", ".join(value.company[:3]))
+    if budget is not None:
+        lines.append(f"Stated budget {money(budget.amount)}")
+        return _round_fee(budget.amount), f"stated budget ({budget.text})", lines
+    band = (area.fee_low, area.fee_high) if area and area.fee_high > 0 else None
+    estimates: list[tuple[Decimal, str]] = []
+    if stake is not None:
+        what = "salary" if stake.kind == "salary" else "value"
+        lines.append(f"Stated {what} {money(stake.amount)}")
+        fee = stake.amount * rules.fee_share_of_stated_value / 100
+        source = (
+            f"{rules.fee_share_of_stated_value.normalize():f}% of the stated {money(stake.amount)}"
+        )
+        if band is not None:
+            fee = min(max(fee, band[0]), band[1])
+            source += f", within the {area.name} fee band"
+        estimates.append((fee, source))
+    if band is not None:
+        position = BAND_POSITION[value.company_size]
+        low = max(band[0], Decimal(1))
+        fee = low * (band[1] / low) ** Decimal(str(position))
+        estimates.append(
+            (
+                fee,
+                f"typical {area.name} fee ({money(band[0])} to {money(band[1])}) "
+                f"for {CLIENT_WORDS[value.company_size]}",
+            )
+        )
+    elif value.company_size in ("medium", "large") and stake is None:
+        fee = rules.value_medium if value.company_size == "medium" else rules.value_high
+        estimates.append((fee, f"company signals ({CLIENT_WORDS[value.company_size]})"))
+    if not estimates:
+        return None, "", lines
+    fee, source = max(estimates, key=lambda item: item[0])
+    return _round_fee(fee), source, lines
+
+
+def significance(fee: Decimal | None, rules: Rules) -> CommercialSignificance:
+    if fee is None:
+        return CommercialSignificance.UNKNOWN
+    if fee >= rules.value_high:
+        return CommercialSignificance.HIGH
+    if fee >= rules.value_medium:
+        return CommercialSignificance.MEDIUM
+    return CommercialSignificance.LOW
+
+
+def urgency_of(signals: Signals, rules: Rules) -> tuple[Urgency, str, list[str]]:
+    """The urgency, its basis line and the evidence."""
+    found = signals.urgency
+    today = signals.arrived_at.date()
+    level = Urgency.LOW
+    line = ""
+    evidence: list[str] = []
+    if found.due is not None:
+        days = working_days_between(today, found.due)
+        evidence.append(found.due_text)
+        if days <= rules.urgent_within_working_days:
+            level = Urgency.HIGH
+        elif days <= rules.soon_within_working_days:
+            level = Urgency.MEDIUM
+        away = (
+            "today"
+            if days == 0
+            else "1 working day away"
+            if days == 1
+            else f"{days} working days away"
+        )
+        label = DEADLINE_LABELS.get(found.due_cue.lower(), "Deadline")
+        when = found.due.strftime("%-d %b %Y")
+        said = (
+            "" if found.due_text.lower().startswith(when[:2].strip()) else f" ('{found.due_text}')"
+        )
+        line = f"{label} {when}{said}: {away}"
+    if found.urgent:
+        evidence.extend(found.urgent)
+        level = Urgency.HIGH
+        phrase = f"Says {_quote(found.urgent)}"
+        line = f"{line}; {phrase.lower()}" if line else phrase
+    elif found.soon and level == Urgency.LOW and found.due is None:
+        evidence.extend(found.soon)
+        level = Urgency.MEDIUM
+        line = f"Wants it soon ({_quote(found.soon)})"
+    if not line:
+        line = (
+            f"No time pressure ({_quote(found.relaxed)})"
+            if found.relaxed
+            else "No deadline or time pressure stated"
+        )
+    return level, line, evidence
+
+
+def assess(signals: Signals, rules: Rules) -> Assessment:
+    """Apply the rules to the signals: the whole assessment of one enquiry."""
+    area = signals.requirement.area
+    flags = list(signals.flags.flags)
+    out_of_scope = area is not None and not area.accepts_work
+    if out_of_scope:
+        flags.append(Flag.OUT_OF_SCOPE)
+
+    basis_flags: list[str] = []
+    for flag in flags:
+        evidence = signals.flags.flags.get(flag)
+        label = Flag(flag).label
+        basis_flags.append(f"Flag: {label.lower()} ({_quote(evidence)})" if evidence else "")
+    basis_flags = [line for line in basis_flags if line]
+
+    # Requirement type
+    if area is None:
+        requirement_line = "Unclassified: no practice area matched"
+        requirement_score = 0.2
+    else:
+        requirement_line = f"{area.name}: matched {_quote(signals.requirement.evidence)}"
+        requirement_score = 0.6 + 0.4 * min(1.0, signals.requirement.score / 3)
+        if out_of_scope:
+            requirement_line += " (work the firm does not take on)"
+            requirement_score = 0.0
+
+    not_a_lead = any(flag in DISQUALIFYING for flag in flags)
+    if not_a_lead:  # a job application or a sales pitch brings no fee
+        fee, value_source, value_lines = None, "", []
+    else:
+        fee, value_source, value_lines = estimate_fee(signals, rules)
+    significance_level = significance(fee, rules)
+    if not_a_lead:
+        value_lines.append("Value: none, not a client enquiry")
+    elif fee is not None:
+        value_lines.append(
+            f"Likely fee {money(fee)} ({significance_level.label.lower()}), from {value_source}"
+        )
+    else:
+        value_lines.append("Value not known: no sum, company or practice area to go on")
+
+    urgency_level, urgency_line, urgency_evidence = urgency_of(signals, rules)
+    position = signals.position
+    decision_line = (
+        f"{position.reason[0].upper()}{position.reason[1:]}: {position.position.label.lower()}"
+        if position.reason
+        else "Decision position not stated"
+    )
+    if position.evidence and position.position != DecisionPosition.DECISION_MAKER:
+        decision_line += f" ({_quote(position.evidence, 1)})"
+
+    weights = {
+        "requirement": rules.weight_requirement,
+        "value": rules.weight_value,
+        "urgency": rules.weight_urgency,
+        "decision": rules.weight_decision,
+    }
+    dimension_scores = {
+        "requirement": round(requirement_score, 3),
+        "value": VALUE_SCORES[significance_level],
+        "urgency": URGENCY_SCORES[urgency_level],
+        "decision": DECISION_SCORES[position.position],
+    }
+    total_weight = sum(weights.values()) or 1
+    score = round(
+        100 * sum(weights[name] * dimension_scores[name] for name in weights) / total_weight
+    )
+    tier = (
+        Tier.A if score >= rules.threshold_a else Tier.B if score >= rules.threshold_b else Tier.C
+    )
+
+    disqualifying = [flag for flag in flags if flag in rules.disqualify]
+    flag_actions = dict(rules.flag_actions)
+    first_actions = dict(rules.first_actions)
+    rule_line = ""
+    if disqualifying:
+        tier = Tier.C
+        action = flag_actions.get(disqualifying[0], "Close as disqualified.")
+        rule_line = f"Disqualified: {Flag(disqualifying[0]).label.lower()}"
+    elif out_of_scope:
+        tier = Tier.C
+        action = flag_actions.get(Flag.OUT_OF_SCOPE, "Decline politely.")
+        rule_line = "Tier C: out of scope"
+    else:
+        area_id = area.id if area else None
+        action = first_actions.get((tier, area_id)) or first_actions.get((tier, None), "")
+        if Flag.EXISTING_CLIENT in flags:
+            action = flag_actions.get(Flag.EXISTING_CLIENT, action)
+        if signals.urgency.due is not None and urgency_level == Urgency.HIGH:
+            action = f"{action} Deadline {signals.urgency.due.strftime('%-d %b %Y')}.".strip()
+
+    basis = [*basis_flags]
+    if rule_line:
+        basis.insert(0, rule_line)
+    basis.append(requirement_line)
+    basis.extend(value_lines)
+    basis.append(urgency_line)
+    basis.append(decision_line)
+    basis.append(f"Score {score} of 100 under model v{rules.version}: tier {tier}")
+
+    area_label = area.name if area else UNCLASSIFIED
+    return Assessment(
+        practice_area=area,
+        requirement_evidence=signals.requirement.evidence,
+        estimated_value=fee,
+        value_source=value_source[:300],
+        commercial_significance=significance_level,
+        urgency=urgency_level,
+        urgency_due=signals.urgency.due,
+        urgency_evidence=urgency_evidence[:5],
+        decision_position=position.position,
+        decision_evidence=position.evidence[:3],
+        flags=[str(flag) for flag in flags],
+        is_disqualified=bool(disqualifying),
+        score=score,
+        tier=tier,
+        basis=basis,
+        recommended_action=action[:300],
+        summary=f"{area_label}: {signals.summary}"[:500] if signals.summary else area_label,
+        details={
+            "dimension_scores": dimension_scores,
+            "weights": weights,
+            "area_scores": signals.requirement.scores,
+            "stated_sums": [
+                {"amount": str(item.amount), "text": item.text, "kind": item.kind}
+                for item in signals.value.sums[:10]
+            ],
+        },
+    )

@@ -1,0 +1,196 @@
+"""Reads of the qualification app used by more than one caller: the active model and its
+rules, the practice areas a version sees, the enquiry as extraction reads it from a lead,
+and the qualification object the API shows."""
+
+import hashlib
+import json
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from leads.choices import Channel
+from leads.forms import HOW_HEARD_CHOICES
+from leads.models import Lead
+from qualification.choices import UNCLASSIFIED, Flag, ModelState
+from qualification.extraction import AreaSpec, Enquiry
+from qualification.models import PracticeArea, QualificationModel, QualificationResult
+from qualification.scoring import Rules
+
+# Form fields that are the contact's details or the message itself, read elsewhere.
+_NOT_FORM_FIELDS = {"name", "email", "phone", "organisation", "message", "subject", "consent"}
+
+
+def active_model() -> QualificationModel | None:
+    """The one active version, or None when none has been activated yet."""
+    return QualificationModel.objects.filter(state=ModelState.ACTIVE).first()
+
+
+def practice_area_snapshot() -> list[dict[str, Any]]:
+    """The live practice areas as a version records them (JSON-safe, in a fixed order)."""
+    return [
+        {
+            "id": area.pk,
+            "slug": area.slug,
+            "name": area.name,
+            "keywords": area.keyword_list,
+            "fee_low": str(area.typical_fee_low),
+            "fee_high": str(area.typical_fee_high),
+            "accepts_work": area.accepts_work,
+        }
+        for area in PracticeArea.objects.order_by("pk")
+    ]
+
+
+def areas_for(model: QualificationModel) -> tuple[AreaSpec, ...]:
+    """The practice areas a version reads with: frozen once activated, live for a draft."""
+    snapshot = (
+        practice_area_snapshot()
+        if model.state == ModelState.DRAFT or not model.practice_area_snapshot
+        else model.practice_area_snapshot
+    )
+    return tuple(
+        AreaSpec(
+            id=item["id"],
+            slug=item["slug"],
+            name=item["name"],
+            keywords=tuple(item["keywords"]),
+            fee_low=Decimal(item["fee_low"]),
+            fee_high=Decimal(item["fee_high"]),
+            accepts_work=item["accepts_work"],
+        )
+        for item in snapshot
+    )
+
+
+def rules_for(model: QualificationModel) -> Rules:
+    """The version's rules as plain data for scoring."""
+    disqualify = {
+        flag
+        for flag, enabled in (
+            (Flag.SPAM, model.disqualify_spam),
+            (Flag.JOB_APPLICATION, model.disqualify_job_applications),
+            (Flag.STUDENT, model.disqualify_students),
+        )
+        if enabled
+    }
+    return Rules(
+        version=model.version,
+        weight_requirement=model.weight_requirement,
+        weight_value=model.weight_value,
+        weight_urgency=model.weight_urgency,
+        weight_decision=model.weight_decision,
+        threshold_a=model.threshold_a,
+        threshold_b=model.threshold_b,
+        value_high=model.value_high,
+        value_medium=model.value_medium,
+        fee_share_of_stated_value=model.fee_share_of_stated_value,
+        urgent_within_working_days=model.urgent_within_working_days,
+        soon_within_working_days=model.soon_within_working_days,
+        disqualify=frozenset(disqualify),
+        flag_actions=(
+            (Flag.SPAM, model.action_spam),
+            (Flag.JOB_APPLICATION, model.action_job_application),
+            (Flag.STUDENT, model.action_student),
+            (Flag.EXISTING_CLIENT, model.action_existing_client),
+            (Flag.OUT_OF_SCOPE, model.action_out_of_scope),
+        ),
+        first_actions=tuple(
+            ((action.tier, action.practice_area_id), action.action)
+            for action in model.first_actions.order_by("tier", "practice_area_id")
+        ),
+    )
+
+
+def model_fingerprint(model: QualificationModel) -> str:
+    """A digest of everything that decides a version's results: its rules, its first
+    actions and the practice areas it reads with. A trial is valid for one fingerprint."""
+    rules = rules_for(model)
+    payload = {
+        "rules": {
+            key: str(value) if not isinstance(value, (int, str)) else value
+            for key, value in rules.__dict__.items()
+            if key not in ("version", "disqualify", "flag_actions", "first_actions")
+        },
+        "disqualify": sorted(rules.disqualify),
+        "flag_actions": sorted(rules.flag_actions),
+        "first_actions": sorted(
+            [tier, area or 0, text] for (tier, area), text in rules.first_actions
+        ),
+        "areas": [
+            area.__dict__ | {"fee_low": str(area.fee_low), "fee_high": str(area.fee_high)}
+            for area in areas_for(model)
+        ],
+    }
+    encoded = json.dumps(payload, sort_keys=True, default=str).encode()
+    return hashlib.sha256(encoded).hexdigest()
+
+
+def enquiry_from_lead(lead: Lead) -> Enquiry:
+    """What extraction reads of a lead: message, subject, form fields, contact, source."""
+    contact = lead.contact
+    form_fields: list[tuple[str, str]] = []
+    if lead.channel == Channel.WEB_FORM:
+        inbound = lead.inbound_messages.order_by("received_at", "pk").first()
+        payload = inbound.payload if inbound is not None else {}
+        heard = dict(HOW_HEARD_CHOICES)
+        for key, value in sorted(payload.items()) if isinstance(payload, dict) else []:
+            if key in _NOT_FORM_FIELDS or key.startswith("utm_") or not isinstance(value, str):
+                continue
+            if key == "how_heard":
+                value = heard.get(value, value)
+            if value.strip():
+                form_fields.append((key.replace("_", " "), value.strip()[:2000]))
+    return Enquiry(
+        message=lead.message or "",
+        subject=lead.subject or "",
+        arrived_at=lead.arrived_at,
+        contact_name=contact.name,
+        organisation=contact.organisation,
+        job_title=contact.job_title,
+        email=contact.email,
+        source=lead.source,
+        form_fields=tuple(form_fields),
+    )
+
+
+def qualification_for_api(lead: Lead) -> dict[str, Any] | None:
+    """The API's ``qualification`` object for a lead, or None until it is qualified.
+
+    Expects ``qualification__practice_area`` and ``qualification__model_version`` to be
+    selected with the lead (see ``leads_with_qualification``), so lists make no extra query.
+    """
+    try:
+        result: QualificationResult = lead.qualification
+    except QualificationResult.DoesNotExist:
+        return None
+    return {
+        "requirement_type": result.practice_area.name if result.practice_area else UNCLASSIFIED,
+        "commercial_significance": result.commercial_significance,
+        "estimated_value": (
+            f"{result.estimated_value:.2f}" if result.estimated_value is not None else None
+        ),
+        "urgency": result.urgency,
+        "decision_position": result.decision_position,
+        "score": result.score,
+        "basis": list(result.basis),
+        "recommended_action": result.recommended_action,
+        "model_version": result.model_version.version,
+    }
+
+
+def leads_with_qualification(queryset: QuerySet[Lead]) -> QuerySet[Lead]:
+    """The leads with their qualification joined in, for lists without N+1 queries."""
+    return queryset.select_related("qualification__practice_area", "qualification__model_version")
+
+
+def recent_leads_for_trial(*, days: int, limit: int) -> QuerySet[Lead]:
+    """The firm's recent leads a draft is tried against, newest first."""
+    since = timezone.now() - timedelta(days=days)
+    return (
+        Lead.objects.filter(arrived_at__gte=since, merged_into__isnull=True)
+        .select_related("contact", "qualification__model_version")
+        .order_by("-arrived_at")[:limit]
+    )
