@@ -328,9 +328,9 @@ LEADTRACK_RESPONSE_PROMISE = env.str("LEADTRACK_RESPONSE_PROMISE", default="with
 # Each step takes ``lead`` and is idempotent; the runner records each step's run.
 LEADTRACK_PIPELINE = [
     "qualification.steps.qualify",
-    "leads.steps.acknowledge",
-    # Goes right after "qualification.steps.qualify" once qualification is merged.
+    # Right after qualification, so the owner's brief goes out within seconds of arrival.
     "routing.steps.assign",
+    "leads.steps.acknowledge",
 ]
 # Channels whose enquirers get an acknowledgement email (staff-logged calls, referrals
 # and imports do not).

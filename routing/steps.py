@@ -25,8 +25,7 @@ def assign(*, lead: Lead) -> None:
         return
     if not Member.objects.exists():
         logger.warning(
-            "Lead %s not routed: nobody is set up to own leads (add them under Routing → "
-            "Members).",
+            "Lead %s not routed: nobody is set up to own leads (add them under Routing → Members).",
             lead,
         )
         return

@@ -229,9 +229,11 @@ def test_detail_and_timeline(api_client, django_capture_on_commit_callbacks):
     assert detail.status_code == 200
     assert detail.json()["reference"] == created["reference"]
     timeline = api_client.get(f"/api/v1/leads/{created['id']}/activities/").json()
-    assert [entry["kind"] for entry in timeline] == ["captured", "acknowledgement_sent"]
+    kinds = [entry["kind"] for entry in timeline]
+    # Later pipeline steps (qualification, routing) add their own entries in between.
+    assert kinds[0] == "captured" and kinds[-1] == "acknowledgement_sent"
     assert timeline[0]["actor"] == "Fiona Earner"
-    assert timeline[1]["actor"] is None
+    assert timeline[-1]["actor"] is None
     assert api_client.get("/api/v1/leads/999999/").status_code == 404
 
 
