@@ -11,13 +11,19 @@ from django.contrib import admin
 from leads.admin import LeadAdmin
 from leads.models import Lead
 from qualification.admin import LeadQualificationAdmin, QualificationInline
+from routing.admin import LeadRoutingAdmin
 
 
-class TrackerLeadAdmin(LeadQualificationAdmin, LeadAdmin):
+class TrackerLeadAdmin(LeadRoutingAdmin, LeadQualificationAdmin, LeadAdmin):
     """The lead admin with the higher apps' parts added (see the module docstring)."""
 
-    inlines = [QualificationInline, *LeadAdmin.inlines]
-    actions = [*LeadAdmin.actions, *LeadQualificationAdmin.qualification_actions]
+    inlines = [QualificationInline, *LeadRoutingAdmin.routing_inlines, *LeadAdmin.inlines]
+    actions = [
+        *LeadAdmin.actions,
+        *LeadQualificationAdmin.qualification_actions,
+        *LeadRoutingAdmin.routing_actions,
+    ]
+    list_filter = [*LeadAdmin.list_filter, *LeadRoutingAdmin.routing_list_filters]
 
 
 admin.site.unregister(Lead)

@@ -98,7 +98,7 @@ def unavailable_because(
     if state.absence is not None:
         return f"{member.name} out of office until {state.absence.ends_on:%-d %b}"
     if check_shift and facts.arrived_at is not None and not member.works_at(facts.arrived_at):
-        return f"{member.name} off shift ({member.hours_label})"
+        return f"{member.name} off shift: works {member.hours_label}"
     if state.open_leads >= member.capacity:
         return f"{member.name} at capacity ({state.open_leads} of {member.capacity})"
     return ""
@@ -199,7 +199,6 @@ def route_decide(
 
     # The head answers for the team's leads out of hours, so the shift is not checked.
     if head is not None and check(head, check_shift=False):
-        notes.items = [note for note in notes.items if not note.startswith(head.name + " ")]
         return Decision(
             head.member,
             rule,
@@ -216,3 +215,30 @@ def route_decide(
     return Decision(
         triage, rule, AssignedVia.TRIAGE, f"{prefix} → triage owner: {triage.name}{notes}"
     )
+
+
+def routes_simulate(*, leads: list, rules: list[RoutingRule]) -> dict[int, Decision | str]:
+    """Where each lead would go under ``rules`` if the leads arrived now, one after another
+    in arrival order, against today's loads; nothing is written or locked. A lead that
+    cannot be placed maps to the reason why."""
+    from django.utils import timezone
+
+    from routing.selectors import lead_facts, roster_load, triage_member
+
+    roster = roster_load(today=timezone.localdate())
+    triage = triage_member()
+    now = timezone.now()
+    results: dict[int, Decision | str] = {}
+    for lead in sorted(leads, key=lambda lead: (lead.arrived_at, lead.pk)):
+        try:
+            decision = route_decide(
+                facts=lead_facts(lead), rules=rules, roster=roster, triage=triage
+            )
+        except RoutingImpossible as exc:
+            results[lead.pk] = str(exc)
+            continue
+        results[lead.pk] = decision
+        state = roster.get(decision.member.pk)
+        if state is not None:
+            roster.record(state, now)
+    return results

@@ -2,6 +2,7 @@
 against, the rules in force, the roster of members with their load and availability, and
 the content of a brief. Each read has fixed joins so query counts do not grow with size."""
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -307,3 +308,56 @@ def brief_context(*, lead: Lead, member: Member, reason: str) -> dict:
         "admin_url": lead_admin_url(lead),
         "referrer": facts.referrer,
     }
+
+
+def rule_problems(rule: RoutingRule) -> list[str]:
+    """What is wrong with a rule, in words an operations manager can act on; leads it
+    matches still get an owner through the fallback, but not the one intended."""
+    problems = []
+    if rule.practice_area_deleted:
+        problems.append(
+            f"The practice area “{rule.practice_area_name}” was deleted, so this rule matches "
+            "nothing. Choose another area or switch the rule off."
+        )
+    elif rule.practice_area is not None and not rule.practice_area.accepts_work:
+        problems.append(f"{rule.practice_area} is marked as work the firm does not take on.")
+    if rule.text_pattern:
+        try:
+            re.compile(rule.text_pattern)
+        except re.error:
+            problems.append("The text pattern is not a valid regular expression.")
+    member, team = rule.target_member, rule.target_team
+    if member is None and team is None:
+        problems.append("No member or team to give leads to: they go to the triage owner.")
+    if member is not None and (not member.is_active or not member.user.is_active):
+        problems.append(
+            f"{member} is inactive: leads go to the head of their team or the triage owner."
+        )
+    if team is not None:
+        active = getattr(rule, "active_team_members", None)
+        if active is None:
+            active = team.members.filter(is_active=True, user__is_active=True).count()
+        if not active:
+            problems.append(
+                f"Nobody active is in {team}: leads go to its head or the triage owner."
+            )
+        if team.head is None:
+            problems.append(f"{team} has no head of team to fall back on.")
+        elif not team.head.is_active:
+            problems.append(f"{team}'s head, {team.head}, is inactive.")
+    return problems
+
+
+def rules_for_admin() -> QuerySet[RoutingRule]:
+    """Rules with what the admin list shows, counted in one query."""
+    return RoutingRule.objects.select_related(
+        "practice_area", "target_member__user", "target_team__head__user"
+    ).annotate(
+        active_team_members=Count(
+            "target_team__members",
+            filter=Q(
+                target_team__members__is_active=True,
+                target_team__members__user__is_active=True,
+            ),
+        )
+    )

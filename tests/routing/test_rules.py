@@ -191,7 +191,7 @@ class TestDecision:
         LeadFactory(owner=tom.user, status=Status.ASSIGNED)
         decision = decide(facts(practice_area=employment))
         assert decision.member.name == "Priya Shah"
-        assert "Sarah Jones off shift (Mon–Fri 13:00–18:00)" in decision.reason
+        assert "Sarah Jones off shift: works Mon–Fri 13:00–18:00" in decision.reason
         assert "Tom Hughes at capacity (1 of 1)" in decision.reason
 
     def test_overnight_shift_counts_from_the_day_it_starts(self, sarah):
