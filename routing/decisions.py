@@ -130,7 +130,7 @@ def route_decide(
     """Decide who owns the lead; raises RoutingImpossible only when nobody can."""
     rule = first_matching_rule(rules, facts)
     notes = _Notes()
-    prefix = f"Rule {rule.position}: {rule.conditions_label}" if rule else "No rule matched"
+    prefix = f"Rule {rule.position}: {rule.label}" if rule else "No rule matched"
 
     def check(state: MemberState | None, **kwargs) -> bool:
         if state is None:

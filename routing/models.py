@@ -327,6 +327,14 @@ class RoutingRule(models.Model):
         return ", ".join(parts) or "any lead"
 
     @property
+    def label(self) -> str:
+        """How reasons name the rule: its conditions, or its name when it has a text
+        pattern (a regular expression reads badly in a sentence)."""
+        if self.text_pattern and self.name:
+            return self.name
+        return self.conditions_label
+
+    @property
     def target_label(self) -> str:
         if self.target_team_id is not None:
             return f"{self.target_team} ({Strategy(self.strategy).label.lower()})"

@@ -255,7 +255,7 @@ def lead_admin_url(lead: Lead) -> str:
 def _age(moment: datetime, now: datetime) -> str:
     if now - moment < timedelta(minutes=1):
         return "just now"
-    return f"{timesince(moment, now).split(',')[0]} ago"
+    return f"{timesince(moment, now).split(',')[0]} ago".replace("\xa0", " ")
 
 
 def _response_due(*, lead: Lead, qualification, tier: str) -> tuple[datetime | None, bool]:
