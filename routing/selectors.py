@@ -123,8 +123,8 @@ class Roster:
 
 
 def roster_member_ids(*, rule: RoutingRule | None, facts: LeadFacts, today: date) -> set[int]:
-    """Every member a decision under ``rule`` might need: the target and its team, heads,
-    the referrer's owner, delegates of the absent, and the triage owner."""
+    """Every member a decision under ``rule`` might choose by load or turn: the target and
+    its team, heads, the referrer's owner and delegates of the absent."""
     where = Q(pk__in=[])
     if rule is not None:
         if rule.target_member_id:
@@ -135,9 +135,8 @@ def roster_member_ids(*, rule: RoutingRule | None, facts: LeadFacts, today: date
         if rule.keep_referral_owner and facts.referral_owner_id:
             where |= Q(user_id=facts.referral_owner_id)
     ids = set(Member.objects.filter(where).values_list("pk", flat=True))
-    triage = triage_member()
-    if triage is not None:
-        ids.add(triage.pk)
+    # The triage owner is not locked: they take a lead whatever their load, so nothing
+    # about them needs to hold still, and every worker would otherwise queue on that row.
     delegates = MemberAbsence.objects.filter(
         member__in=ids, starts_on__lte=today, ends_on__gte=today, delegate__isnull=False
     ).values_list("delegate_id", flat=True)

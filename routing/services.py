@@ -111,8 +111,9 @@ def lead_assign(
     locked.owner = member.user
     locked.assigned_at = now
     locked.save(update_fields=["owner", "assigned_at"])
+    # The round-robin turn; an update, not save(), so it adds nothing to the change history.
+    Member.objects.filter(pk=member.pk).update(last_assigned_at=now)
     member.last_assigned_at = now
-    member.save(update_fields=["last_assigned_at"])
     if locked.status == Status.NEW:
         locked = lead_change_status(lead=locked, status=Status.ASSIGNED, actor=actor)
 
