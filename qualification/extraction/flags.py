@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from qualification.choices import Flag
+from qualification.extraction.text import HEAD_CHARS
 
 SPAM_STRONG = re.compile(
     r"\b(seo (?:services?|agency|package|experts?|audit)|search engine optimi[sz]ation|"
@@ -56,7 +57,7 @@ class FlagFindings:
 
 def find_flags(lower: str, *, source: str = "", form_text: str = "") -> FlagFindings:
     """Every flag that applies, each with the phrases that raised it."""
-    head = lower[:20_000]
+    head = lower[:HEAD_CHARS]
     findings = FlagFindings()
     strong = _distinct(SPAM_STRONG.findall(head))
     weak = _distinct(SPAM_WEAK.findall(head))

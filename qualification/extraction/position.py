@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from qualification.choices import DecisionPosition
+from qualification.extraction.text import HEAD_CHARS
 
 REFERRER = re.compile(
     r"\b(on behalf of (?:my|our) clients?|(?:my|our) clients? (?:is|are|needs?|has|have|would|"
@@ -62,7 +63,7 @@ def find_position(
     Someone writing about their own matter decides it; someone writing for a company
     decides only if they say their role.
     """
-    head = lower[:20_000]
+    head = lower[:HEAD_CHARS]
     if not_a_buyer:
         return PositionFindings(DecisionPosition.NOT_A_BUYER, [], not_a_buyer)
     if match := REFERRER.search(head):

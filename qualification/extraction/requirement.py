@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from qualification.extraction.text import WORD, Text
+from qualification.extraction.text import HEAD_CHARS, WORD, Text
 
 if TYPE_CHECKING:
     from qualification.extraction.base import AreaSpec
@@ -26,7 +26,7 @@ MIN_AREA_SCORE = 1.0
 SUBJECT_BONUS = 0.5
 # Typing slips are forgiven in words this long or longer, in the first words read.
 TYPO_MIN_LENGTH = 6
-TYPO_WORDS = 3000
+TYPO_WORDS = 1500
 
 
 @lru_cache(maxsize=65_536)
@@ -140,28 +140,30 @@ def find_requirement(text: Text, areas: tuple[AreaSpec, ...]) -> RequirementFind
     if not areas:
         return RequirementFindings()
     matcher = matcher_for(areas)
-    tokens = [(match.start(), match.end(), match.group()) for match in WORD.finditer(text.lower)]
-    token_stems = [stem(word) for _, _, word in tokens]
+    words = WORD.findall(text.lower[:HEAD_CHARS])
+    subject_words = len(WORD.findall(text.lower[: text.subject_end]))
+    token_stems = [stem(word) for word in words]
     for i in range(min(len(token_stems), TYPO_WORDS)):
         token_stems[i] = _typo_corrected(token_stems[i], matcher)
     found: dict[int, dict[str, tuple[int, str, bool]]] = {}
     covered_until = 0  # words inside a longer phrase already matched do not count again
+    index = matcher.index
     for i, first in enumerate(token_stems):
-        candidates = matcher.index.get(first)
+        candidates = index.get(first)
         if not candidates:
             continue
-        for words, position, keyword in candidates:
-            length = len(words)
+        for phrase, position, keyword in candidates:
+            length = len(phrase)
             if i + length <= covered_until:
                 continue
-            if tuple(token_stems[i : i + length]) != words:
+            if length > 1 and tuple(token_stems[i : i + length]) != phrase:
                 continue
-            covered_until = max(covered_until, i + length) if length > 1 else covered_until
-            surface = text.lower[tokens[i][0] : tokens[i + length - 1][1]]
-            in_subject = tokens[i][0] < text.subject_end
+            if length > 1:
+                covered_until = max(covered_until, i + length)
+            surface = " ".join(words[i : i + length])
             seen = found.setdefault(position, {})
             count, first_surface, subject = seen.get(keyword, (0, surface, False))
-            seen[keyword] = (count + 1, first_surface, subject or in_subject)
+            seen[keyword] = (count + 1, first_surface, subject or i < subject_words)
     if not found:
         return RequirementFindings()
     scores: dict[int, float] = {}

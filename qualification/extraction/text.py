@@ -5,9 +5,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-# Analysis reads at most this much text; an enquiry longer than this (a pasted
-# document) is judged on its first 200,000 characters.
-MAX_CHARS = 200_000
+# Analysis reads at most this much of an enquiry (about 8,000 words): what someone asks
+# for is in their opening, and the work per enquiry stays bounded whatever is pasted in.
+MAX_CHARS = 50_000
+# Sums, dates, phrases about the enquirer and flags are read in the first 20,000
+# characters (about 3,500 words), where a person states them.
+HEAD_CHARS = 20_000
 
 _HEADER_LINE = re.compile(
     r"^[ \t>]*(?:-{2,}[^\n]*forwarded message[^\n]*|begin forwarded message:?|"
@@ -15,7 +18,7 @@ _HEADER_LINE = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _QUOTE_MARK = re.compile(r"^[ \t]*>+[ \t]?", re.MULTILINE)
-_TRANSLATE = str.maketrans(
+_REPLACEMENTS = tuple(
     {
         "\u2018": "'",
         "\u2019": "'",
@@ -26,7 +29,7 @@ _TRANSLATE = str.maketrans(
         "\u00a0": " ",
         "\u2009": " ",
         "\u202f": " ",
-    }
+    }.items()
 )
 WORD = re.compile(r"[a-z0-9]+(?:[&'][a-z0-9]+)*")
 
@@ -45,7 +48,11 @@ def clean(value: str) -> str:
     """Normalise one piece of enquiry text (never raises, whatever it is given)."""
     value = value[:MAX_CHARS]
     if not value.isascii():
-        value = unicodedata.normalize("NFKC", value).translate(_TRANSLATE)
+        if not unicodedata.is_normalized("NFKC", value):
+            value = unicodedata.normalize("NFKC", value)
+        for character, replacement in _REPLACEMENTS:
+            if character in value:
+                value = value.replace(character, replacement)
     value = _HEADER_LINE.sub("", value)
     value = _QUOTE_MARK.sub("", value)
     return value

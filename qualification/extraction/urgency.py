@@ -17,7 +17,7 @@ from functools import lru_cache
 import dateparser
 import holidays
 
-from qualification.extraction.text import Text
+from qualification.extraction.text import HEAD_CHARS, Text
 
 MONTHS = {
     name: number
@@ -81,7 +81,7 @@ DEADLINE_CUE = re.compile(
 )
 PAST_CUE = re.compile(
     r"\b(ago|last|was|were|had|died|passed away|dismissed|sacked|happened|since|"
-    r"occurred|received|started|on the)\s*$"
+    r"occurred|received|started)\s*$"
 )
 URGENT_PHRASES = re.compile(
     r"\b(urgent(?:ly)?|asap|as soon as possible|immediately|emergency|right away|"
@@ -234,6 +234,18 @@ def _dateparser(candidate: str, arrived_at: datetime) -> date | None:
     return parsed.date() if parsed else None
 
 
+def _next_month_if_past(day: date | None, today: date) -> date | None:
+    """dateparser reads "the 3rd" in the current month even when that has passed; a UK
+    reader means next month's."""
+    if day is None or day >= today:
+        return day
+    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
+    try:
+        return day.replace(year=year, month=month)
+    except ValueError:
+        return None
+
+
 def _candidates(lower: str, arrived_at: datetime):
     """(start, end, date) for every date or relative time found, in text order."""
     today = arrived_at.date()
@@ -272,7 +284,11 @@ def _candidates(lower: str, arrived_at: datetime):
     for match in _RELATIVE.finditer(lower):
         yield match.start(), match.end(), _relative(match.group(1).removeprefix("the "), today)
     for match in _ORDINAL_ONLY.finditer(lower):
-        yield match.start(), match.end(), _dateparser(match.group(), arrived_at)
+        yield (
+            match.start(),
+            match.end(),
+            _next_month_if_past(_dateparser(match.group(), arrived_at), today),
+        )
 
 
 def find_urgency(text: Text, *, arrived_at: datetime) -> UrgencyFindings:
@@ -280,7 +296,7 @@ def find_urgency(text: Text, *, arrived_at: datetime) -> UrgencyFindings:
 
     ``arrived_at`` must already be in Europe/London local time.
     """
-    lower = text.lower
+    lower = text.lower[:HEAD_CHARS]
     relaxed = _distinct(RELAXED_PHRASES.findall(lower))
     urgent = _distinct(URGENT_PHRASES.findall(lower))
     if relaxed:  # "nothing urgent" is not a call for urgency

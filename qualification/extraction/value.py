@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from qualification.extraction.text import Text
+from qualification.extraction.text import HEAD_CHARS, Text
 
 _MULTIPLIERS = {
     "k": Decimal(1_000),
@@ -107,7 +107,7 @@ def _kind(text: str, start: int, end: int) -> str:
 
 def find_value(text: Text, *, organisation: str = "") -> ValueFindings:
     """Every stated sum with its kind, and the company signals."""
-    lower = text.lower
+    lower = text.lower[:HEAD_CHARS]
     findings = ValueFindings()
     seen: set[int] = set()
     for pattern, first_group in ((_POUND_SIGN, 1), (_POUND_WORD, 1), (_BARE, 2)):
@@ -134,14 +134,14 @@ def find_value(text: Text, *, organisation: str = "") -> ValueFindings:
     suffix = _COMPANY_SUFFIX.search(org) or _COMPANY_SUFFIX.search(lower)
     if suffix:
         word = suffix.group(1)
-        named = _COMPANY_NAME.search(text.original[:20_000])
+        named = _COMPANY_NAME.search(text.original[:HEAD_CHARS])
         findings.company.append(
             organisation or (named.group().strip() if named else f"a {word.upper()}")
         )
         size = "large" if word == "plc" else "small"
     employees = [
         int(match.group(1).replace(",", ""))
-        for match in _EMPLOYEES.finditer(lower[:20_000])
+        for match in _EMPLOYEES.finditer(lower)
         if match.group(1).replace(",", "").isdigit()
     ]
     if employees:

@@ -141,3 +141,15 @@ def test_evaluate_command_prints_accuracy_and_confusion(demo_model, capsys):
 def test_evaluate_command_refuses_an_unknown_version(demo_model):
     with pytest.raises(CommandError, match="no qualification model version 999"):
         call_command("evaluate_qualification", "--model-version", "999")
+
+
+def test_lead_updated_signal_requalifies_a_qualified_lead(qualified_lead):
+    from leads import signals
+    from leads.models import Lead
+
+    qualified_lead.message = "My employer sacked me and the tribunal hearing is on 3 March."
+    qualified_lead.save(update_fields=["message"])
+    signals.lead_updated.send(sender=Lead, lead=qualified_lead)
+    qualified_lead.refresh_from_db()
+    assert qualified_lead.qualification.practice_area.slug == "employment"
+    assert qualified_lead.activities.filter(kind=ActivityKind.QUALIFIED).count() == 2
