@@ -17,6 +17,8 @@ FEE_EARNER_PERMISSIONS = [
     ("qualification", "view_practicearea"),
     ("routing", "view_member"),
     ("routing", "view_team"),
+    ("routing", "view_routingrule"),
+    ("routing", "view_assignment"),
 ]
 
 
