@@ -21,7 +21,6 @@ from followups.models import (
     FollowUpPolicy,
     FollowUpStep,
     MyFollowUp,
-    OutOfOffice,
 )
 from followups.selectors import business_calendar, followup_list
 from followups.working_time import LONDON
@@ -83,14 +82,6 @@ class ClosureReasonAdmin(admin.ModelAdmin):
     list_display = ["text", "for_lost", "for_disqualified", "is_active", "position"]
     list_editable = ["for_lost", "for_disqualified", "is_active", "position"]
     list_filter = ["is_active"]
-
-
-@admin.register(OutOfOffice)
-class OutOfOfficeAdmin(admin.ModelAdmin):
-    list_display = ["member", "starts_at", "ends_at", "delegate", "note"]
-    list_select_related = ["member__user", "delegate__user"]
-    autocomplete_fields = []
-    date_hierarchy = "starts_at"
 
 
 class FollowUpStepInline(admin.TabularInline):

@@ -8,6 +8,7 @@ class FollowupsConfig(AppConfig):
     def ready(self) -> None:
         from followups import receivers
         from leads import signals
+        from routing import signals as routing_signals
 
         signals.status_changed.connect(
             receivers.on_status_changed, dispatch_uid="followups.status_changed"
@@ -17,4 +18,7 @@ class FollowupsConfig(AppConfig):
         )
         signals.contact_logged.connect(
             receivers.on_contact_logged, dispatch_uid="followups.contact_logged"
+        )
+        routing_signals.lead_assigned.connect(
+            receivers.on_lead_assigned, dispatch_uid="followups.lead_assigned"
         )

@@ -135,39 +135,6 @@ class ClosureReason(models.Model):
         return self.text
 
 
-class OutOfOffice(models.Model):
-    """A member away from work: their reminders go straight to the delegate (or, without
-    one, their supervisor) while it lasts."""
-
-    member = models.ForeignKey("routing.Member", on_delete=models.CASCADE, related_name="absences")
-    starts_at = models.DateTimeField()
-    ends_at = models.DateTimeField()
-    delegate = models.ForeignKey(
-        "routing.Member",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="delegations",
-        help_text="Who covers their follow-ups; empty means their supervisor.",
-    )
-    note = models.CharField(max_length=200, blank=True)
-
-    class Meta:
-        ordering = ["-starts_at"]
-        verbose_name = "out of office"
-        verbose_name_plural = "out of office"
-        indexes = [models.Index(fields=["member", "ends_at"], name="ooo_member_ends_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.member} away {self.starts_at:%d %b} – {self.ends_at:%d %b %Y}"
-
-    def clean(self) -> None:
-        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
-            raise ValidationError({"ends_at": "The absence must end after it starts."})
-        if self.delegate_id and self.delegate_id == self.member_id:
-            raise ValidationError({"delegate": "Choose someone else to cover."})
-
-
 class FollowUpPolicy(models.Model):
     """What a kind of lead needs, in order: matched by tier and practice area (empty means
     any), the most specific policy wins."""

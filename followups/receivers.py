@@ -4,7 +4,11 @@ Connected in ``FollowupsConfig.ready()``; no business logic here.
 """
 
 from followups.choices import ContactEvent
-from followups.services import followups_on_status_changed, followups_record_contact
+from followups.services import (
+    followups_on_status_changed,
+    followups_reassign,
+    followups_record_contact,
+)
 
 
 def on_status_changed(sender, *, lead, old_status, new_status, actor=None, **kwargs) -> None:
@@ -19,3 +23,7 @@ def on_message_sent(sender, *, lead, at=None, actor=None, **kwargs) -> None:
 
 def on_contact_logged(sender, *, lead, kind, at=None, actor=None, **kwargs) -> None:
     followups_record_contact(lead=lead, event=ContactEvent(kind), at=at, actor=actor)
+
+
+def on_lead_assigned(sender, *, lead, actor=None, **kwargs) -> None:
+    followups_reassign(lead=lead, owner=lead.owner, actor=actor)

@@ -6,8 +6,9 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from followups.models import BusinessCalendar, FollowUp, FollowUpPolicy, FollowUpStep, OutOfOffice
+from followups.models import BusinessCalendar, FollowUp, FollowUpPolicy, FollowUpStep
 from leads.models import Lead
+from routing.models import MemberAbsence
 
 
 def business_calendar() -> BusinessCalendar:
@@ -65,10 +66,12 @@ def escalation_due(*, now: dt.datetime) -> QuerySet[FollowUp]:
     return FollowUp.objects.filter(completed_at__isnull=True, next_escalation_at__lte=now)
 
 
-def absences_at(*, member_ids, at: dt.datetime) -> dict[int, OutOfOffice]:
-    """Who among these members is out of office at a moment, with their cover."""
-    rows = OutOfOffice.objects.filter(
-        member_id__in=member_ids, starts_at__lte=at, ends_at__gt=at
+def absences_at(*, member_ids, at: dt.datetime) -> dict[int, MemberAbsence]:
+    """Who among these members is out of office on the day of a moment (London), with their
+    cover: routing's out-of-office periods, the one record of who is away."""
+    day = timezone.localdate(at)
+    rows = MemberAbsence.objects.filter(
+        member_id__in=member_ids, starts_on__lte=day, ends_on__gte=day
     ).select_related("delegate__user", "member__supervisor__user")
     return {row.member_id: row for row in rows}
 

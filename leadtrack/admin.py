@@ -19,6 +19,7 @@ from leads.choices import CLOSED_STATUSES
 from leads.models import Lead
 from leadtrack.lead_admin import TrackerLeadMixin
 from qualification.admin import LeadQualificationAdmin, QualificationInline
+from routing.admin import LeadRoutingAdmin
 
 
 class FollowUpInline(admin.TabularInline):
@@ -81,12 +82,22 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
-class TrackerLeadAdmin(TrackerLeadMixin, LeadQualificationAdmin, LeadAdmin):
+class TrackerLeadAdmin(TrackerLeadMixin, LeadRoutingAdmin, LeadQualificationAdmin, LeadAdmin):
     """The lead admin with the higher apps' parts added (see the module docstring)."""
 
-    inlines = [QualificationInline, FollowUpInline, *LeadAdmin.inlines, InboundEmailInline]
-    list_filter = [OverdueFilter, *LeadAdmin.list_filter]
-    actions = [*LeadAdmin.actions, *LeadQualificationAdmin.qualification_actions]
+    inlines = [
+        QualificationInline,
+        *LeadRoutingAdmin.routing_inlines,
+        FollowUpInline,
+        *LeadAdmin.inlines,
+        InboundEmailInline,
+    ]
+    actions = [
+        *LeadAdmin.actions,
+        *LeadQualificationAdmin.qualification_actions,
+        *LeadRoutingAdmin.routing_actions,
+    ]
+    list_filter = [OverdueFilter, *LeadAdmin.list_filter, *LeadRoutingAdmin.routing_list_filters]
 
     @admin.display(description="next action due", ordering="next_action_due_at")
     def next_action_due(self, obj: Lead) -> str:

@@ -22,6 +22,8 @@ FEE_EARNER_PERMISSIONS = [
     ("followups", "view_myfollowup"),
     ("followups", "change_myfollowup"),
     ("followups", "view_followuppolicy"),
+    ("routing", "view_routingrule"),
+    ("routing", "view_assignment"),
 ]
 
 

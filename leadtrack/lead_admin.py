@@ -386,6 +386,8 @@ class TrackerLeadMixin:
         statuses = [(s.value, s.label) for s in Status if s in allowed_transitions(lead.status)]
         return {
             "statuses": statuses,
+            # Reassigning (with a reason, through routing's service) is routing's page.
+            "reassign_url": reverse("admin:leads_lead_reassign", args=[lead.pk]),
             "urls": {
                 action: reverse("admin:leads_lead_quick", args=[lead.pk, action])
                 for action in QUICK_ACTIONS

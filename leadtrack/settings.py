@@ -278,6 +278,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "leads.tasks.inbound_reprocess_pending",
         "schedule": crontab(),
     },
+    "routing-brief-digests": {
+        "task": "routing.tasks.brief_digests_send",
+        "schedule": crontab(hour=env.int("LEADTRACK_BRIEF_DIGEST_HOUR", default=8), minute=0),
+    },
 }
 
 # ---------------------------------------------------------------------------
@@ -351,6 +355,8 @@ LEADTRACK_RESPONSE_PROMISE = env.str("LEADTRACK_RESPONSE_PROMISE", default="with
 # Each step takes ``lead`` and is idempotent; the runner records each step's run.
 LEADTRACK_PIPELINE = [
     "qualification.steps.qualify",
+    # Right after qualification, so the owner's brief goes out within seconds of arrival.
+    "routing.steps.assign",
     "leads.steps.acknowledge",
     # Last: obligations need the tier, practice area and owner the steps above set.
     "followups.steps.schedule",
@@ -382,6 +388,16 @@ LEADTRACK_PIPELINE_STALL_SECONDS = env.int("LEADTRACK_PIPELINE_STALL_SECONDS", d
 LEADTRACK_PIPELINE_MAX_ATTEMPTS = env.int("LEADTRACK_PIPELINE_MAX_ATTEMPTS", default=10)
 # The response-time report's target: first response within this many hours of arrival.
 LEADTRACK_RESPONSE_TARGET_HOURS = env.float("LEADTRACK_RESPONSE_TARGET_HOURS", default=4.0)
+# Routing: the firm-wide triage owner (a member's username) takes any lead nobody else
+# can; when unset or not an active member, the most senior active member does.
+LEADTRACK_TRIAGE_USERNAME = env.str("LEADTRACK_TRIAGE_USERNAME", default="eleanor.marsh")
+# A brief's "first action due" when the enquiry states no deadline: hours after arrival,
+# by tier.
+LEADTRACK_BRIEF_RESPONSE_HOURS = {
+    "A": env.int("LEADTRACK_BRIEF_RESPONSE_HOURS_A", default=2),
+    "B": env.int("LEADTRACK_BRIEF_RESPONSE_HOURS_B", default=24),
+    "C": env.int("LEADTRACK_BRIEF_RESPONSE_HOURS_C", default=72),
+}
 # The demo firm's members sign in with this password (``make run`` prints it).
 LEADTRACK_DEMO_PASSWORD = env.str("LEADTRACK_DEMO_PASSWORD", default="demo-pass-2026")
 # Inbound email (docs/inbound-email.md). The address the firm's enquiries arrive at, and

@@ -202,22 +202,6 @@ class Migration(migrations.Migration):
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='OutOfOffice',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_at', models.DateTimeField()),
-                ('ends_at', models.DateTimeField()),
-                ('note', models.CharField(blank=True, max_length=200)),
-                ('delegate', models.ForeignKey(blank=True, help_text='Who covers their follow-ups; empty means their supervisor.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='delegations', to='routing.member')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='absences', to='routing.member')),
-            ],
-            options={
-                'verbose_name': 'out of office',
-                'verbose_name_plural': 'out of office',
-                'ordering': ['-starts_at'],
-            },
-        ),
-        migrations.CreateModel(
             name='Escalation',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -249,9 +233,5 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name='followup',
             index=models.Index(condition=models.Q(('completed_at__isnull', True)), fields=['lead', 'due_at'], name='followup_lead_open_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='outofoffice',
-            index=models.Index(fields=['member', 'ends_at'], name='ooo_member_ends_idx'),
         ),
     ]

@@ -106,6 +106,15 @@ class StatusChangeInput(StrictSerializer):
     reason = TextField(max_length=300, required=False, allow_blank=True, default="")
 
 
+class AssignInput(StrictSerializer):
+    """Reassign a lead: the new owner's member id and why."""
+
+    member = serializers.IntegerField(
+        min_value=1, help_text="The id of the member to own the lead (Routing → Members)."
+    )
+    reason = TextField(max_length=300)
+
+
 class ContactOutput(serializers.Serializer):
     name = serializers.CharField()
     email = serializers.EmailField()

@@ -22,6 +22,7 @@ from leads.models import Lead
 from leadtrack.api.filters import LeadFilter
 from leadtrack.api.serializers import (
     ActivityOutput,
+    AssignInput,
     ContactLogInput,
     FollowUpOutput,
     FollowUpUpdateInput,
@@ -31,6 +32,8 @@ from leadtrack.api.serializers import (
     StatusChangeInput,
 )
 from qualification.selectors import leads_with_qualification
+from routing import selectors as routing_selectors
+from routing import services as routing_services
 
 IDEMPOTENCY_KEY_MAX = 200
 
@@ -182,6 +185,25 @@ class LeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             lead=lead, text=data.validated_data["text"], actor=request.user
         )
         return Response(ActivityOutput(activity).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=AssignInput, responses=LeadOutput)
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def assign(self, request: Request, pk=None) -> Response:
+        """Give the lead to another member, with a ``reason``; the new owner is briefed."""
+        lead: Lead = self.get_object()
+        data = AssignInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        member = (
+            routing_selectors.members_for_choice().filter(pk=data.validated_data["member"]).first()
+        )
+        if member is None:
+            raise ValidationError(
+                {"member": [f"No active member has id {data.validated_data['member']}."]}
+            )
+        routing_services.lead_reassign(
+            lead=lead, member=member, reason=data.validated_data["reason"], actor=request.user
+        )
+        return Response(LeadOutput(self.get_queryset().get(pk=lead.pk)).data)
 
 
 class FollowUpViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -11,11 +11,12 @@ from django.utils import timezone
 
 from followups import services
 from followups.choices import EscalationLevel, FollowUpKind
-from followups.models import Escalation, FollowUp, OutOfOffice
+from followups.models import Escalation, FollowUp
 from followups.services import escalation as escalation_module
 from followups.working_time import LONDON
 from leads.choices import ActivityKind, EmailKind
 from leads.models import Activity, OutboundEmail
+from routing.models import MemberAbsence
 from tests.factories import LeadFactory
 from tests.followups.factories import FollowUpFactory, make_firm
 
@@ -132,18 +133,20 @@ def test_rescheduling_stops_escalation_until_the_new_time(firm):
 
 def test_out_of_office_owner_escalates_straight_to_delegate_or_supervisor(firm):
     _followup(firm.earner.user)
-    OutOfOffice.objects.create(
-        member=firm.earner, starts_at=DUE - dt.timedelta(days=1), ends_at=DUE + dt.timedelta(days=5)
+    MemberAbsence.objects.create(
+        member=firm.earner,
+        starts_on=DUE.date() - dt.timedelta(days=1),
+        ends_on=DUE.date() + dt.timedelta(days=5),
     )
     _sweep(DUE)
     assert _emails("earner@firm.example") == []
     assert len(_emails("supervisor@firm.example")) == 1
 
     delegate_followup = _followup(firm.supervisor.user, due=DUE + dt.timedelta(minutes=1))
-    OutOfOffice.objects.create(
+    MemberAbsence.objects.create(
         member=firm.supervisor,
-        starts_at=DUE - dt.timedelta(days=1),
-        ends_at=DUE + dt.timedelta(days=5),
+        starts_on=DUE.date() - dt.timedelta(days=1),
+        ends_on=DUE.date() + dt.timedelta(days=5),
         delegate=firm.head,
     )
     _sweep(DUE + dt.timedelta(minutes=1))

@@ -154,6 +154,7 @@ def test_lead_page_quick_actions_and_safe_messages(people, client):
         assert f">{heading}<" in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Please call me" in page
     assert "<script>alert(1)" not in page
+    assert f"/admin/leads/lead/{lead.pk}/reassign/" in page
     client.post(f"{LIST_URL}{lead.pk}/quick/note/", {"text": "Left a voicemail"})
     response = client.post(
         f"{LIST_URL}{lead.pk}/quick/status/", {"status": "disqualified", "reason": ""}, follow=True

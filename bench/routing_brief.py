@@ -1,0 +1,164 @@
+"""Benchmark: arrival to brief handed to the mail backend, through real Celery workers on
+PostgreSQL and Redis (capture → qualify → assign → brief email).
+
+It migrates the given database, loads the demo firm, starts WORKERS Celery worker
+processes, captures LEADS enquiries spread evenly over SPREAD seconds (as if arriving on
+the web form), and waits until every brief is sent. Per lead it measures from
+``Lead.captured_at`` to the brief's ``OutboundEmail.sent_at`` (set when the mail backend
+accepted it), and prints p50/p95/max and leads per minute.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/wt_routing \\
+    CELERY_BROKER_URL=redis://127.0.0.1:6379/10 \\
+    python bench/routing_brief.py --leads 100 --spread 60 --workers 3 --concurrency 4
+
+The database is the benchmark's own: its leads, members' loads and emails are wiped first.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    index = max(0, min(len(ordered) - 1, round(share * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--leads", type=int, default=100)
+    parser.add_argument("--spread", type=float, default=60.0, help="Seconds to spread them over.")
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--concurrency", type=int, default=4)
+    args = parser.parse_args()
+
+    for name in ("DATABASE_URL", "CELERY_BROKER_URL"):
+        if not os.environ.get(name):
+            sys.exit(f"Set {name} (PostgreSQL and Redis); see the module docstring.")
+    mail_dir = Path(tempfile.mkdtemp(prefix="leadtrack-bench-mail-"))
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "leadtrack.settings",
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-secret-key"),
+        "DEBUG": "false",
+        "EMAIL_URL": f"filemail://{mail_dir}",
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "LOG_LEVEL": "WARNING",
+        "LEADTRACK_VAR_DIR": str(mail_dir / "var"),
+    }
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE leads_lead, leads_contact, leads_inboundmessage, leads_outboundemail "
+            "RESTART IDENTITY CASCADE"
+        )
+    call_command("load_demo_firm", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    import redis
+
+    redis.Redis.from_url(os.environ["CELERY_BROKER_URL"]).flushdb()
+
+    from leads.choices import Channel, EmailKind, EmailState
+    from leads.models import Lead, OutboundEmail
+    from leads.services import ContactDetails, lead_capture
+
+    workers = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "leadtrack",
+                "worker",
+                "--loglevel=WARNING",
+                f"--concurrency={args.concurrency}",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                f"--hostname=bench{n}@%h",
+            ],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for n in range(args.workers)
+    ]
+    time.sleep(8)  # let the workers connect before the first lead arrives
+    messages = [
+        "I was dismissed last week after a grievance; I think it was unfair dismissal.",
+        "We are buying a leasehold flat for £285,000 and hope to complete in six weeks.",
+        "My mother passed away and I am the executor of her will. Can you help with probate?",
+        "We need a shareholder agreement for our new joint venture, turnover £2m.",
+        "Can you do our annual accounts and corporation tax return? Small company.",
+        "Hello, could someone call me back please?",
+    ]
+    try:
+        started = time.monotonic()
+        ids = []
+        for n in range(args.leads):
+            due = started + n * args.spread / max(args.leads, 1)
+            time.sleep(max(0.0, due - time.monotonic()))
+            ids.append(
+                lead_capture(
+                    channel=Channel.WEB_FORM,
+                    contact=ContactDetails(name=f"Bench {n}", email=f"bench{n}@example.com"),
+                    message=messages[n % len(messages)],
+                    provider="bench",
+                    external_id=f"bench-{n}-{started}",
+                ).lead.pk
+            )
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            done = OutboundEmail.objects.filter(
+                lead__in=ids, kind=EmailKind.BRIEF, state=EmailState.SENT
+            ).count()
+            if done >= len(ids):
+                break
+            time.sleep(0.5)
+    finally:
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.wait(timeout=30)
+
+    briefs = {
+        email.lead_id: email.sent_at
+        for email in OutboundEmail.objects.filter(
+            lead__in=ids, kind=EmailKind.BRIEF, state=EmailState.SENT
+        )
+    }
+    leads = Lead.objects.filter(pk__in=ids)
+    seconds = [
+        (briefs[lead.pk] - lead.captured_at).total_seconds() for lead in leads if lead.pk in briefs
+    ]
+    if not seconds:
+        sys.exit("No brief was sent; check the workers (run one by hand to see its log).")
+    first = min(lead.captured_at for lead in leads)
+    last = max(briefs.values())
+    print(f"leads captured: {len(ids)} over {args.spread:.0f} s; briefs sent: {len(seconds)}")
+    print(f"workers: {args.workers} × concurrency {args.concurrency}")
+    print(
+        f"capture → brief sent: p50 {percentile(seconds, 0.5):.2f} s, "
+        f"p95 {percentile(seconds, 0.95):.2f} s, max {max(seconds):.2f} s"
+    )
+    print(f"throughput: {len(seconds) / (last - first).total_seconds() * 60:.0f} leads per minute")
+
+
+if __name__ == "__main__":
+    main()
