@@ -60,6 +60,7 @@ class LeadtrackAdminSite(admin.AdminSite):
     def report_view(self, request: HttpRequest, slug: str) -> HttpResponse:
         """One report: its filters, chart and table, or its CSV with ``?format=csv``."""
         from leadtrack.reports import REPORTS
+        from leadtrack.reports.base import report_transaction
 
         if not may_read_tracker(request.user):
             raise PermissionDenied
@@ -68,7 +69,8 @@ class LeadtrackAdminSite(admin.AdminSite):
             raise Http404(f"There is no report called “{slug}”.")
         form = report.filter_form(request.GET)
         filters = report.filters(form)
-        result = report.run(user=request.user, filters=filters)
+        with report_transaction():
+            result = report.run(user=request.user, filters=filters)
         if request.GET.get("format") == "csv":
             return report.csv_response(result=result, filters=filters)
         query = request.GET.copy()

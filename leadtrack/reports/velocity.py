@@ -4,7 +4,9 @@ lost, per tier (or practice area), and the funnel of how far leads get.
 Time in a status is read from the timeline: each ``status_changed`` entry closes the
 period in its ``from`` status, which began at the previous change (or at arrival). That
 needs a window function over the timeline, which the ORM cannot aggregate, so those two
-tables are one SQL query each, written for PostgreSQL and SQLite alike.
+tables are one SQL query each, written for PostgreSQL and SQLite alike. Both read only
+timeline entries since the start of the range (a lead's changes come after its arrival),
+so the ``(kind, at)`` index of the timeline bounds what they read.
 """
 
 from typing import Any
@@ -119,13 +121,13 @@ class VelocityReport(Report):
                        {from_status} AS from_status,
                        LAG(a.at) OVER (PARTITION BY a.lead_id ORDER BY a.at, a.id) AS previous_at
                 FROM leads_activity a JOIN scoped s ON s.lead_id = a.lead_id
-                WHERE a.kind = %s
+                WHERE a.kind = %s AND a.at >= %s
             )
             SELECT c.grp, c.from_status, {_sql("median", value=seconds)}, COUNT(*)
             FROM changes c GROUP BY c.grp, c.from_status
         """  # noqa: S608 (the interpolated parts are fixed SQL; values are parameters)
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, ActivityKind.STATUS_CHANGED.value])
+            cursor.execute(sql, [*params, ActivityKind.STATUS_CHANGED.value, filters.start])
             results = cursor.fetchall()
         by_group: dict[Any, dict[str, Any]] = {}
         for group, status, median, _count in results:
@@ -158,12 +160,12 @@ class VelocityReport(Report):
             SELECT furthest, COUNT(*) FROM (
                 SELECT s.lead_id, COALESCE(MAX(CASE {to_status} {stage_case} END), 0) AS furthest
                 FROM scoped s LEFT JOIN leads_activity a
-                  ON a.lead_id = s.lead_id AND a.kind = %s
+                  ON a.lead_id = s.lead_id AND a.kind = %s AND a.at >= %s
                 GROUP BY s.lead_id
             ) per_lead GROUP BY furthest
         """  # noqa: S608 (fixed SQL; values are parameters)
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, ActivityKind.STATUS_CHANGED.value])
+            cursor.execute(sql, [*params, ActivityKind.STATUS_CHANGED.value, filters.start])
             counts = dict(cursor.fetchall())
         total = sum(counts.values())
         rows = []
