@@ -8,9 +8,10 @@ of working time after the one before.
 Exactly once, even when two sweeps overlap or beat fires twice:
 - the due follow-ups (and their leads) are locked ``FOR UPDATE SKIP LOCKED``, so a
   second sweep skips what the first is working on and never waits on it;
-- ``Escalation`` has a unique (follow-up, level) constraint; rows are inserted with
-  ``ON CONFLICT DO NOTHING`` and only the rows this sweep inserted (its ``sweep_id``)
-  are emailed;
+- ``Escalation`` has a unique (follow-up, level) constraint. A level already recorded
+  is not sent again; the rows are inserted with ``ON CONFLICT DO NOTHING`` and counted
+  by the sweep's ``sweep_id``, and should any be missing (something wrote escalations
+  without taking the locks) the whole sweep rolls back rather than send twice;
 - the escalation rows, the follow-ups' next levels, the timeline entries and one queued
   email per recipient commit in one transaction. A worker killed mid-sweep leaves
   nothing behind, so the next sweep does the work; sending happens after commit by the
@@ -34,8 +35,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import CharField, OuterRef, Subquery, Value
-from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils import timezone
 
@@ -44,7 +43,7 @@ from followups.models import Escalation, FollowUp
 from followups.selectors import DueFollowUp, absences_at, business_calendar, escalation_due_locked
 from followups.working_time import LONDON, WorkingCalendar
 from leads.choices import ActivityKind, EmailKind
-from leads.models import Activity, OutboundEmail
+from leads.models import Activity
 from leads.services import EmailDraft, outbound_emails_queue_many
 from routing.models import Member
 
@@ -53,6 +52,10 @@ logger = logging.getLogger(__name__)
 TIER_ORDER = {"A": 0, "B": 1, "C": 2}
 KIND_LABELS = dict(FollowUpKind.choices)
 LEVEL_LABELS = dict(EscalationLevel.choices)
+
+
+class EscalationConflict(Exception):
+    """Escalation rows appeared for follow-ups the sweep holds locked; it rolls back."""
 
 
 @dataclass
@@ -208,31 +211,16 @@ def _escalate(*, due: list[DueFollowUp], now: dt.datetime, result: SweepResult) 
             owner_name=owner_names.get(followup.owner_id, "nobody"),
         )
 
-    Escalation.objects.bulk_create(
-        [
-            Escalation(
-                followup_id=item.followup.id,
-                level=item.level,
-                recipient_email=item.recipient.email,
-                recipient_id=item.recipient.user_id,
-                sweep_id=result.sweep_id,
-                created_at=now,
-            )
-            for item in planned.values()
-        ],
-        ignore_conflicts=True,
+    # A level already recorded (by an earlier sweep that read stale rows) is not sent
+    # again; the follow-up still moves on.
+    recorded = set(
+        Escalation.objects.filter(followup_id__in=list(planned)).values_list("followup_id", "level")
     )
-    # Only what this sweep inserted is sent: a level another sweep recorded is not.
-    mine = set(
-        Escalation.objects.filter(sweep_id=result.sweep_id).values_list("followup_id", "level")
-    )
-    result.escalations = len(mine)
-
+    mine = [item for item in planned.values() if (item.followup.id, item.level) not in recorded]
     _move_on(planned=planned.values(), now=now, calendar=calendar, calendar_row=calendar_row)
 
     batches: dict[str, list[_Planned]] = defaultdict(list)
-    for followup_id, _level in mine:
-        item = planned[followup_id]
+    for item in mine:
         batches[item.recipient.email].append(item)
     for items in batches.values():
         items.sort(key=lambda item: (item.followup.due_at, TIER_ORDER.get(item.followup.tier, 3)))
@@ -244,20 +232,32 @@ def _escalate(*, due: list[DueFollowUp], now: dt.datetime, result: SweepResult) 
             for items in batches.values()
         ],
     )
-    result.emails = len(emails)
     email_ids = {address: email.pk for address, email in zip(batches, emails, strict=True)}
-    # Each escalation row points at its recipient's email (found by its dedupe key).
-    Escalation.objects.filter(sweep_id=result.sweep_id).update(
-        email_id=Subquery(
-            OutboundEmail.objects.filter(
-                dedupe_key=Concat(
-                    Value(_dedupe_prefix(result.sweep_id)),
-                    OuterRef("recipient_email"),
-                    output_field=CharField(),
-                )
-            ).values("pk")[:1]
-        )
+    Escalation.objects.bulk_create(
+        [
+            Escalation(
+                followup_id=item.followup.id,
+                level=item.level,
+                recipient_email=item.recipient.email,
+                recipient_id=item.recipient.user_id,
+                sweep_id=result.sweep_id,
+                created_at=now,
+                email_id=email_ids[item.recipient.email],
+            )
+            for item in mine
+        ],
+        ignore_conflicts=True,
     )
+    inserted = Escalation.objects.filter(sweep_id=result.sweep_id).count()
+    if inserted != len(mine):
+        # Only possible if something wrote escalations without locking the follow-ups
+        # first; rolling back keeps every level sent once, and the next sweep retries.
+        raise EscalationConflict(
+            f"{len(mine) - inserted} escalation level(s) were recorded by another "
+            "transaction during this sweep; the sweep was rolled back and sent nothing."
+        )
+    result.escalations = inserted
+    result.emails = len(emails)
     Activity.objects.bulk_create(
         [
             _timeline_entry(
@@ -344,13 +344,8 @@ def _email_draft(*, items: list[_Planned], now: dt.datetime, sweep_id: uuid.UUID
             + reverse("admin:followups_followup_changelist")
             + "?whose=all&state=overdue",
         },
-        dedupe_key=_dedupe_prefix(sweep_id) + recipient.email,
+        dedupe_key=f"escalation:{sweep_id}:{recipient.email}",
     )
-
-
-def _dedupe_prefix(sweep_id: uuid.UUID) -> str:
-    """A sweep's escalation emails are keyed ``escalation:<sweep>:<recipient address>``."""
-    return f"escalation:{sweep_id}:"
 
 
 def _overdue_by(delta: dt.timedelta) -> str:

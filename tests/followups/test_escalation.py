@@ -2,6 +2,7 @@
 email per recipient per sweep, stopped by completion, and safe to crash or repeat."""
 
 import datetime as dt
+import uuid
 from unittest import mock
 
 import pytest
@@ -219,6 +220,28 @@ def test_a_crash_mid_sweep_leaves_nothing_and_the_next_sweep_sends_everything(fi
 
     result = _sweep(DUE + dt.timedelta(minutes=1))
     assert (result.escalations, result.emails) == (3, 3)
+
+
+def test_levels_recorded_meanwhile_without_the_locks_roll_the_sweep_back(firm):
+    first = _followup(firm.earner.user)
+    _followup(firm.supervisor.user)
+    real_queue = escalation_module.outbound_emails_queue_many
+
+    def queue_then_another_writer_records_a_level(**kwargs):
+        emails = real_queue(**kwargs)
+        Escalation.objects.create(
+            followup=first, level=1, recipient_email="x@firm.example", sweep_id=uuid.uuid4()
+        )
+        return emails
+
+    with mock.patch.object(
+        escalation_module, "outbound_emails_queue_many", queue_then_another_writer_records_a_level
+    ):
+        with pytest.raises(escalation_module.EscalationConflict, match="rolled back"):
+            _sweep(DUE)
+    assert OutboundEmail.objects.count() == 0
+    assert Activity.objects.filter(kind=ActivityKind.ESCALATED).count() == 0
+    assert FollowUp.objects.filter(escalation_level=0).count() == 2
 
 
 def test_sweep_query_count_is_fixed(firm, django_assert_max_num_queries):
