@@ -15,6 +15,12 @@ Run from the project folder (about 3-6 minutes on 2 cores):
 
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_followups \\
         /work/main/.venv/bin/python bench/escalation.py
+
+``BENCH_REUSE=1`` keeps an already populated benchmark database and only resets its
+follow-ups, escalations, escalation emails and timeline entries (seconds, not minutes);
+``BENCH_PROFILE=path`` writes a cProfile of the 10,000-item sweep to that file;
+``BENCH_COLD=1`` skips the warm-up, so the sweep also pays what a fresh worker process
+loads once (URL configuration, bank holidays, templates).
 """
 
 import os
@@ -32,6 +38,8 @@ DATABASE_URL = os.environ.get(
 LEADS = int(os.environ.get("BENCH_LEADS", "1000000"))
 OVERDUE = int(os.environ.get("BENCH_OVERDUE", "10000"))
 OPEN_NOT_DUE = int(os.environ.get("BENCH_OPEN", "100000"))
+REUSE = os.environ.get("BENCH_REUSE", "") not in ("", "0")
+PROFILE = os.environ.get("BENCH_PROFILE", "")
 MEMBERS = 100
 
 os.environ.update(
@@ -48,14 +56,42 @@ os.environ.update(
 )
 
 
-def recreate_database() -> None:
+def recreate_database() -> bool:
+    """Create the benchmark database afresh; with BENCH_REUSE keep one that exists.
+    Returns whether it must be populated."""
     import psycopg
 
     name = DATABASE_URL.rsplit("/", 1)[-1]
     server = DATABASE_URL.rsplit("/", 1)[0].replace("postgres://", "postgresql://", 1)
     with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if REUSE and exists:
+            return False
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
         conn.execute(f'CREATE DATABASE "{name}"')
+    return True
+
+
+def reset() -> None:
+    """Put a reused database back as populate() left it: nothing escalated or overdue."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM followups_escalation")
+        cursor.execute("DELETE FROM leads_activity WHERE kind = 'escalated'")
+        cursor.execute("DELETE FROM leads_outboundemail WHERE kind = 'escalation'")
+        cursor.execute(
+            """
+            UPDATE followups_followup SET escalation_level = 0,
+                due_at = now() + interval '7 days', next_escalation_at = now() + interval '7 days'
+            WHERE completed_at IS NULL
+              AND (escalation_level > 0 OR next_escalation_at < now() + interval '1 day')
+            """
+        )
+        cursor.execute("VACUUM ANALYZE followups_followup")
+        cursor.execute("VACUUM ANALYZE followups_escalation")
+        cursor.execute("VACUUM ANALYZE leads_activity")
+        cursor.execute("VACUUM ANALYZE leads_outboundemail")
 
 
 def timed(label: str, func):
@@ -104,13 +140,14 @@ def populate() -> None:
                 INSERT INTO leads_lead (reference, channel, source, arrived_at, captured_at,
                     utm, consent, consent_text, contact_id, subject, message, tier, owner_id,
                     assigned_at, status, status_changed_at, closed_reason, closed_at,
-                    next_action_due_at, pipeline_completed_at)
+                    next_action_due_at, pipeline_completed_at, practice_area_hint,
+                    send_acknowledgement)
                 SELECT 'LD-B-' || n, 'web_form', 'bench', now() - (n || ' minutes')::interval,
                     now() - (n || ' minutes')::interval, '{}', false, '',
                     %s + (n %% 10000), 'Enquiry', 'Benchmark enquiry',
                     (ARRAY['A','B','C'])[1 + n %% 3], (%s::bigint[])[1 + n %% %s],
                     now(), CASE WHEN n <= %s THEN 'assigned' ELSE 'won' END, now(), '',
-                    CASE WHEN n <= %s THEN NULL ELSE now() END, NULL, now()
+                    CASE WHEN n <= %s THEN NULL ELSE now() END, NULL, now(), '', false
                 FROM generate_series(1, %s) AS n
                 """,
                 [first_contact, user_ids, MEMBERS, OPEN_NOT_DUE, OPEN_NOT_DUE, LEADS],
@@ -160,20 +197,37 @@ def explain() -> str:
     from followups.selectors import escalation_due
 
     with transaction.atomic():
+        # The first of the sweep's three queries (see escalation_due_locked).
         return (
             escalation_due(now=timezone.now())
-            .select_for_update(skip_locked=True, of=("self", "lead"))
-            .select_related("lead", "lead__contact", "owner")
-            .order_by("next_escalation_at")[:20000]
+            .select_for_update(skip_locked=True)
+            .order_by("next_escalation_at")
+            .values_list("pk", "lead_id")[:20000]
             .explain(analyze=True)
         )
+
+
+def warm_up() -> None:
+    """Load what a worker that has run sweeps before already has loaded: the URL
+    configuration (the emails' links), the bank holidays and the email templates. The
+    first sweep in a fresh process pays this once (measured and reported separately)."""
+    from django.template.loader import get_template
+    from django.utils import timezone
+
+    from followups.services.escalation import lead_url
+    from followups.working_time import WorkingCalendar
+
+    lead_url(1)
+    WorkingCalendar.load().add(timezone.now(), 120, "minutes")
+    for part in ("subject.txt", "body.txt", "body.html"):
+        get_template(f"emails/escalation_{part}")
 
 
 def main() -> None:
     import django
 
     print(f"Benchmark database: {DATABASE_URL}")
-    recreate_database()
+    must_populate = recreate_database()
     django.setup()
     from django.core.management import call_command
 
@@ -182,8 +236,14 @@ def main() -> None:
     from leads.models import OutboundEmail
 
     timed("migrate", lambda: call_command("migrate", verbosity=0))
-    print("Populating:")
-    timed("total populate", populate)
+    if must_populate:
+        print("Populating:")
+        timed("total populate", populate)
+    else:
+        print("Reusing the populated database:")
+        timed("reset", reset)
+    with open("/proc/loadavg") as loadavg:
+        print(f"Load average before the sweeps: {loadavg.read().strip()}")
 
     print("Empty sweep (nothing overdue), 25 runs:")
     escalation_sweep()  # warm the connection and caches
@@ -199,10 +259,21 @@ def main() -> None:
     print(explain())
 
     make_overdue()
+    if os.environ.get("BENCH_COLD", "") in ("", "0"):
+        timed("warm-up (URLs, holidays, templates; once per worker process)", warm_up)
     print(f"Sweep with {OVERDUE:,} overdue follow-ups:")
     print(explain())
-    result = escalation_sweep()
+    cpu = time.process_time()
+    if PROFILE:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        result = profiler.runcall(escalation_sweep)
+        profiler.dump_stats(PROFILE)
+    else:
+        result = escalation_sweep()
     print(f"  {result}")
+    print(f"  CPU time of this process (excluding PostgreSQL): {time.process_time() - cpu:.2f} s")
     assert result.escalations == OVERDUE, result
     print(f"  emails queued: {OutboundEmail.objects.count()} (one per recipient)")
 
@@ -213,11 +284,15 @@ def main() -> None:
             "UPDATE followups_followup SET next_escalation_at = now() - interval '1 minute' "
             "WHERE escalation_level = 1"
         )
+    cpu = time.process_time()
     result = escalation_sweep()
     print(f"Supervisor level for the same {OVERDUE:,}:\n  {result}")
+    print(f"  CPU time of this process (excluding PostgreSQL): {time.process_time() - cpu:.2f} s")
     assert Escalation.objects.count() == 2 * OVERDUE
     result = escalation_sweep()
     print(f"Sweep straight after (nothing due): {result.seconds * 1000:.1f} ms")
+    with open("/proc/loadavg") as loadavg:
+        print(f"Load average after the sweeps: {loadavg.read().strip()}")
 
 
 if __name__ == "__main__":

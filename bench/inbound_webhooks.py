@@ -8,7 +8,7 @@ the webhook answer time p50/p95/p99 and captures per second.
 
     /work/main/.venv/bin/python bench/inbound_webhooks.py \\
         --database-url postgres://postgres@127.0.0.1:5432/wt_capture_email \\
-        --broker-url redis://127.0.0.1:6379/12 --emails 2000 --replays 500
+        --broker-url redis://127.0.0.1:6379/12 --emails 1000 --replays 250 --clients 4
 """
 
 import argparse
@@ -120,7 +120,7 @@ def main() -> None:
     parser.add_argument("--emails", type=int, default=2000, help="distinct emails to post")
     parser.add_argument("--replays", type=int, default=500, help="repeat deliveries")
     parser.add_argument("--clients", type=int, default=8, help="concurrent client threads")
-    parser.add_argument("--threads", type=int, default=8, help="gunicorn threads")
+    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--warmup", type=int, default=50)
     args = parser.parse_args()

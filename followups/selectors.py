@@ -2,12 +2,14 @@
 their joins, so query counts stay fixed."""
 
 import datetime as dt
+from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from followups.models import BusinessCalendar, FollowUp, FollowUpPolicy, FollowUpStep
-from leads.models import Lead
+from leads.models import Contact, Lead
 from routing.models import MemberAbsence
 
 
@@ -64,6 +66,87 @@ def member_followups(*, user) -> QuerySet[FollowUp]:
 def escalation_due(*, now: dt.datetime) -> QuerySet[FollowUp]:
     """Open follow-ups whose next escalation is due (the partial index's query)."""
     return FollowUp.objects.filter(completed_at__isnull=True, next_escalation_at__lte=now)
+
+
+@dataclass(frozen=True, slots=True)
+class DueFollowUp:
+    """A follow-up the sweep escalates, as plain values: its own columns and the lead's
+    and contact's the email and timeline show."""
+
+    id: int
+    lead_id: int
+    owner_id: int | None
+    kind: str
+    guidance: str
+    due_at: dt.datetime
+    counts_calendar_time: bool
+    escalation_level: int
+    reference: str
+    tier: str
+    contact: str
+
+
+def escalation_due_locked(*, now: dt.datetime, limit: int) -> list[DueFollowUp]:
+    """Lock up to ``limit`` due follow-ups and their leads, most overdue first, skipping
+    any another transaction holds (``FOR UPDATE SKIP LOCKED``), and read them.
+
+    Must run inside a transaction. One query whatever the number: the follow-up and its
+    lead are the only tables in its FROM, so exactly their rows are locked (a follow-up
+    whose lead someone else has locked, e.g. to complete it, is left for the next sweep);
+    the contact's name is read by a subquery, which locks nothing.
+    """
+    contact = (
+        Contact.objects.filter(pk=OuterRef("lead__contact_id"))
+        .order_by()
+        .values(display=Coalesce(NullIf("name", Value("")), "email", output_field=CharField()))
+    )
+    rows = (
+        escalation_due(now=now)
+        .select_for_update(skip_locked=True)
+        .order_by("next_escalation_at")
+        .annotate(contact_display=Subquery(contact[:1]))
+        .values_list(
+            "pk",
+            "lead_id",
+            "owner_id",
+            "kind",
+            "guidance",
+            "due_at",
+            "counts_calendar_time",
+            "escalation_level",
+            "lead__reference",
+            "lead__tier",
+            "contact_display",
+        )[:limit]
+    )
+    return [
+        DueFollowUp(
+            id=pk,
+            lead_id=lead_id,
+            owner_id=owner_id,
+            kind=kind,
+            guidance=guidance,
+            due_at=due_at,
+            counts_calendar_time=counts_calendar_time,
+            escalation_level=escalation_level,
+            reference=reference or "",
+            tier=tier or "",
+            contact=contact_display or "",
+        )
+        for (
+            pk,
+            lead_id,
+            owner_id,
+            kind,
+            guidance,
+            due_at,
+            counts_calendar_time,
+            escalation_level,
+            reference,
+            tier,
+            contact_display,
+        ) in rows
+    ]
 
 
 def absences_at(*, member_ids, at: dt.datetime) -> dict[int, MemberAbsence]:

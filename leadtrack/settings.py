@@ -355,11 +355,12 @@ LEADTRACK_RESPONSE_PROMISE = env.str("LEADTRACK_RESPONSE_PROMISE", default="with
 # Each step takes ``lead`` and is idempotent; the runner records each step's run.
 LEADTRACK_PIPELINE = [
     "qualification.steps.qualify",
-    # Right after qualification, so the owner's brief goes out within seconds of arrival.
+    # Obligations next, from the tier and practice area, so that the owner's brief can say
+    # when the first action is due (the follow-ups pass to the owner when routing assigns).
+    "followups.steps.schedule",
+    # Right after, so the owner's brief goes out within seconds of arrival.
     "routing.steps.assign",
     "leads.steps.acknowledge",
-    # Last: obligations need the tier, practice area and owner the steps above set.
-    "followups.steps.schedule",
 ]
 # Channels whose enquirers get an acknowledgement email (staff-logged calls, referrals
 # and imports do not).

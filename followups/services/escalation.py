@@ -8,16 +8,24 @@ of working time after the one before.
 Exactly once, even when two sweeps overlap or beat fires twice:
 - the due follow-ups (and their leads) are locked ``FOR UPDATE SKIP LOCKED``, so a
   second sweep skips what the first is working on and never waits on it;
-- ``Escalation`` has a unique (follow-up, level) constraint; rows are inserted with
-  ``ON CONFLICT DO NOTHING`` and only the rows this sweep inserted (its ``sweep_id``)
-  are emailed;
+- ``Escalation`` has a unique (follow-up, level) constraint. A level already recorded
+  is not sent again; the rows are inserted with ``ON CONFLICT DO NOTHING`` and counted
+  by the sweep's ``sweep_id``, and should any be missing (something wrote escalations
+  without taking the locks) the whole sweep rolls back rather than send twice;
 - the escalation rows, the follow-ups' next levels, the timeline entries and one queued
   email per recipient commit in one transaction. A worker killed mid-sweep leaves
   nothing behind, so the next sweep does the work; sending happens after commit by the
   retried email task (and the stalled-email safety net), never inside the sweep.
+
+A sweep of 10,000 follow-ups must take seconds, so it reads plain rows (no model
+instances per follow-up), works out each recipient once per owner and level, renders
+each recipient's email once and writes every kind of row with a fixed number of bulk
+statements: its query count does not grow with the number of follow-ups or recipients
+(see docs/performance.md).
 """
 
 import datetime as dt
+import functools
 import logging
 import time
 import uuid
@@ -25,23 +33,29 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Case, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
 from followups.choices import EscalationLevel, FollowUpKind, IntervalUnit
 from followups.models import Escalation, FollowUp
-from followups.selectors import absences_at, business_calendar, escalation_due
+from followups.selectors import DueFollowUp, absences_at, business_calendar, escalation_due_locked
 from followups.working_time import LONDON, WorkingCalendar
 from leads.choices import ActivityKind, EmailKind
 from leads.models import Activity
-from leads.services import outbound_email_queue
+from leads.services import EmailDraft, outbound_emails_queue_many
 from routing.models import Member
 
 logger = logging.getLogger(__name__)
 
 TIER_ORDER = {"A": 0, "B": 1, "C": 2}
+KIND_LABELS = dict(FollowUpKind.choices)
+LEVEL_LABELS = dict(EscalationLevel.choices)
+
+
+class EscalationConflict(Exception):
+    """Escalation rows appeared for follow-ups the sweep holds locked; it rolls back."""
 
 
 @dataclass
@@ -84,11 +98,15 @@ def _above(member: Member) -> Member | None:
     return head if head is not None and head.pk != member.pk else None
 
 
+def _display_name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
 def resolve_recipient(
-    *, followup: FollowUp, level: int, members: dict[int, Member], absences: dict
+    *, owner, level: int, members: dict[int, Member], absences: dict
 ) -> Recipient:
-    """Who receives a level of escalation for a follow-up (triage when nobody fits)."""
-    owner = followup.owner
+    """Who receives a level of escalation for a follow-up owned by ``owner`` (a user, or
+    None for nobody); triage when nobody fits."""
     if owner is None:
         return triage_recipient()
     member = members.get(owner.pk)
@@ -98,11 +116,7 @@ def resolve_recipient(
             cover = absence.delegate or (_above(member) if member else None)
             return _person(cover) or triage_recipient()
         if owner.email and owner.is_active:
-            return Recipient(
-                email=owner.email.lower(),
-                user_id=owner.pk,
-                name=owner.get_full_name() or owner.get_username(),
-            )
+            return Recipient(email=owner.email.lower(), user_id=owner.pk, name=_display_name(owner))
         return _person(_above(member)) if member else triage_recipient()
     if member is None:
         return triage_recipient()
@@ -134,10 +148,14 @@ def _members_for(owner_ids) -> dict[int, Member]:
 _URL_PLACEHOLDER = "987654321"
 
 
+@functools.cache
+def _lead_path_pattern() -> str:
+    return reverse("admin:leads_lead_change", args=[_URL_PLACEHOLDER])
+
+
 def lead_url(lead_id: int) -> str:
-    """The lead's page in the tracker (reversed once, not once per row)."""
-    pattern = reverse("admin:leads_lead_change", args=[_URL_PLACEHOLDER])
-    return settings.SITE_URL + pattern.replace(_URL_PLACEHOLDER, str(lead_id))
+    """The lead's page in the tracker (the path is reversed once per process)."""
+    return settings.SITE_URL + _lead_path_pattern().replace(_URL_PLACEHOLDER, str(lead_id))
 
 
 def escalation_sweep(*, now: dt.datetime | None = None, limit: int | None = None) -> SweepResult:
@@ -147,12 +165,7 @@ def escalation_sweep(*, now: dt.datetime | None = None, limit: int | None = None
     limit = limit or settings.LEADTRACK_ESCALATION_SWEEP_LIMIT
     result = SweepResult(sweep_id=uuid.uuid4())
     with transaction.atomic():
-        due = list(
-            escalation_due(now=now)
-            .select_for_update(skip_locked=True, of=("self", "lead"))
-            .select_related("lead", "lead__contact", "owner")
-            .order_by("next_escalation_at")[:limit]
-        )
+        due = escalation_due_locked(now=now, limit=limit)
         result.due = len(due)
         if due:
             _escalate(due=due, now=now, result=result)
@@ -162,45 +175,110 @@ def escalation_sweep(*, now: dt.datetime | None = None, limit: int | None = None
     return result
 
 
-def _escalate(*, due: list[FollowUp], now: dt.datetime, result: SweepResult) -> None:
+@dataclass(frozen=True)
+class _Planned:
+    """One due follow-up with the level this sweep sends and to whom."""
+
+    followup: DueFollowUp
+    level: int
+    recipient: Recipient
+    owner_name: str
+
+
+def _escalate(*, due: list[DueFollowUp], now: dt.datetime, result: SweepResult) -> None:
     calendar = WorkingCalendar.load()
     calendar_row = business_calendar()
-    members = _members_for({f.owner_id for f in due if f.owner_id})
+    owner_ids = {followup.owner_id for followup in due if followup.owner_id}
+    owners = get_user_model().objects.in_bulk(owner_ids)
+    members = _members_for(owner_ids)
     absences = absences_at(member_ids=[m.pk for m in members.values()], at=now)
 
-    planned: dict[int, tuple[FollowUp, int, Recipient]] = {}
-    rows = []
+    owner_names = {pk: _display_name(owner) for pk, owner in owners.items()}
+    # Every follow-up of one owner at one level has the same recipient: resolve it once.
+    recipients: dict[tuple[int | None, int], Recipient] = {}
+    planned: dict[int, _Planned] = {}
     for followup in due:
         level = followup.escalation_level + 1
-        recipient = resolve_recipient(
-            followup=followup, level=level, members=members, absences=absences
+        key = (followup.owner_id, level)
+        if key not in recipients:
+            recipients[key] = resolve_recipient(
+                owner=owners.get(followup.owner_id), level=level, members=members, absences=absences
+            )
+        planned[followup.id] = _Planned(
+            followup=followup,
+            level=level,
+            recipient=recipients[key],
+            owner_name=owner_names.get(followup.owner_id, "nobody"),
         )
-        planned[followup.pk] = (followup, level, recipient)
-        rows.append(
+
+    # A level already recorded (by an earlier sweep that read stale rows) is not sent
+    # again; the follow-up still moves on.
+    recorded = set(
+        Escalation.objects.filter(followup_id__in=list(planned)).values_list("followup_id", "level")
+    )
+    mine = [item for item in planned.values() if (item.followup.id, item.level) not in recorded]
+    _move_on(planned=planned.values(), now=now, calendar=calendar, calendar_row=calendar_row)
+
+    batches: dict[str, list[_Planned]] = defaultdict(list)
+    for item in mine:
+        batches[item.recipient.email].append(item)
+    for items in batches.values():
+        items.sort(key=lambda item: (item.followup.due_at, TIER_ORDER.get(item.followup.tier, 3)))
+    emails = outbound_emails_queue_many(
+        kind=EmailKind.ESCALATION,
+        template="emails/escalation",
+        drafts=[
+            _email_draft(items=items, now=now, sweep_id=result.sweep_id)
+            for items in batches.values()
+        ],
+    )
+    email_ids = {address: email.pk for address, email in zip(batches, emails, strict=True)}
+    Escalation.objects.bulk_create(
+        [
             Escalation(
-                followup=followup,
-                level=level,
-                recipient_email=recipient.email,
-                recipient_id=recipient.user_id,
+                followup_id=item.followup.id,
+                level=item.level,
+                recipient_email=item.recipient.email,
+                recipient_id=item.recipient.user_id,
                 sweep_id=result.sweep_id,
                 created_at=now,
+                email_id=email_ids[item.recipient.email],
             )
-        )
-    Escalation.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
-    # Only what this sweep inserted is sent: a level another sweep recorded is not.
-    mine = set(
-        Escalation.objects.filter(sweep_id=result.sweep_id).values_list("followup_id", "level")
+            for item in mine
+        ],
+        ignore_conflicts=True,
     )
-    result.escalations = len(mine)
+    inserted = Escalation.objects.filter(sweep_id=result.sweep_id).count()
+    if inserted != len(mine):
+        # Only possible if something wrote escalations without locking the follow-ups
+        # first; rolling back keeps every level sent once, and the next sweep retries.
+        raise EscalationConflict(
+            f"{len(mine) - inserted} escalation level(s) were recorded by another "
+            "transaction during this sweep; the sweep was rolled back and sent nothing."
+        )
+    result.escalations = inserted
+    result.emails = len(emails)
+    Activity.objects.bulk_create(
+        [
+            _timeline_entry(
+                item=item, now=now, sweep_id=result.sweep_id, email_id=email_ids[address]
+            )
+            for address, items in batches.items()
+            for item in items
+        ],
+    )
 
-    # Move every due follow-up on to its next level (also those another sweep recorded).
+
+def _move_on(*, planned, now: dt.datetime, calendar: WorkingCalendar, calendar_row) -> None:
+    """Record each due follow-up's new level and when the next one is due (also those
+    another sweep recorded): one UPDATE per level and kind of time."""
     waits = {
         EscalationLevel.OWNER: calendar_row.supervisor_after_minutes,
         EscalationLevel.SUPERVISOR: calendar_row.head_after_minutes,
     }
     groups: dict[tuple[int, bool], list[int]] = defaultdict(list)
-    for followup, level, _recipient in planned.values():
-        groups[(level, followup.counts_calendar_time)].append(followup.pk)
+    for item in planned:
+        groups[(item.level, item.followup.counts_calendar_time)].append(item.followup.id)
     for (level, calendar_time), ids in groups.items():
         wait = waits.get(level)
         next_at = (
@@ -213,78 +291,50 @@ def _escalate(*, due: list[FollowUp], now: dt.datetime, result: SweepResult) -> 
                 escalation_level=level, next_escalation_at=next_at
             )
 
-    batches: dict[str, list[tuple[FollowUp, int, Recipient]]] = defaultdict(list)
-    for followup_id, level in mine:
-        followup, _level, recipient = planned[followup_id]
-        batches[recipient.email].append((followup, level, recipient))
 
-    activities = []
-    email_ids: dict[str, int] = {}
-    for email_address, items in batches.items():
-        items.sort(key=lambda item: (item[0].due_at, TIER_ORDER.get(item[0].lead.tier or "", 3)))
-        email = _queue_email(recipient=items[0][2], items=items, now=now, sweep_id=result.sweep_id)
-        result.emails += 1
-        email_ids[email_address] = email.pk
-        for followup, level, recipient in items:
-            activities.append(
-                Activity(
-                    lead_id=followup.lead_id,
-                    kind=ActivityKind.ESCALATED,
-                    at=now,
-                    summary=(
-                        f"{followup.get_kind_display()} overdue since "
-                        f"{followup.due_at.astimezone(LONDON):%d %b %H:%M}: "
-                        f"{EscalationLevel(level).label.lower()} ({recipient.name}, "
-                        f"{recipient.email})"
-                    )[:500],
-                    data={
-                        "followup_id": followup.pk,
-                        "level": level,
-                        "recipient": recipient.email,
-                        "sweep_id": str(result.sweep_id),
-                        "outbound_email_id": email.pk,
-                    },
-                )
-            )
-    if email_ids:
-        Escalation.objects.filter(sweep_id=result.sweep_id).update(
-            email_id=Case(
-                *[
-                    When(recipient_email=address, then=Value(pk))
-                    for address, pk in email_ids.items()
-                ]
-            )
-        )
-    Activity.objects.bulk_create(activities, batch_size=2000)
+def _timeline_entry(*, item: _Planned, now: dt.datetime, sweep_id: uuid.UUID, email_id: int):
+    followup, recipient = item.followup, item.recipient
+    return Activity(
+        lead_id=followup.lead_id,
+        kind=ActivityKind.ESCALATED,
+        at=now,
+        summary=(
+            f"{KIND_LABELS.get(followup.kind, followup.kind)} overdue since "
+            f"{followup.due_at.astimezone(LONDON):%d %b %H:%M}: "
+            f"{LEVEL_LABELS[item.level].lower()} ({recipient.name}, {recipient.email})"
+        )[:500],
+        data={
+            "followup_id": followup.id,
+            "level": item.level,
+            "recipient": recipient.email,
+            "sweep_id": str(sweep_id),
+            "outbound_email_id": email_id,
+        },
+    )
 
 
-def _queue_email(*, recipient: Recipient, items, now: dt.datetime, sweep_id: uuid.UUID):
+def _email_draft(*, items: list[_Planned], now: dt.datetime, sweep_id: uuid.UUID) -> EmailDraft:
     """One email listing the recipient's overdue items, most urgent first (the first
     LEADTRACK_ESCALATION_EMAIL_MAX_ITEMS of them, with a link to the rest)."""
+    recipient = items[0].recipient
     shown = items[: settings.LEADTRACK_ESCALATION_EMAIL_MAX_ITEMS]
     rows = [
         {
-            "reference": followup.lead.reference or f"Lead {followup.lead_id}",
-            "contact": followup.lead.contact.name or followup.lead.contact.email,
-            "tier": followup.lead.tier or "–",
-            "kind": FollowUpKind(followup.kind).label,
-            "guidance": followup.guidance,
-            "due": followup.due_at.astimezone(LONDON).strftime("%a %d %b %H:%M"),
-            "overdue_by": _overdue_by(now - followup.due_at),
-            "level": EscalationLevel(level).label,
-            "owner": (
-                followup.owner.get_full_name() or followup.owner.get_username()
-                if followup.owner
-                else "nobody"
-            ),
-            "url": lead_url(followup.lead_id),
+            "reference": item.followup.reference or f"Lead {item.followup.lead_id}",
+            "contact": item.followup.contact,
+            "tier": item.followup.tier or "–",
+            "kind": KIND_LABELS.get(item.followup.kind, item.followup.kind),
+            "guidance": item.followup.guidance,
+            "due": item.followup.due_at.astimezone(LONDON).strftime("%a %d %b %H:%M"),
+            "overdue_by": _overdue_by(now - item.followup.due_at),
+            "level": LEVEL_LABELS[item.level],
+            "owner": item.owner_name,
+            "url": lead_url(item.followup.lead_id),
         }
-        for followup, level, _recipient in shown
+        for item in shown
     ]
-    return outbound_email_queue(
-        kind=EmailKind.ESCALATION,
+    return EmailDraft(
         to=[recipient.email],
-        template="emails/escalation",
         context={
             "recipient": recipient,
             "items": rows,

@@ -6,6 +6,7 @@ headers, impossible dates, encoded words hiding line breaks. Nothing here writes
 """
 
 import codecs
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from email import policy
 from email.errors import HeaderParseError
 from email.header import decode_header
+from email.headerregistry import BaseHeader, HeaderRegistry
 from email.message import EmailMessage, Message
 from email.utils import getaddresses, parsedate_to_datetime
 
@@ -29,6 +31,21 @@ from leads.inbound.bodies import html_sanitise, html_to_text, reply_strip, text_
 CLOCK_SKEW = timedelta(minutes=5)
 MESSAGE_ID_MAX = 250
 MESSAGE_ID = re.compile(r"<[^<>\s]+>")
+
+
+class RememberingHeaderRegistry(HeaderRegistry):
+    """Python's header registry, remembering what it parsed. Reading one email asks for
+    each part's Content-Type a dozen times (``get_body``, ``walk``, ``get_filename``) and
+    the registry parses the header afresh every time; the parsed headers are immutable,
+    and the same few values recur from one email to the next."""
+
+    @functools.lru_cache(maxsize=1024)  # noqa: B019 (one module-level instance, never freed)
+    def __call__(self, name: str, value: str) -> BaseHeader:
+        return super().__call__(name, value)
+
+
+# Python's default email policy, with parsed headers remembered.
+READING_POLICY = policy.default.clone(header_factory=RememberingHeaderRegistry())
 
 
 @dataclass(frozen=True)
@@ -237,6 +254,8 @@ def email_read(message: Message, *, stripped_text: str = "") -> Email:
     """Read an email; never raises on malformed content."""
     if not isinstance(message, EmailMessage):
         message = AnymailInboundMessage.parse_raw_mime(message.as_string(policy=policy.default))
+    for part in message.walk():
+        part.policy = READING_POLICY
     senders = addresses(message, "From")
     plain = _body_part(message, "plain")
     html_part = _body_part(message, "html")

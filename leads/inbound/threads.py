@@ -31,15 +31,12 @@ def thread_lead(email: Email, *, exclude_inbound_id: int | None = None) -> tuple
         )
         if sent is not None:
             return lead_surviving(sent.lead), "In-Reply-To/References name an email we sent"
-        received = (
-            InboundMessage.objects.filter(
-                channel=Channel.EMAIL, message_id__in=ids, lead__isnull=False
-            )
-            .exclude(pk=exclude_inbound_id)
-            .select_related("lead__contact")
-            .order_by("-received_at")
-            .first()
+        received = InboundMessage.objects.filter(
+            channel=Channel.EMAIL, message_id__in=ids, lead__isnull=False
         )
+        if exclude_inbound_id is not None:
+            received = received.exclude(pk=exclude_inbound_id)
+        received = received.select_related("lead__contact").order_by("-received_at").first()
         if received is not None:
             return lead_surviving(received.lead), "In-Reply-To/References name an email on the lead"
     for reference in REFERENCE.findall(email.subject):

@@ -4,7 +4,12 @@ webhook, task, command), so the timeline and the rules can never be skipped."""
 from leads.services.activity import activity_record
 from leads.services.capture import Capture, ContactDetails, contact_match, lead_capture
 from leads.services.contact_log import lead_add_note, lead_log_call, lead_log_meeting
-from leads.services.email import outbound_email_queue, outbound_email_send
+from leads.services.email import (
+    EmailDraft,
+    outbound_email_queue,
+    outbound_email_send,
+    outbound_emails_queue_many,
+)
 from leads.services.merge import lead_merge
 from leads.services.pipeline import PipelineStepError, pipeline_resume_stalled, pipeline_run
 from leads.services.referrals import referral_source_get_or_create
@@ -13,6 +18,7 @@ from leads.services.statuses import lead_change_status, lead_record_first_respon
 __all__ = [
     "Capture",
     "ContactDetails",
+    "EmailDraft",
     "PipelineStepError",
     "activity_record",
     "contact_match",
@@ -25,6 +31,7 @@ __all__ = [
     "lead_record_first_response",
     "outbound_email_queue",
     "outbound_email_send",
+    "outbound_emails_queue_many",
     "pipeline_resume_stalled",
     "pipeline_run",
     "referral_source_get_or_create",

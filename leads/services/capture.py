@@ -98,14 +98,19 @@ def contact_details_clean(details: ContactDetails) -> ContactDetails:
     )
 
 
-def contact_match(*, details: ContactDetails) -> Contact:
-    """The existing contact with this email (or else phone), updated with anything new,
-    or a new contact."""
+def contact_find(*, details: ContactDetails) -> Contact | None:
+    """The existing contact with this email (or else phone), if any."""
     contact = None
     if details.email:
         contact = Contact.objects.filter(email=details.email).order_by("pk").first()
     if contact is None and details.phone:
         contact = Contact.objects.filter(phone=details.phone).order_by("pk").first()
+    return contact
+
+
+def contact_update_or_create(*, details: ContactDetails, contact: Contact | None) -> Contact:
+    """``contact`` (as ``contact_find`` found it) updated with anything new, or a new
+    contact when there is none."""
     if contact is None:
         return Contact.objects.create(**details.__dict__)
     changed = [
@@ -118,6 +123,12 @@ def contact_match(*, details: ContactDetails) -> Contact:
     if changed:
         contact.save(update_fields=changed)
     return contact
+
+
+def contact_match(*, details: ContactDetails) -> Contact:
+    """The existing contact with this email (or else phone), updated with anything new,
+    or a new contact."""
+    return contact_update_or_create(details=details, contact=contact_find(details=details))
 
 
 def open_lead_to_join(*, contact: Contact, arrived_at: datetime) -> Lead | None:

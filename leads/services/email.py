@@ -1,13 +1,15 @@
 """Outbound email: queued as a row first, sent by a retried task, logged on the timeline.
 
 Every email Leadtrack sends (acknowledgements, briefs, escalations, digests) goes through
-``outbound_email_queue``. The row's unique ``dedupe_key`` means a retried step cannot
-queue the same email twice, and the send task skips an email already sent. Sending uses
-Django's mail system, so any backend (files, SMTP, an anymail ESP) works.
+``outbound_email_queue``, or ``outbound_emails_queue_many`` when one operation queues many
+emails of one template (the escalation sweep). The row's unique ``dedupe_key`` means a
+retried step cannot queue the same email twice, and the send task skips an email already
+sent. Sending uses Django's mail system, so any backend (files, SMTP, an anymail ESP) works.
 """
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import timedelta
 from email.utils import make_msgid
 from typing import Any
@@ -15,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
 from leads.choices import ActivityKind, EmailKind, EmailState
@@ -76,6 +78,90 @@ def outbound_email_queue(
         return OutboundEmail.objects.get(dedupe_key=dedupe_key)
     transaction.on_commit(lambda: outbound_email_enqueue(email_id=email.pk), robust=True)
     return email
+
+
+@dataclass(frozen=True)
+class EmailDraft:
+    """One email for ``outbound_emails_queue_many``: who gets it, its template context and
+    its dedupe key (the rest as in ``outbound_email_queue``)."""
+
+    to: Sequence[str]
+    context: dict[str, Any]
+    dedupe_key: str
+    lead: Lead | None = None
+    reply_to: Sequence[str] = field(default=())
+    in_reply_to: str = ""
+
+
+def outbound_emails_queue_many(
+    *,
+    kind: EmailKind,
+    template: str,
+    drafts: Sequence[EmailDraft],
+    activity_kind: ActivityKind | str = "",
+) -> list[OutboundEmail]:
+    """Queue many emails of one template with one INSERT and send each after commit; as
+    with ``outbound_email_queue``, a dedupe key already queued returns that email.
+
+    Returns the emails in the order of ``drafts``. The three templates are loaded once and
+    each email is rendered once.
+    """
+    keys = [draft.dedupe_key for draft in drafts]
+    if len(set(keys)) != len(keys):
+        raise ValueError("Each email queued together needs its own dedupe_key.")
+    if not keys:
+        return []
+    queued = OutboundEmail.objects.in_bulk(keys, field_name="dedupe_key")
+    subject_template = get_template(f"{template}_subject.txt")
+    text_template = get_template(f"{template}_body.txt")
+    html_template = get_template(f"{template}_body.html")
+    firm = {"firm_name": settings.LEADTRACK_FIRM_NAME, "site_url": settings.SITE_URL}
+    new = []
+    for draft in drafts:
+        if draft.dedupe_key in queued:
+            continue
+        context = {**firm, **draft.context}
+        new.append(
+            OutboundEmail(
+                lead=draft.lead,
+                kind=kind,
+                dedupe_key=draft.dedupe_key,
+                to=list(draft.to),
+                subject=" ".join(subject_template.render(context).split())[:300],
+                body_text=text_template.render(context),
+                body_html=html_template.render(context),
+                message_id=lead_message_id(lead=draft.lead, kind=kind),
+                in_reply_to=draft.in_reply_to,
+                reply_to=list(draft.reply_to),
+                activity_kind=activity_kind,
+            )
+        )
+    try:
+        with transaction.atomic():
+            created = OutboundEmail.objects.bulk_create(new)
+    except IntegrityError:
+        # Another transaction queued one of these keys since we looked: one at a time,
+        # each returning the email already queued under its key.
+        return [
+            outbound_email_queue(
+                kind=kind,
+                to=draft.to,
+                template=template,
+                context=draft.context,
+                dedupe_key=draft.dedupe_key,
+                lead=draft.lead,
+                activity_kind=activity_kind,
+                reply_to=draft.reply_to,
+                in_reply_to=draft.in_reply_to,
+            )
+            for draft in drafts
+        ]
+    for email in created:
+        transaction.on_commit(
+            lambda email_id=email.pk: outbound_email_enqueue(email_id=email_id), robust=True
+        )
+        queued[email.dedupe_key] = email
+    return [queued[key] for key in keys]
 
 
 def outbound_email_enqueue(*, email_id: int) -> None:

@@ -21,7 +21,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -54,7 +54,8 @@ from leads.services.activity import activity_record
 from leads.services.capture import (
     ContactDetails,
     contact_details_clean,
-    contact_match,
+    contact_find,
+    contact_update_or_create,
     lead_reference,
     pipeline_enqueue,
 )
@@ -92,19 +93,42 @@ def inbound_email_receive(*, event: AnymailInboundEvent, esp_name: str) -> Inbou
     delivery = delivery_from_event(event, esp_name)
     inbound = _duplicate(delivery)
     if inbound is None:
-        try:
-            with transaction.atomic():
-                inbound = _store(delivery)
-                _attempt(inbound, message=event.message)
-        except IntegrityError:
-            # A concurrent delivery of the same email stored it first.
-            inbound = _duplicate(delivery)
-            if inbound is None:
-                raise
+        inbound = _receive_first(delivery, message=event.message)
     elif inbound.processed_at is None and inbound.kind != InboundKind.FAILED:
         inbound = inbound_email_process(inbound_id=inbound.pk)
     if inbound.processed_at is None and inbound.kind != InboundKind.FAILED:
         raise InboundDeferred(inbound.error or "being processed by another request")
+    return inbound
+
+
+def _receive_first(delivery: Delivery, *, message: Message) -> InboundMessage:
+    """Store and process a first delivery in one transaction, from the message anymail
+    already parsed; the row is written once, with what was read from it. If processing
+    fails, that transaction is rolled back and the raw row is stored alone, with the
+    error, to be processed again."""
+    inbound = _unsaved(delivery)
+    try:
+        with transaction.atomic():
+            inbound.attempts = 1
+            _process(inbound, release_spam=False, message=message)
+        return inbound
+    except Exception as exc:  # recorded on the stored row below
+        failure = exc
+    # A concurrent delivery of the same email may have stored it first.
+    existing = _duplicate(delivery)
+    if existing is not None:
+        return existing
+    logger.error("Inbound email %s could not be processed", delivery.external_id, exc_info=failure)
+    inbound = _unsaved(delivery)
+    _failure_note(inbound, failure, attempts=1)
+    try:
+        with transaction.atomic():
+            inbound.save(force_insert=True)
+    except IntegrityError:
+        existing = _duplicate(delivery)
+        if existing is None:
+            raise
+        return existing
     return inbound
 
 
@@ -118,8 +142,8 @@ def _duplicate(delivery: Delivery) -> InboundMessage | None:
     return InboundMessage.objects.filter(match).order_by("pk").first()
 
 
-def _store(delivery: Delivery) -> InboundMessage:
-    return InboundMessage.objects.create(
+def _unsaved(delivery: Delivery) -> InboundMessage:
+    return InboundMessage(
         provider=delivery.provider,
         channel=Channel.EMAIL,
         external_id=delivery.external_id,
@@ -148,29 +172,32 @@ def inbound_email_process(*, inbound_id: int, release_spam: bool = False) -> Inb
     return inbound
 
 
-def _attempt(
-    inbound: InboundMessage, *, release_spam: bool = False, message: Message | None = None
-) -> None:
-    """One try at processing, in a savepoint; a failure is recorded on the row. The
-    first try reads the message anymail already parsed; later ones the stored MIME."""
+def _attempt(inbound: InboundMessage, *, release_spam: bool = False) -> None:
+    """One more try at processing a stored email, from its stored MIME, in a savepoint;
+    a failure is recorded on the row."""
     attempts = inbound.attempts + 1
     try:
         with transaction.atomic():
             inbound.attempts = attempts
-            _process(inbound, release_spam=release_spam, message=message)
+            _process(inbound, release_spam=release_spam, message=None)
     except Exception as exc:
         logger.exception("Inbound email %s could not be processed", inbound.pk)
         inbound.refresh_from_db()
-        inbound.attempts = attempts
-        inbound.error = "".join(traceback.format_exception_only(exc)).strip()[:4000]
-        exhausted = attempts >= settings.LEADTRACK_INBOUND_MAX_ATTEMPTS
-        inbound.kind = InboundKind.FAILED if exhausted else InboundKind.PENDING
-        inbound.reason = (
-            f"Could not be processed after {attempts} attempts; shown for a person to look at."
-            if exhausted
-            else ""
-        )
+        _failure_note(inbound, exc, attempts=attempts)
         inbound.save(update_fields=["attempts", "error", "kind", "reason"])
+
+
+def _failure_note(inbound: InboundMessage, exc: Exception, *, attempts: int) -> None:
+    """Mark the row with the failed attempt: pending, or failed once attempts run out."""
+    inbound.attempts = attempts
+    inbound.error = "".join(traceback.format_exception_only(exc)).strip()[:4000]
+    exhausted = attempts >= settings.LEADTRACK_INBOUND_MAX_ATTEMPTS
+    inbound.kind = InboundKind.FAILED if exhausted else InboundKind.PENDING
+    inbound.reason = (
+        f"Could not be processed after {attempts} attempts; shown for a person to look at."
+        if exhausted
+        else ""
+    )
 
 
 def inbound_reprocess_pending(*, older_than_seconds: int = 60, limit: int = 200) -> int:
@@ -269,8 +296,13 @@ def _process(inbound: InboundMessage, *, release_spam: bool, message: Message | 
     inbound.arrival_basis = basis
     inbound.spam_score = meta.get("spam_score")
     inbound.error = ""
+    _classify_and_record(inbound, email=email, release_spam=release_spam)
     _attachments_store(inbound=inbound, email=email)
 
+
+def _classify_and_record(inbound: InboundMessage, *, email: Email, release_spam: bool) -> None:
+    """Decide what the email is and record it; every outcome saves the row."""
+    meta = inbound.payload or {}
     verdict = automated_verdict(email=email, envelope_sender=meta.get("envelope_sender"))
     if verdict is not None:
         # Kept and linked to its lead for context, but never a lead or an acknowledgement.
@@ -295,7 +327,7 @@ def _process(inbound: InboundMessage, *, release_spam: bool, message: Message | 
         sender=email.sender,
         subject=email.subject,
         message=email.summary,
-        arrived_at=arrived_at,
+        arrived_at=inbound.arrived_at,
         source=_source_for(inbound, email),
     )
 
@@ -314,13 +346,15 @@ def _finish(
     inbound.reason = reason[:300]
     inbound.lead = lead
     inbound.processed_at = timezone.now()
-    inbound.save(update_fields=PARSED_FIELDS)
-    if lead is not None:
-        Attachment.objects.filter(inbound=inbound).update(lead=lead)
+    if inbound.pk is None:  # a first delivery: its row is written once, now
+        inbound.save(force_insert=True)
+    else:
+        inbound.save(update_fields=PARSED_FIELDS)
 
 
 def _attachments_store(*, inbound: InboundMessage, email: Email) -> None:
-    """Keep each attachment within the limits; note those refused and why."""
+    """Keep each attachment within the limits (on the email's lead, if any); note those
+    refused and why."""
     if inbound.attempts > 1:
         Attachment.objects.filter(inbound=inbound).delete()
     most = settings.LEADTRACK_ATTACHMENTS_PER_EMAIL
@@ -329,6 +363,7 @@ def _attachments_store(*, inbound: InboundMessage, email: Email) -> None:
     for index, part in enumerate(email.attachments):
         row = Attachment(
             inbound=inbound,
+            lead=inbound.lead,
             filename=part.filename[:255],
             content_type=part.content_type[:100],
             size=len(part.data),
@@ -347,7 +382,8 @@ def _attachments_store(*, inbound: InboundMessage, email: Email) -> None:
                 path = default_storage.save(path, ContentFile(part.data))
             row.file.name = path
         rows.append(row)
-    Attachment.objects.bulk_create(rows)
+    if rows:
+        Attachment.objects.bulk_create(rows)
 
 
 def staff_member(address: str) -> tuple[AbstractBaseUser | None, bool]:
@@ -415,14 +451,15 @@ def _lead_of_recipients(email: Email) -> tuple[Lead, str] | None:
 
 
 def _open_lead_within_window(*, email_address: str, at: datetime) -> Lead | None:
-    """The sender's open lead they last wrote to within the joining window."""
+    """The sender's open lead that arrived, or that they last wrote to, within the
+    joining window."""
     cutoff = at - timedelta(hours=settings.LEADTRACK_EMAIL_JOIN_WINDOW_HOURS)
+    written_since = InboundMessage.objects.filter(lead=OuterRef("pk"), arrived_at__gte=cutoff)
     return (
         Lead.objects.filter(
             contact__email=email_address, status__in=OPEN_STATUSES, merged_into__isnull=True
         )
-        .annotate(last_message_at=Max("inbound_messages__arrived_at"))
-        .filter(Q(arrived_at__gte=cutoff) | Q(last_message_at__gte=cutoff))
+        .filter(Q(arrived_at__gte=cutoff) | Exists(written_since))
         .select_related("contact")
         .order_by("-arrived_at")
         .first()
@@ -439,16 +476,18 @@ def _enquiry_or_join(
     source: str,
     forwarded_by: str = "",
 ) -> None:
-    hours = settings.LEADTRACK_EMAIL_JOIN_WINDOW_HOURS
-    lead = _open_lead_within_window(email_address=sender.email, at=arrived_at)
+    details = contact_details_clean(ContactDetails(name=sender.name, email=sender.email))
+    contact = contact_find(details=details)
+    # Only someone already a contact can have an open lead to join.
+    lead = _open_lead_within_window(email_address=details.email, at=arrived_at) if contact else None
     if lead is not None:
+        hours = settings.LEADTRACK_EMAIL_JOIN_WINDOW_HOURS
         return lead_message_receive(
             lead=lead,
             inbound=inbound,
             reason=f"Same sender wrote within {hours} hours to an open lead",
         )
-    details = contact_details_clean(ContactDetails(name=sender.name, email=sender.email))
-    contact = contact_match(details=details)
+    contact = contact_update_or_create(details=details, contact=contact)
     now = timezone.now()
     lead = Lead(
         channel=Channel.EMAIL,
@@ -483,7 +522,7 @@ def _enquiry_or_join(
 # ---------------------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # all or nothing with the caller's transaction
 def lead_message_receive(
     *, lead: Lead, inbound: InboundMessage, reason: str = "Reply to the lead"
 ) -> Activity:
@@ -502,7 +541,7 @@ def lead_message_receive(
     return activity
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # all or nothing with the caller's transaction
 def lead_message_log_sent(
     *,
     lead: Lead,

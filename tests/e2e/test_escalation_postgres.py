@@ -11,10 +11,11 @@ from collections import Counter
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from followups.models import Escalation, FollowUp
-from followups.selectors import escalation_due
+from followups.selectors import escalation_due_locked
 from followups.tasks import escalation_sweep as sweep_task
 from leads.choices import EmailKind
 from leads.models import OutboundEmail
@@ -73,14 +74,13 @@ def test_sweep_query_uses_the_partial_index(transactional_db):
             [lead.pk],
         )
         cursor.execute("ANALYZE followups_followup")
-    with transaction.atomic():
-        plan = (
-            escalation_due(now=timezone.now())
-            .select_for_update(skip_locked=True, of=("self", "lead"))
-            .select_related("lead", "lead__contact", "owner")
-            .order_by("next_escalation_at")[:20000]
-            .explain()
-        )
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        assert len(escalation_due_locked(now=timezone.now(), limit=20000)) == 5
+    [query] = queries.captured_queries  # one query locks and reads them
+    assert query["sql"].endswith("FOR UPDATE SKIP LOCKED")
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + query["sql"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
     print(plan)
     assert "followup_escalation_due_idx" in plan
     assert "Seq Scan on followups_followup" not in plan
@@ -131,14 +131,11 @@ def test_a_sweep_process_killed_mid_sweep_leaves_nothing_and_next_sweep_sends_al
     body = """
         import os, signal
         from followups.services import escalation as module
-        real = module.outbound_email_queue
-        calls = []
-        def die_on_second(**kwargs):
-            calls.append(1)
-            if len(calls) == 2:
-                os.kill(os.getpid(), signal.SIGKILL)
-            return real(**kwargs)
-        module.outbound_email_queue = die_on_second
+        real = module.outbound_emails_queue_many
+        def die_after_queueing(**kwargs):
+            real(**kwargs)  # escalations recorded, emails queued, nothing committed
+            os.kill(os.getpid(), signal.SIGKILL)
+        module.outbound_emails_queue_many = die_after_queueing
         module.escalation_sweep()
     """
     killed = _run_script(tmp_path, body, name="killed")

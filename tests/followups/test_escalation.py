@@ -2,16 +2,19 @@
 email per recipient per sweep, stopped by completion, and safe to crash or repeat."""
 
 import datetime as dt
+import uuid
 from unittest import mock
 
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.test import override_settings
 from django.utils import timezone
 
 from followups import services
 from followups.choices import EscalationLevel, FollowUpKind
 from followups.models import Escalation, FollowUp
+from followups.selectors import business_calendar
 from followups.services import escalation as escalation_module
 from followups.working_time import LONDON
 from leads.choices import ActivityKind, EmailKind
@@ -204,24 +207,44 @@ def test_a_level_recorded_by_another_sweep_is_not_sent_again(firm):
 def test_a_crash_mid_sweep_leaves_nothing_and_the_next_sweep_sends_everything(firm):
     for owner in (firm.earner.user, firm.supervisor.user, firm.head.user):
         _followup(owner)
-    real_queue = escalation_module.outbound_email_queue
-    calls = []
+    real_queue = escalation_module.outbound_emails_queue_many
 
-    def crash_on_second(**kwargs):
-        calls.append(kwargs["to"])
-        if len(calls) == 2:
-            raise RuntimeError("worker killed")
-        return real_queue(**kwargs)
+    def crash_after_queueing(**kwargs):
+        real_queue(**kwargs)  # escalations recorded, emails queued, nothing committed
+        raise RuntimeError("worker killed")
 
-    with mock.patch.object(escalation_module, "outbound_email_queue", crash_on_second):
+    with mock.patch.object(escalation_module, "outbound_emails_queue_many", crash_after_queueing):
         with pytest.raises(RuntimeError):
             _sweep(DUE)
     assert Escalation.objects.count() == 0
     assert OutboundEmail.objects.count() == 0
+    assert Activity.objects.filter(kind=ActivityKind.ESCALATED).count() == 0
     assert FollowUp.objects.filter(escalation_level=0).count() == 3
 
     result = _sweep(DUE + dt.timedelta(minutes=1))
     assert (result.escalations, result.emails) == (3, 3)
+
+
+def test_levels_recorded_meanwhile_without_the_locks_roll_the_sweep_back(firm):
+    first = _followup(firm.earner.user)
+    _followup(firm.supervisor.user)
+    real_queue = escalation_module.outbound_emails_queue_many
+
+    def queue_then_another_writer_records_a_level(**kwargs):
+        emails = real_queue(**kwargs)
+        Escalation.objects.create(
+            followup=first, level=1, recipient_email="x@firm.example", sweep_id=uuid.uuid4()
+        )
+        return emails
+
+    with mock.patch.object(
+        escalation_module, "outbound_emails_queue_many", queue_then_another_writer_records_a_level
+    ):
+        with pytest.raises(escalation_module.EscalationConflict, match="rolled back"):
+            _sweep(DUE)
+    assert OutboundEmail.objects.count() == 0
+    assert Activity.objects.filter(kind=ActivityKind.ESCALATED).count() == 0
+    assert FollowUp.objects.filter(escalation_level=0).count() == 2
 
 
 def test_sweep_query_count_is_fixed(firm, django_assert_max_num_queries):
@@ -231,6 +254,59 @@ def test_sweep_query_count_is_fixed(firm, django_assert_max_num_queries):
     with django_assert_max_num_queries(25):
         result = _sweep(DUE)
     assert result.escalations == 60
+
+
+def _queries_of_a_sweep(at: dt.datetime) -> tuple[int, services.SweepResult]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        result = _sweep(at)
+    assert result.escalations == result.due > 0
+    return len(queries), result
+
+
+def test_sweep_query_count_does_not_grow_with_followups_or_recipients(firm):
+    from routing.models import Member
+    from tests.factories import UserFactory
+
+    def owners(count: int, prefix: str):
+        return [
+            Member.objects.create(
+                user=UserFactory(username=f"{prefix}{n}", email=f"{prefix}{n}@firm.example"),
+                team=firm.team,
+                supervisor=firm.supervisor,
+            ).user
+            for n in range(count)
+        ]
+
+    business_calendar()  # created by the first sweep otherwise, one INSERT more
+    # A small sweep: 2 owners, 4 follow-ups, 2 emails.
+    for owner in owners(2, "small"):
+        _followup(owner, due=DUE)
+        _followup(owner, due=DUE)
+    small, result = _queries_of_a_sweep(DUE)
+    assert (result.due, result.emails) == (4, 2)
+
+    # A sweep 30 times the size, a day later: 12 owners (one out of office), 120
+    # follow-ups, one unowned (triage), emails longer than the item cap. (The small
+    # sweep's follow-ups are done, so both sweeps send one level: one UPDATE each.)
+    FollowUp.objects.update(completed_at=DUE)
+    many = owners(12, "many")
+    MemberAbsence.objects.create(
+        member=Member.objects.get(user=many[0]),
+        starts_on=DUE.date(),
+        ends_on=DUE.date() + dt.timedelta(days=3),
+    )
+    later = DUE + dt.timedelta(days=1)
+    for number in range(120):
+        _followup(many[number % len(many)], due=later, tier="ABC"[number % 3])
+    _followup(None, due=later)
+    with override_settings(LEADTRACK_ESCALATION_EMAIL_MAX_ITEMS=5):
+        large, result = _queries_of_a_sweep(later)
+    # 11 owners, the supervisor (covering the absent owner), triage.
+    assert (result.due, result.emails) == (121, 13)
+    assert large == small
 
 
 def test_escalate_overdue_command_runs_one_sweep(firm, capsys):

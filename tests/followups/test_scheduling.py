@@ -264,10 +264,11 @@ def test_reschedule_refuses_the_past_and_completed_followups(policies, owner):
         services.followup_reschedule(followup=followup, due_at=london(2026, 3, 5, 9, 0))
 
 
-def test_capture_runs_the_followups_step_last(
+def test_capture_schedules_followups_before_routing_briefs_the_owner(
     policies, settings, django_capture_on_commit_callbacks
 ):
-    assert settings.LEADTRACK_PIPELINE[-1] == "followups.steps.schedule"
+    pipeline = settings.LEADTRACK_PIPELINE
+    assert pipeline.index("followups.steps.schedule") < pipeline.index("routing.steps.assign")
     with django_capture_on_commit_callbacks(execute=True):
         capture = lead_services.lead_capture(
             channel="web_form",

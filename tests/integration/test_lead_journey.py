@@ -6,9 +6,11 @@ from io import StringIO
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.utils import timezone
 
 from followups.models import FollowUp
 from leads.choices import Channel, Status
+from leads.models import OutboundEmail
 from leads.services import ContactDetails, lead_capture, lead_change_status, lead_log_call
 from routing.models import Member
 from routing.services import lead_reassign
@@ -54,6 +56,9 @@ def test_employment_enquiry_walks_through_every_app(demo_firm, django_capture_on
     first = FollowUp.objects.get(lead=lead, completed_at__isnull=True)
     assert first.owner == lead.owner
     assert lead.next_action_due_at == first.due_at
+    brief = OutboundEmail.objects.get(lead=lead, kind="brief")
+    due = timezone.localtime(first.due_at)
+    assert f"Due by {due:%a} {due.day} {due:%b} at {due:%H:%M}" in brief.body_text
 
     other = (
         Member.objects.filter(is_active=True, team__name="Employment")

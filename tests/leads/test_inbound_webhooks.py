@@ -218,7 +218,8 @@ def test_broken_base64_in_a_parsed_attachment_is_refused(client):
 
 def failing_capture():
     return mock.patch(
-        "leads.services.inbound.contact_match", side_effect=RuntimeError("database hiccup")
+        "leads.services.inbound.contact_update_or_create",
+        side_effect=RuntimeError("database hiccup"),
     )
 
 
