@@ -232,6 +232,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(_broker_dir / "queue"),
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
+        # Look for new messages four times a second (kombu's default is once a second,
+        # which would put up to a second between capture and the pipeline starting).
+        "polling_interval": 0.25,
     }
     for _folder in ("queue", "control"):
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
