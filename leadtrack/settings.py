@@ -8,7 +8,6 @@ deployment across several machines changes environment variables only (see the R
 from pathlib import Path
 
 import environ
-from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -250,42 +249,10 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# The schedule is installed into django-celery-beat's tables, where the admin can edit it.
-CELERY_BEAT_SCHEDULE = {
-    "leads-resume-stalled-pipelines": {
-        "task": "leads.tasks.pipeline_resume_stalled",
-        "schedule": crontab(),  # every minute
-    },
-    "leads-resend-stalled-emails": {
-        "task": "leads.tasks.outbound_email_resend_stalled",
-        "schedule": crontab(),
-    },
-    "followups-escalation-sweep": {
-        "task": "followups.tasks.escalation_sweep",
-        "schedule": crontab(),
-    },
-    # The task itself skips bank holidays and closure dates.
-    "followups-daily-digests": {
-        "task": "followups.tasks.digests_send_daily",
-        "schedule": crontab(
-            hour=env.int("LEADTRACK_DIGEST_HOUR", default=8),
-            minute=env.int("LEADTRACK_DIGEST_MINUTE", default=0),
-            day_of_week="mon-fri",
-        ),
-    },
-    "followups-weekly-summaries": {
-        "task": "followups.tasks.weekly_summaries_send",
-        "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
-    },
-    "leads-reprocess-inbound-email": {
-        "task": "leads.tasks.inbound_reprocess_pending",
-        "schedule": crontab(),
-    },
-    "routing-brief-digests": {
-        "task": "routing.tasks.brief_digests_send",
-        "schedule": crontab(hour=env.int("LEADTRACK_BRIEF_DIGEST_HOUR", default=8), minute=0),
-    },
-}
+# Beat's schedule lives in the database (django-celery-beat), edited in the admin under
+# *Periodic tasks*; the defaults are installed once by a migration (leadtrack/periodic_tasks.py).
+# Left empty on purpose: beat would overwrite the database from it at every start.
+CELERY_BEAT_SCHEDULE: dict = {}
 
 # ---------------------------------------------------------------------------
 # REST API
