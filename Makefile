@@ -24,6 +24,8 @@ install: $(BIN)/.installed
 
 run: export DEBUG ?= true
 run: export LEADTRACK_ADMIN_PASSWORD := $(LEADTRACK_ADMIN_PASSWORD)
+# A local webhook secret so inbound email can be tried with curl (set your own in production).
+run: export ANYMAIL_WEBHOOK_SECRET ?= local:webhook-secret
 run: install
 	@mkdir -p var/mail
 	$(BIN)/python manage.py migrate --noinput
@@ -37,6 +39,7 @@ run: install
 	@echo "  API docs:         http://127.0.0.1:$(PORT)/api/v1/docs/"
 	@echo "  health:           http://127.0.0.1:$(PORT)/health/"
 	@echo "  emails sent:      files under var/mail/ (or EMAIL_URL)"
+	@echo "  inbound email:    http://$$ANYMAIL_WEBHOOK_SECRET@127.0.0.1:$(PORT)/anymail/postmark/inbound/ (and the other ESPs')"
 	@echo "Press Ctrl-C to stop web, worker and beat."
 	@echo ""
 	VENV_BIN=$(abspath $(BIN)) LEADTRACK_PORT=$(PORT) $(BIN)/honcho start -f Procfile
