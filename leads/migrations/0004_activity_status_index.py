@@ -62,6 +62,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # Backfill first, so the new index is built once over the final rows.
+        migrations.RunPython(backfill_since, migrations.RunPython.noop, elidable=True),
         migrations.AddIndex(
             model_name="activity",
             index=models.Index(
@@ -71,5 +73,4 @@ class Migration(migrations.Migration):
                 name="activity_status_at_idx",
             ),
         ),
-        migrations.RunPython(backfill_since, migrations.RunPython.noop, elidable=True),
     ]

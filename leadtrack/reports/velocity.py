@@ -36,7 +36,7 @@ OPEN_PATH = [status for status in FORWARD_PATH if status != Status.WON]
 
 VENDOR_SQL = {
     "postgresql": {
-        "seconds": "EXTRACT(EPOCH FROM ({end} - {start}))::double precision",
+        "seconds": "date_part('epoch', {end} - {start})",
         "json": "{column}->>'{key}'",
         "timestamp": "({value})::timestamptz",
         "median": "percentile_cont(0.5) WITHIN GROUP (ORDER BY {value})",
@@ -113,9 +113,9 @@ class VelocityReport(Report):
         expression = values["group"]
         return leads.annotate(_group=F(expression) if isinstance(expression, str) else expression)
 
-    def timeline_tables(self, *, leads, filters) -> tuple[ReportResult, ReportResult]:
-        """Median time in each open status per group, and the funnel: one pass over the
-        range's status changes."""
+    def timeline_tables(self, *, leads, filters, total: int) -> tuple[ReportResult, ReportResult]:
+        """Median time in each open status per group, and the funnel of the ``total`` leads
+        in the range: one query, reading the range's status changes once."""
         scoped_sql, params = _scoped(self._grouped_leads(leads, filters))
         from_status = _sql("json", column="a.data", key="from")
         to_status = _sql("json", column="a.data", key="to")
@@ -123,37 +123,38 @@ class VelocityReport(Report):
         stage_case = " ".join(
             f"WHEN '{status.value}' THEN {index}" for index, status in enumerate(FORWARD_PATH)
         )
+        # One median per open status, each over its own entries, so the changes are
+        # grouped (sorted) by the report's groups only.
+        medians = ", ".join(
+            _sql("median", value="c.seconds") + f" FILTER (WHERE c.from_status = '{status}')"
+            for status in OPEN_PATH
+        )
+        empty = ", ".join("NULL" for _ in OPEN_PATH[1:])
         sql = f"""
-            WITH scoped AS ({scoped_sql}),
-            changes AS (
+            WITH changes AS (
                 SELECT s.grp AS grp, a.lead_id AS lead_id, {from_status} AS from_status,
                        CASE {to_status} {stage_case} END AS stage,
                        {_sql("seconds", end="a.at", start=since)} AS seconds
-                FROM leads_activity a JOIN scoped s ON s.lead_id = a.lead_id
+                FROM leads_activity a JOIN ({scoped_sql}) s ON s.lead_id = a.lead_id
                 WHERE a.kind = %s AND a.at >= %s
             )
-            SELECT 'status', c.grp, c.from_status, NULL, {_sql("median", value="c.seconds")}
-            FROM changes c GROUP BY c.grp, c.from_status
+            SELECT 'status', c.grp, NULL, {medians} FROM changes c GROUP BY c.grp
             UNION ALL
-            SELECT 'stage', NULL, NULL, per_lead.furthest, COUNT(*) FROM (
+            SELECT 'stage', NULL, per_lead.furthest, COUNT(*), {empty} FROM (
                 SELECT COALESCE(MAX(c.stage), 0) AS furthest FROM changes c GROUP BY c.lead_id
             ) per_lead GROUP BY per_lead.furthest
-            UNION ALL
-            SELECT 'leads', NULL, NULL, NULL, COUNT(*) FROM scoped
         """  # noqa: S608 (the interpolated parts are fixed SQL; values are parameters)
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, ActivityKind.STATUS_CHANGED.value, filters.start])
             results = cursor.fetchall()
         by_group: dict[Any, dict[str, Any]] = {}
         furthest: dict[int, int] = {}
-        total = 0
-        for part, group, status, stage, value in results:
+        for part, group, stage, *values in results:
             if part == "status":
-                by_group.setdefault(group, {"group": group})[status] = value
-            elif part == "stage":
-                furthest[stage] = int(value)
+                row = by_group.setdefault(group, {"group": group})
+                row.update(zip((status.value for status in OPEN_PATH), values, strict=True))
             else:
-                total = int(value)
+                furthest[stage] = int(values[0])
         return (
             self._time_in_status(by_group, filters),
             self._funnel(furthest, total),
@@ -193,7 +194,9 @@ class VelocityReport(Report):
     def run(self, *, user, filters):
         result = super().run(user=user, filters=filters)
         leads = self.leads(user=user, filters=filters)
-        time_in_status, funnel = self.timeline_tables(leads=leads, filters=filters)
+        # Every lead in the range is counted once in the main table's groups.
+        total = sum(row["leads"] for row in result.rows)
+        time_in_status, funnel = self.timeline_tables(leads=leads, filters=filters, total=total)
         result.extra_tables = [time_in_status, funnel]
         result.chart = bar_chart(
             title=f"Funnel: {filters.describe()}",
