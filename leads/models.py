@@ -209,6 +209,13 @@ class Activity(models.Model):
         indexes = [
             models.Index(fields=["lead", "at"], name="activity_lead_at_idx"),
             models.Index(fields=["kind", "at"], name="activity_kind_at_idx"),
+            # The status changes in a date range, for the pipeline velocity report.
+            models.Index(
+                fields=["at"],
+                include=["lead"],
+                condition=Q(kind="status_changed"),
+                name="activity_status_at_idx",
+            ),
         ]
         verbose_name_plural = "activities"
 

@@ -1,7 +1,11 @@
 """Status changes, through one function that enforces the transitions and writes the
-timeline; and the first-response mark that response-time reports are built on."""
+timeline; and the first-response mark that response-time reports are built on.
 
-from datetime import datetime
+Each ``status_changed`` entry records when the status it ends began (``data["since"]``:
+the previous change, or the lead's arrival), so the time spent in each status is read from
+the entry alone, without ordering a lead's whole timeline."""
+
+from datetime import UTC, datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -11,7 +15,7 @@ from django.utils import timezone
 
 from leads import signals
 from leads.choices import CLOSED_STATUSES, ActivityKind, Status
-from leads.models import Lead
+from leads.models import Activity, Lead
 from leads.services.activity import activity_record
 from leads.statuses import allowed_transitions, transition_needs_reason
 
@@ -47,6 +51,12 @@ def lead_change_status(
         raise ValidationError({"reason": f"Give a reason to {verb}."})
 
     now = timezone.now()
+    since = (
+        Activity.objects.filter(lead=lead, kind=ActivityKind.STATUS_CHANGED)
+        .order_by("-at", "-pk")
+        .values_list("at", flat=True)
+        .first()
+    ) or lead.arrived_at
     lead.status = status
     lead.status_changed_at = now
     fields = ["status", "status_changed_at"]
@@ -66,7 +76,12 @@ def lead_change_status(
         summary=f"{summary}: {reason}" if reason else summary,
         actor=actor,
         at=now,
-        data={"from": old, "to": status, "reason": reason},
+        data={
+            "from": old,
+            "to": status,
+            "reason": reason,
+            "since": since.astimezone(UTC).isoformat(),
+        },
     )
     signals.status_changed.send(
         sender=Lead, lead=lead, old_status=old, new_status=status, reason=reason, actor=actor

@@ -2,11 +2,13 @@
 lost, per tier (or practice area), and the funnel of how far leads get.
 
 Time in a status is read from the timeline: each ``status_changed`` entry closes the
-period in its ``from`` status, which began at the previous change (or at arrival). That
-needs a window function over the timeline, which the ORM cannot aggregate, so those two
-tables are one SQL query each, written for PostgreSQL and SQLite alike. Both read only
-timeline entries since the start of the range (a lead's changes come after its arrival),
-so the ``(kind, at)`` index of the timeline bounds what they read.
+period in its ``from`` status, which began when the entry says (``data["since"]``: the
+previous change, or arrival, recorded by ``lead_change_status``). The funnel takes each
+lead's furthest stage from the same entries. Both tables come from one SQL query (JSON
+access and percentiles differ by vendor), written for PostgreSQL and SQLite alike, which
+reads the range's status changes once: only entries since the start of the range (a
+lead's changes come after its arrival), found by the timeline's partial index on the
+status changes' times.
 """
 
 from typing import Any
@@ -34,13 +36,15 @@ OPEN_PATH = [status for status in FORWARD_PATH if status != Status.WON]
 
 VENDOR_SQL = {
     "postgresql": {
-        "seconds": "EXTRACT(EPOCH FROM ({end} - {start}))::double precision",
+        "seconds": "date_part('epoch', {end} - {start})",
         "json": "{column}->>'{key}'",
+        "timestamp": "({value})::timestamptz",
         "median": "percentile_cont(0.5) WITHIN GROUP (ORDER BY {value})",
     },
     "sqlite": {
         "seconds": "((julianday({end}) - julianday({start})) * 86400.0)",
         "json": "json_extract({column}, '$.{key}')",
+        "timestamp": "{value}",
         "median": SQLITE_PERCENTILE + "({value}, 0.5)",
     },
 }
@@ -109,30 +113,54 @@ class VelocityReport(Report):
         expression = values["group"]
         return leads.annotate(_group=F(expression) if isinstance(expression, str) else expression)
 
-    def time_in_status(self, *, leads, filters) -> ReportResult:
-        """Median time in each open status, per group: one query over the timeline."""
+    def timeline_tables(self, *, leads, filters, total: int) -> tuple[ReportResult, ReportResult]:
+        """Median time in each open status per group, and the funnel of the ``total`` leads
+        in the range: one query, reading the range's status changes once."""
         scoped_sql, params = _scoped(self._grouped_leads(leads, filters))
         from_status = _sql("json", column="a.data", key="from")
-        seconds = _sql("seconds", end="c.at", start="COALESCE(c.previous_at, c.arrived)")
+        to_status = _sql("json", column="a.data", key="to")
+        since = _sql("timestamp", value=_sql("json", column="a.data", key="since"))
+        stage_case = " ".join(
+            f"WHEN '{status.value}' THEN {index}" for index, status in enumerate(FORWARD_PATH)
+        )
+        # One median per open status, each over its own entries, so the changes are
+        # grouped (sorted) by the report's groups only.
+        medians = ", ".join(
+            _sql("median", value="c.seconds") + f" FILTER (WHERE c.from_status = '{status}')"
+            for status in OPEN_PATH
+        )
+        empty = ", ".join("NULL" for _ in OPEN_PATH[1:])
         sql = f"""
-            WITH scoped AS ({scoped_sql}),
-            changes AS (
-                SELECT s.grp AS grp, s.arrived AS arrived, a.at AS at,
-                       {from_status} AS from_status,
-                       LAG(a.at) OVER (PARTITION BY a.lead_id ORDER BY a.at, a.id) AS previous_at
-                FROM leads_activity a JOIN scoped s ON s.lead_id = a.lead_id
+            WITH changes AS (
+                SELECT s.grp AS grp, a.lead_id AS lead_id, {from_status} AS from_status,
+                       CASE {to_status} {stage_case} END AS stage,
+                       {_sql("seconds", end="a.at", start=since)} AS seconds
+                FROM leads_activity a JOIN ({scoped_sql}) s ON s.lead_id = a.lead_id
                 WHERE a.kind = %s AND a.at >= %s
             )
-            SELECT c.grp, c.from_status, {_sql("median", value=seconds)}, COUNT(*)
-            FROM changes c GROUP BY c.grp, c.from_status
+            SELECT 'status', c.grp, NULL, {medians} FROM changes c GROUP BY c.grp
+            UNION ALL
+            SELECT 'stage', NULL, per_lead.furthest, COUNT(*), {empty} FROM (
+                SELECT COALESCE(MAX(c.stage), 0) AS furthest FROM changes c GROUP BY c.lead_id
+            ) per_lead GROUP BY per_lead.furthest
         """  # noqa: S608 (the interpolated parts are fixed SQL; values are parameters)
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, ActivityKind.STATUS_CHANGED.value, filters.start])
             results = cursor.fetchall()
         by_group: dict[Any, dict[str, Any]] = {}
-        for group, status, median, _count in results:
-            row = by_group.setdefault(group, {"group": group})
-            row[status] = median
+        furthest: dict[int, int] = {}
+        for part, group, stage, *values in results:
+            if part == "status":
+                row = by_group.setdefault(group, {"group": group})
+                row.update(zip((status.value for status in OPEN_PATH), values, strict=True))
+            else:
+                furthest[stage] = int(values[0])
+        return (
+            self._time_in_status(by_group, filters),
+            self._funnel(furthest, total),
+        )
+
+    def _time_in_status(self, by_group: dict[Any, dict[str, Any]], filters) -> ReportResult:
         rows = []
         for group, row in by_group.items():
             row["label"] = filters.dimension.display({"group": group})
@@ -148,29 +176,12 @@ class VelocityReport(Report):
             label_heading=filters.dimension.label,
         )
 
-    def funnel(self, *, leads, filters) -> ReportResult:
-        """How many leads reached each stage of the forward path (one query)."""
-        scoped_sql, params = _scoped(self._grouped_leads(leads, filters))
-        to_status = _sql("json", column="a.data", key="to")
-        stage_case = " ".join(
-            f"WHEN '{status.value}' THEN {index}" for index, status in enumerate(FORWARD_PATH)
-        )
-        sql = f"""
-            WITH scoped AS ({scoped_sql})
-            SELECT furthest, COUNT(*) FROM (
-                SELECT s.lead_id, COALESCE(MAX(CASE {to_status} {stage_case} END), 0) AS furthest
-                FROM scoped s LEFT JOIN leads_activity a
-                  ON a.lead_id = s.lead_id AND a.kind = %s AND a.at >= %s
-                GROUP BY s.lead_id
-            ) per_lead GROUP BY furthest
-        """  # noqa: S608 (fixed SQL; values are parameters)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, ActivityKind.STATUS_CHANGED.value, filters.start])
-            counts = dict(cursor.fetchall())
-        total = sum(counts.values())
+    def _funnel(self, furthest: dict[int, int], total: int) -> ReportResult:
+        """A lead reached every stage up to the furthest it got to; every lead reached
+        the first (leads without a change since arriving are still new)."""
         rows = []
         for index, status in enumerate(FORWARD_PATH):
-            reached = sum(n for stage, n in counts.items() if stage is not None and stage >= index)
+            reached = total if index == 0 else sum(n for k, n in furthest.items() if k >= index)
             rows.append({"label": status.label, "reached": reached, "share": rate(reached, total)})
         return ReportResult(
             columns=[Column("reached", "Leads reaching it"), percent_column("share", "Of all")],
@@ -183,8 +194,10 @@ class VelocityReport(Report):
     def run(self, *, user, filters):
         result = super().run(user=user, filters=filters)
         leads = self.leads(user=user, filters=filters)
-        funnel = self.funnel(leads=leads, filters=filters)
-        result.extra_tables = [self.time_in_status(leads=leads, filters=filters), funnel]
+        # Every lead in the range is counted once in the main table's groups.
+        total = sum(row["leads"] for row in result.rows)
+        time_in_status, funnel = self.timeline_tables(leads=leads, filters=filters, total=total)
+        result.extra_tables = [time_in_status, funnel]
         result.chart = bar_chart(
             title=f"Funnel: {filters.describe()}",
             categories=[row["label"] for row in funnel.rows],

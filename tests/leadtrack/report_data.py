@@ -112,14 +112,18 @@ def build() -> dict:
         ),
     }
 
+    began = {key: lead.arrived_at for key, lead in leads.items()}
+
     def change(key, at, old, new):
+        # As lead_change_status records it: when the status it ends began.
         ActivityFactory(
             lead=leads[key],
             kind=ActivityKind.STATUS_CHANGED,
             at=at,
             summary=f"{old} to {new}",
-            data={"from": old, "to": new, "reason": ""},
+            data={"from": old, "to": new, "reason": "", "since": began[key].isoformat()},
         )
+        began[key] = at
 
     # L1: new 1 h, assigned 1 h, contacted until won 15 days after arrival.
     change("L1", london(5, 11), "new", "assigned")

@@ -251,7 +251,8 @@ class DemoData:
                 "data": {},
             }
         ]
-        for previous, status, at in zip(path, path[1:], times[1:], strict=False):
+        # Each change records when the status it ends began, as lead_change_status does.
+        for previous, status, since, at in zip(path, path[1:], times, times[1:], strict=False):
             timeline.append(
                 {
                     "lead_id": lead_id,
@@ -260,7 +261,12 @@ class DemoData:
                     "summary": (
                         f"Status changed from {Status(previous).label} to {Status(status).label}"
                     ),
-                    "data": {"from": previous, "to": status, "reason": ""},
+                    "data": {
+                        "from": previous,
+                        "to": status,
+                        "reason": "",
+                        "since": since.astimezone(dt.UTC).isoformat(),
+                    },
                 }
             )
         if first_response:
