@@ -381,8 +381,6 @@ LEADTRACK_TRACKING_ADDRESS = env.str(
 LEADTRACK_STAFF_EMAIL_DOMAINS = [
     d.lower().lstrip("@") for d in env.list("LEADTRACK_STAFF_EMAIL_DOMAINS", default=[])
 ]
-# A sender writing again within this many hours joins their open lead, not a new one.
-LEADTRACK_EMAIL_JOIN_WINDOW_HOURS = env.int("LEADTRACK_EMAIL_JOIN_WINDOW_HOURS", default=72)
 # A Date or Received header older than this is not believed as the arrival time.
 LEADTRACK_EMAIL_MAX_DATE_AGE_DAYS = env.int("LEADTRACK_EMAIL_MAX_DATE_AGE_DAYS", default=14)
 # Where the ESP scores spam without flagging it, this score or more is held as spam.

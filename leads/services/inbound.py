@@ -452,8 +452,11 @@ def _lead_of_recipients(email: Email) -> tuple[Lead, str] | None:
 
 def _open_lead_within_window(*, email_address: str, at: datetime) -> Lead | None:
     """The sender's open lead that arrived, or that they last wrote to, within the
-    joining window."""
-    cutoff = at - timedelta(hours=settings.LEADTRACK_EMAIL_JOIN_WINDOW_HOURS)
+    joining window (``LEADTRACK_JOIN_WINDOW_DAYS``, the same for every channel)."""
+    days = settings.LEADTRACK_JOIN_WINDOW_DAYS
+    if days <= 0:
+        return None
+    cutoff = at - timedelta(days=days)
     written_since = InboundMessage.objects.filter(lead=OuterRef("pk"), arrived_at__gte=cutoff)
     return (
         Lead.objects.filter(
@@ -481,11 +484,11 @@ def _enquiry_or_join(
     # Only someone already a contact can have an open lead to join.
     lead = _open_lead_within_window(email_address=details.email, at=arrived_at) if contact else None
     if lead is not None:
-        hours = settings.LEADTRACK_EMAIL_JOIN_WINDOW_HOURS
+        days = settings.LEADTRACK_JOIN_WINDOW_DAYS
         return lead_message_receive(
             lead=lead,
             inbound=inbound,
-            reason=f"Same sender wrote within {hours} hours to an open lead",
+            reason=f"Same sender wrote within {days} days to an open lead",
         )
     contact = contact_update_or_create(details=details, contact=contact)
     now = timezone.now()

@@ -155,7 +155,7 @@ def test_lead_reference_in_the_subject_threads_a_reply(client):
 
 
 def test_same_sender_within_the_window_joins_the_open_lead(client, settings):
-    settings.LEADTRACK_EMAIL_JOIN_WINDOW_HOURS = 72
+    settings.LEADTRACK_JOIN_WINDOW_DAYS = 14
     lead = LeadFactory(contact__email="jane.doe@gmail.com", status=Status.ASSIGNED)
 
     post_postmark(client, postmark_payload(corpus("gmail_enquiry.eml")))
@@ -166,7 +166,7 @@ def test_same_sender_within_the_window_joins_the_open_lead(client, settings):
 
 
 def test_same_sender_after_the_window_or_to_a_closed_lead_is_a_new_lead(client, settings):
-    settings.LEADTRACK_EMAIL_JOIN_WINDOW_HOURS = 1
+    settings.LEADTRACK_JOIN_WINDOW_DAYS = 1
     LeadFactory(contact__email="jane.doe@gmail.com", arrived_at=datetime(2026, 3, 1, tzinfo=UTC))
     LeadFactory(contact__email="jane.doe@gmail.com", status=Status.WON)
 
