@@ -112,6 +112,37 @@ def server_start(args, env) -> subprocess.Popen:
     raise SystemExit("gunicorn did not become healthy within 60 s (see var/bench-gunicorn.log)")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and its children so far (Linux /proc)."""
+    total = 0.0
+    for task in [pid, *children(pid)]:
+        fields = Path(f"/proc/{task}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in path.read_text().split()] if path.exists() else []
+
+
+def postgres_cpu_seconds() -> float | None:
+    """CPU time of every PostgreSQL server process so far, if this user can read them."""
+    total, found = 0.0, False
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if not (entry / "comm").read_text().startswith("postgres"):
+                continue
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        found = True
+    return total if found else None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -175,9 +206,13 @@ def main() -> None:
                 jobs.insert(
                     rng.randint(len(jobs) // 2, len(jobs)), rng.choice(bodies[: len(jobs) // 2])
                 )
+            server_cpu, database_cpu = cpu_seconds(server.pid), postgres_cpu_seconds()
             started = time.perf_counter()
             results = list(pool.map(post, jobs))
             elapsed = time.perf_counter() - started
+            server_cpu = cpu_seconds(server.pid) - server_cpu
+            if database_cpu is not None:
+                database_cpu = postgres_cpu_seconds() - database_cpu
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -204,6 +239,15 @@ def main() -> None:
     print(
         f"wall time {elapsed:.1f} s: {len(jobs) / elapsed:.0f} webhooks/s, "
         f"{leads / elapsed:.0f} captures/s"
+    )
+    print(
+        f"web process CPU: {server_cpu * 1000 / len(jobs):.1f} ms per webhook "
+        f"({server_cpu / elapsed:.0%} of one core)"
+        + (
+            f"; PostgreSQL CPU: {database_cpu * 1000 / len(jobs):.1f} ms per webhook"
+            if database_cpu is not None
+            else ""
+        )
     )
     print(f"database: {stored} emails stored, {leads} leads (expected {args.emails} of each)")
     if stored != args.emails or leads != args.emails:

@@ -50,6 +50,7 @@ from leads.inbound.parsing import (
 )
 from leads.inbound.threads import thread_lead
 from leads.models import Activity, Attachment, InboundMessage, Lead, attachment_upload_to
+from leads.selectors import active_user_id_by_email, inbound_delivered
 from leads.services.activity import activity_record
 from leads.services.capture import (
     ContactDetails,
@@ -134,12 +135,12 @@ def _receive_first(delivery: Delivery, *, message: Message) -> InboundMessage:
 
 def _duplicate(delivery: Delivery) -> InboundMessage | None:
     """The stored row of an email delivered before, by any of its identities."""
-    match = Q(provider=delivery.provider, external_id=delivery.external_id)
-    if delivery.message_id:
-        match |= Q(channel=Channel.EMAIL, message_id=delivery.message_id)
-    if delivery.esp_event_id:
-        match |= Q(provider=delivery.provider, esp_event_id=delivery.esp_event_id)
-    return InboundMessage.objects.filter(match).order_by("pk").first()
+    return inbound_delivered(
+        provider=delivery.provider,
+        external_id=delivery.external_id,
+        message_id=delivery.message_id,
+        esp_event_id=delivery.esp_event_id,
+    )
 
 
 def _unsaved(delivery: Delivery) -> InboundMessage:
@@ -389,14 +390,9 @@ def _attachments_store(*, inbound: InboundMessage, email: Email) -> None:
 def staff_member(address: str) -> tuple[AbstractBaseUser | None, bool]:
     """The active user with this email (if any), and whether the sender is staff: such
     a user, or an address at one of LEADTRACK_STAFF_EMAIL_DOMAINS."""
-    user = (
-        get_user_model()
-        .objects.filter(is_active=True, email__iexact=address)
-        .order_by("pk")
-        .first()
-    )
-    if user is not None:
-        return user, True
+    user_id = active_user_id_by_email(address)
+    if user_id is not None:
+        return get_user_model().objects.get(pk=user_id), True
     domain = address.rsplit("@", 1)[-1].lower()
     return None, domain in settings.LEADTRACK_STAFF_EMAIL_DOMAINS
 
