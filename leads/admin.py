@@ -1,12 +1,13 @@
 """The tracker in the admin: leads with their timeline, contacts, inbound and outbound
 messages, and pipeline runs. Presentation only; changes go through services."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
@@ -22,6 +23,8 @@ from leads.models import (
     PipelineStepRun,
     ReferralSource,
 )
+from leads.services.capture import ContactDetails, contact_details_clean
+from leads.services.contacts import CONTACT_FIELDS, contact_update
 from leads.services.merge import lead_merge
 from leads.services.pipeline import pipeline_retry
 
@@ -285,11 +288,57 @@ class LeadAdmin(admin.ModelAdmin):
         return None
 
 
+class ContactForm(forms.ModelForm):
+    """A contact's details, checked and normalised as capture does (the errors name the
+    field); saved through ``contact_update``, which notes each change on the leads."""
+
+    class Meta:
+        model = Contact
+        fields = list(CONTACT_FIELDS)
+
+    def clean(self):
+        data = super().clean()
+        try:
+            self.details = contact_details_clean(
+                ContactDetails(**{name: data.get(name) or "" for name in CONTACT_FIELDS})
+            )
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict) from exc
+        return data
+
+
 @admin.register(Contact)
 class ContactAdmin(admin.ModelAdmin):
+    form = ContactForm
     list_display = ["name", "email", "phone", "organisation", "created_at"]
     search_fields = ["name", "email", "phone", "organisation"]
-    readonly_fields = ["created_at"]
+    fields = [*CONTACT_FIELDS, "created_at", "leads"]
+    readonly_fields = ["created_at", "leads"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Contacts are made by capture, which matches them across channels; a contact
+        # typed in by hand would have no enquiry and could duplicate one.
+        return False
+
+    @admin.display(description="leads")
+    def leads(self, obj: Contact):
+        rows = obj.leads.order_by("-arrived_at").values_list("pk", "reference", "status")
+        return (
+            format_html_join(
+                mark_safe("<br>"),
+                '<a href="{}">{}</a> ({})',
+                (
+                    (reverse("admin:leads_lead_change", args=[pk]), reference, Status(status).label)
+                    for pk, reference, status in rows
+                ),
+            )
+            or "—"
+        )
+
+    def save_model(self, request: HttpRequest, obj: Contact, form, change: bool) -> None:
+        # Through the service: normalised, and each change noted on the contact's leads.
+        contact = contact_update(contact=obj, details=form.details, actor=request.user)
+        obj.__dict__.update({name: getattr(contact, name) for name in CONTACT_FIELDS})
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -52,6 +52,7 @@ class ActivityKind(models.TextChoices):
     CALL_LOGGED = "call_logged", "Call logged"
     MEETING_LOGGED = "meeting_logged", "Meeting logged"
     MERGED = "merged", "Merged"
+    CONTACT_CHANGED = "contact_changed", "Contact details changed"
     PIPELINE_FAILED = "pipeline_failed", "Pipeline step failed"
 
 

@@ -8,7 +8,7 @@ figure never counts a lead its reader could not open.
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
-from leads.models import Lead
+from leads.models import Contact, Lead
 from routing.models import Member
 
 VIEW_ALL_LEADS = "leads.view_all_leads"
@@ -41,3 +41,12 @@ def may_see_lead(user, lead: Lead) -> bool:
     if lead.owner_id is None:
         return False
     return team_users(user).filter(pk=lead.owner_id).exists()
+
+
+def visible_contacts(user, queryset: QuerySet[Contact] | None = None) -> QuerySet[Contact]:
+    """The contacts this user may see: everyone for a partner; for a fee earner, the
+    enquirers of the leads they may see."""
+    contacts = queryset if queryset is not None else Contact.objects.all()
+    if sees_all_leads(user):
+        return contacts
+    return contacts.filter(pk__in=visible_leads(user).values("contact"))

@@ -13,10 +13,11 @@ from django.utils.html import format_html
 
 from followups.admin import due_badge
 from followups.models import FollowUp
-from leads.admin import LeadAdmin, london
+from leads.admin import ContactAdmin, LeadAdmin, london
 from leads.admin_inbound import InboundEmailInline
 from leads.choices import CLOSED_STATUSES
-from leads.models import Lead
+from leads.models import Contact, Lead
+from leadtrack.access import visible_contacts
 from leadtrack.lead_admin import TrackerLeadMixin
 from qualification.admin import LeadQualificationAdmin, QualificationInline
 from routing.admin import LeadRoutingAdmin
@@ -113,3 +114,14 @@ class TrackerLeadAdmin(TrackerLeadMixin, LeadRoutingAdmin, LeadQualificationAdmi
 
 admin.site.unregister(Lead)
 admin.site.register(Lead, TrackerLeadAdmin)
+
+
+class TrackerContactAdmin(ContactAdmin):
+    """Contacts, each seen only by those who may see one of the contact's leads."""
+
+    def get_queryset(self, request):
+        return visible_contacts(request.user, super().get_queryset(request))
+
+
+admin.site.unregister(Contact)
+admin.site.register(Contact, TrackerContactAdmin)

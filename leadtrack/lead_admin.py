@@ -29,6 +29,7 @@ from django.utils.html import format_html
 
 from leads.choices import OPEN_STATUSES, Status, Tier
 from leads.models import InboundMessage, Lead, OutboundEmail
+from leads.selectors import lead_timeline
 from leads.services import lead_add_note, lead_change_status, lead_log_call, lead_log_meeting
 from leads.statuses import allowed_transitions
 from leadtrack.access import may_see_lead, visible_leads
@@ -379,6 +380,29 @@ class TrackerLeadMixin:
                 "created_at"
             )[:50]
         return super().change_view(request, object_id, form_url, extra_context=context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The lead's audit history: its timeline, newest first. Leads are never edited
+        in a form; every change (status, owner, tier, contact details, notes, messages)
+        goes through a service that writes a timeline entry with who and when, so the
+        timeline, not the admin's change log, is the lead's history."""
+        lead = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if not self.has_view_or_change_permission(request, lead):
+            raise PermissionDenied
+        entries = lead_timeline(lead=lead).order_by("-at", "-pk")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"History: {lead}",
+            "subtitle": None,
+            "object": lead,
+            "opts": self.opts,
+            "module_name": str(self.opts.verbose_name_plural).capitalize(),
+            "entries": entries,
+            "preserved_filters": self.get_preserved_filters(request),
+            **(extra_context or {}),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/leads/lead/object_history.html", context)
 
     def quick_actions_context(self, request: HttpRequest, lead: Lead) -> dict:
         if not self.has_change_permission(request, lead):

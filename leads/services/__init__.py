@@ -4,6 +4,7 @@ webhook, task, command), so the timeline and the rules can never be skipped."""
 from leads.services.activity import activity_record
 from leads.services.capture import Capture, ContactDetails, contact_match, lead_capture
 from leads.services.contact_log import lead_add_note, lead_log_call, lead_log_meeting
+from leads.services.contacts import contact_update
 from leads.services.email import (
     EmailDraft,
     outbound_email_queue,
@@ -22,6 +23,7 @@ __all__ = [
     "PipelineStepError",
     "activity_record",
     "contact_match",
+    "contact_update",
     "lead_capture",
     "lead_add_note",
     "lead_change_status",
