@@ -24,12 +24,11 @@ def lead_timeline(*, lead: Lead) -> QuerySet[Activity]:
     return Activity.objects.filter(lead=lead).select_related("actor").order_by("at", "pk")
 
 
-def inbound_delivered(
+def inbound_delivered_id(
     *, provider: str, external_id: str, message_id: str = "", esp_event_id: str = ""
-) -> InboundMessage | None:
-    """The stored email with any of these identities (the ESP's delivery id, the
-    Message-ID, the ESP's event id), the first stored if several; its state columns are
-    loaded, the rest (the raw payload, the bodies) when first read."""
+) -> int | None:
+    """The id of the stored email with any of these identities (the ESP's delivery id,
+    the Message-ID, the ESP's event id), the first stored if several."""
     # Each condition matches one of InboundMessage's unique constraints or indexes,
     # predicates included, so each is an index look-up.
     conditions = ["(provider = %s AND external_id = %s)"]
@@ -40,11 +39,13 @@ def inbound_delivered(
     if esp_event_id:
         conditions.append("(provider = %s AND esp_event_id = %s AND esp_event_id <> '')")
         params += [provider, esp_event_id]
-    columns = "id, provider, channel, external_id, kind, lead_id, processed_at, attempts, error"
     table = InboundMessage._meta.db_table
     where = " OR ".join(conditions)
-    sql = f"SELECT {columns}, message_id FROM {table} WHERE {where} ORDER BY id LIMIT 1"  # noqa: S608 (fixed names; values are parameters)
-    return next(iter(InboundMessage.objects.raw(sql, params)), None)
+    sql = f"SELECT id FROM {table} WHERE {where} ORDER BY id LIMIT 1"  # noqa: S608 (fixed names; values are parameters)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def active_user_id_by_email(address: str) -> int | None:

@@ -50,7 +50,7 @@ from leads.inbound.parsing import (
 )
 from leads.inbound.threads import thread_lead
 from leads.models import Activity, Attachment, InboundMessage, Lead, attachment_upload_to
-from leads.selectors import active_user_id_by_email, inbound_delivered
+from leads.selectors import active_user_id_by_email, inbound_delivered_id
 from leads.services.activity import activity_record
 from leads.services.capture import (
     ContactDetails,
@@ -135,12 +135,13 @@ def _receive_first(delivery: Delivery, *, message: Message) -> InboundMessage:
 
 def _duplicate(delivery: Delivery) -> InboundMessage | None:
     """The stored row of an email delivered before, by any of its identities."""
-    return inbound_delivered(
+    inbound_id = inbound_delivered_id(
         provider=delivery.provider,
         external_id=delivery.external_id,
         message_id=delivery.message_id,
         esp_event_id=delivery.esp_event_id,
     )
+    return None if inbound_id is None else InboundMessage.objects.get(pk=inbound_id)
 
 
 def _unsaved(delivery: Delivery) -> InboundMessage:
