@@ -11,8 +11,8 @@ How each ESP proves a post is genuine, as anymail 15.2 checks it:
   the body. anymail does not verify SNS's own message signature (its code says "Future:
   Verify SNS message signature"), so there is no certificate fetch to mock: the
   ``Signature`` and ``SigningCertURL`` fields are posted as SNS sends them and not read.
-  Only the SNS receipt action (email inline) is delivered here; the S3 action needs an
-  S3 download through boto3.
+  The SNS receipt action carries the email inline; for the S3 action anymail downloads
+  it through boto3, whose S3 client is mocked.
 - **Brevo, Mailjet, SparkPost**: basic auth only (none of them signs inbound posts).
 - **MailerSend**: an HMAC-SHA256 of the body with the inbound route's secret.
 - **Mailtrap**: an HMAC-SHA256 of the body with the inbound webhook's secret; anymail then
