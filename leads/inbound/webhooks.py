@@ -52,6 +52,8 @@ class InboundWebhookMixin:
 
     #: The status that tells this ESP not to deliver a refused payload again.
     reject_status = 400
+    #: What fetching the email from the ESP's message store raises when it does not answer.
+    fetch_errors: tuple[type[Exception], ...] = (requests.RequestException,)
 
     def __init__(self, **kwargs) -> None:
         self.configuration_error: Exception | None = None
@@ -95,7 +97,7 @@ class InboundWebhookMixin:
         except AnymailConfigurationError as exc:
             logger.error("Inbound %s webhook wired wrongly: %s", esp, exc)
             return answer(self.reject_status, str(exc))
-        except requests.RequestException as exc:
+        except self.fetch_errors as exc:
             # The ESP's message store (Mailtrap, Resend, SES S3) did not answer: try later.
             logger.warning("Inbound %s message could not be fetched: %s", esp, exc)
             return answer(503, f"The email could not be fetched from {esp}; retry later.")

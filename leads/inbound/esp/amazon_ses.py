@@ -4,7 +4,9 @@ and the MIME kept is anymail's copy. Basic auth on the SNS subscription URL."""
 
 from base64 import b64decode
 
+import requests
 from anymail.webhooks.amazon_ses import AmazonSESInboundWebhookView
+from botocore.exceptions import BotoCoreError, ClientError
 
 from leads.inbound.webhooks import InboundWebhookMixin
 
@@ -13,7 +15,8 @@ ESP_NAMES = ("Amazon SES",)
 
 
 class View(InboundWebhookMixin, AmazonSESInboundWebhookView):
-    pass
+    # With an S3 action, S3 not handing over the email is answered "retry later".
+    fetch_errors = (requests.RequestException, BotoCoreError, ClientError)
 
 
 def raw_mime(ses_event) -> str | None:

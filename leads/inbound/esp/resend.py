@@ -1,4 +1,4 @@
-"""Resend posts JSON signed through Svix (ANYMAIL_RESEND_SIGNING_SECRET); anymail fetches
+"""Resend posts JSON signed through Svix (ANYMAIL_RESEND_INBOUND_SECRET); anymail fetches
 the MIME from Resend's API, and the JSON is kept with anymail's copy of the MIME."""
 
 from anymail.webhooks.resend import ResendInboundWebhookView
