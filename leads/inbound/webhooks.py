@@ -19,7 +19,11 @@ import email.errors
 import logging
 
 import requests
-from anymail.exceptions import AnymailConfigurationError, AnymailWebhookValidationFailure
+from anymail.exceptions import (
+    AnymailAPIError,
+    AnymailConfigurationError,
+    AnymailWebhookValidationFailure,
+)
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 
@@ -69,6 +73,15 @@ class InboundWebhookMixin:
             and not settings.LEADTRACK_INBOUND_ALLOW_UNAUTHENTICATED
         )
 
+    def _unreadable(self, exc: Exception) -> JsonResponse:
+        logger.warning("Inbound %s payload refused: %r", self.esp_name, exc)
+        detail = " ".join(str(exc).split())[:300]
+        return answer(
+            self.reject_status,
+            f"The {self.esp_name} inbound payload could not be read "
+            f"({type(exc).__name__}: {detail}). Nothing was stored.",
+        )
+
     def post(self, request: HttpRequest, *args, **kwargs) -> JsonResponse:
         esp = self.esp_name
         if self.configuration_error is not None:
@@ -92,6 +105,10 @@ class InboundWebhookMixin:
         except AnymailWebhookValidationFailure as exc:
             logger.warning("Inbound %s webhook refused: %s", esp, exc)
             return answer(401, f"{exc}.", WWW_Authenticate='Basic realm="Leadtrack inbound email"')
+        except AnymailAPIError as exc:
+            # Raised while validating when the body is not the ESP's format at all (Amazon
+            # SES: not an SNS message, or an unknown SNS message type).
+            return self._unreadable(exc)
         try:
             events = self.parse_events(request)
         except AnymailConfigurationError as exc:
@@ -101,15 +118,15 @@ class InboundWebhookMixin:
             # The ESP's message store (Mailtrap, Resend, SES S3) did not answer: try later.
             logger.warning("Inbound %s message could not be fetched: %s", esp, exc)
             return answer(503, f"The email could not be fetched from {esp}; retry later.")
-        except UNREADABLE as exc:
-            logger.warning("Inbound %s payload refused: %r", esp, exc)
-            return answer(
-                self.reject_status,
-                f"The {esp} inbound payload could not be read "
-                f"({type(exc).__name__}: {' '.join(str(exc).split())[:300]}). Nothing was stored.",
-            )
+        except (*UNREADABLE, AnymailAPIError) as exc:
+            return self._unreadable(exc)
         refused, deferred = [], False
         for event in events:
+            if event.message is None:
+                # e.g. a Resend "email.received" event without the email's id.
+                logger.warning("Inbound %s event refused: it carries no email", esp)
+                refused.append(f"The {esp} inbound event carries no email; nothing was stored.")
+                continue
             try:
                 self.signal.send(sender=self.__class__, event=event, esp_name=esp)
             except InboundRejected as exc:

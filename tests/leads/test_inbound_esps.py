@@ -1099,3 +1099,40 @@ def test_a_missing_esp_key_is_answered_not_configured_naming_it(client, settings
     assert response.status_code == 503
     assert setting in response.json()["detail"]
     assert nothing_written()
+
+
+# ---------------------------------------------------------------------------
+# Payloads that are not the ESP's format at all: a clear 4xx, nothing stored
+# ---------------------------------------------------------------------------
+
+
+def test_amazon_ses_body_that_is_not_an_sns_message_is_refused(client):
+    response = client.post(
+        "/anymail/amazon_ses/inbound/",
+        data=b"{not json",
+        content_type="text/plain; charset=UTF-8",
+        HTTP_X_AMZ_SNS_MESSAGE_TYPE="Notification",
+        HTTP_X_AMZ_SNS_MESSAGE_ID="x",
+        **basic_auth(),
+    )
+    assert response.status_code == 400
+    assert "could not be read" in response.json()["detail"]
+    assert nothing_written()
+
+
+def test_amazon_ses_notification_whose_message_is_not_json_is_refused(client):
+    notification = ses_notification(enquiry_received_by("inbound-smtp.eu-west-2.amazonaws.com"))
+    notification["Message"] = "{broken"
+    response = post_sns(client, notification)
+    assert response.status_code == 400
+    assert "Unparsable SNS Message" in response.json()["detail"]
+    assert nothing_written()
+
+
+def test_resend_event_without_the_email_id_is_refused(client):
+    event = resend_event()
+    del event["data"]["email_id"]
+    response = post_resend(client, event)
+    assert response.status_code == 400
+    assert "carries no email" in response.json()["detail"]
+    assert nothing_written()
