@@ -2,8 +2,9 @@
 timeline; and the first-response mark that response-time reports are built on.
 
 Each ``status_changed`` entry records when the status it ends began (``data["since"]``:
-the previous change, or the lead's arrival), so the time spent in each status is read from
-the entry alone, without ordering a lead's whole timeline."""
+the previous change, or the lead's arrival), and the same transaction records the period
+it ended as a ``StatusPeriod`` row (status, start, end, seconds, the stage reached), which
+the pipeline velocity report reads instead of the timeline's JSON."""
 
 from datetime import UTC, datetime
 
@@ -15,9 +16,9 @@ from django.utils import timezone
 
 from leads import signals
 from leads.choices import CLOSED_STATUSES, ActivityKind, Status
-from leads.models import Activity, Lead
+from leads.models import Activity, Lead, StatusPeriod
 from leads.services.activity import activity_record
-from leads.statuses import allowed_transitions, transition_needs_reason
+from leads.statuses import allowed_transitions, forward_stage, transition_needs_reason
 
 
 @transaction.atomic
@@ -70,7 +71,7 @@ def lead_change_status(
         fields += ["closed_at", "closed_reason"]
     lead.save(update_fields=fields)
     summary = f"Status changed from {Status(old).label} to {Status(status).label}"
-    activity_record(
+    change = activity_record(
         lead=lead,
         kind=ActivityKind.STATUS_CHANGED,
         summary=f"{summary}: {reason}" if reason else summary,
@@ -83,10 +84,26 @@ def lead_change_status(
             "since": since.astimezone(UTC).isoformat(),
         },
     )
+    status_period_record(change=change)
     signals.status_changed.send(
         sender=Lead, lead=lead, old_status=old, new_status=status, reason=reason, actor=actor
     )
     return lead
+
+
+def status_period_record(*, change: Activity) -> StatusPeriod:
+    """Record the period in a status that a ``status_changed`` timeline entry ended, from
+    the entry itself (its ``from``, ``to`` and ``since``)."""
+    started_at = datetime.fromisoformat(change.data["since"])
+    return StatusPeriod.objects.create(
+        lead=change.lead,
+        lead_arrived_at=change.lead.arrived_at,
+        status=change.data["from"],
+        started_at=started_at,
+        ended_at=change.at,
+        seconds=(change.at - started_at).total_seconds(),
+        stage=forward_stage(change.data["to"]),
+    )
 
 
 @transaction.atomic

@@ -1,14 +1,14 @@
 """Pipeline velocity: how long leads spend in each status and from arrival to won or
 lost, per tier (or practice area), and the funnel of how far leads get.
 
-Time in a status is read from the timeline: each ``status_changed`` entry closes the
-period in its ``from`` status, which began when the entry says (``data["since"]``: the
-previous change, or arrival, recorded by ``lead_change_status``). The funnel takes each
-lead's furthest stage from the same entries. Both tables come from one SQL query (JSON
-access and percentiles differ by vendor), written for PostgreSQL and SQLite alike, which
-reads the range's status changes once: only entries since the start of the range (a
-lead's changes come after its arrival), found by the timeline's partial index on the
-status changes' times.
+Time in a status and the funnel come from the status periods (``leads.StatusPeriod``):
+``lead_change_status`` records, with each ``status_changed`` timeline entry, the status it
+ended, its length in seconds and the forward stage the change led to, with the lead's
+arrival copied. The periods of the leads that arrived in the range are one range of the
+table's covering index, read without touching the table or parsing JSON. Both tables are
+one SQL query (percentiles differ by vendor), for PostgreSQL and SQLite alike: the medians
+grouped by the report's group, the funnel from each lead's furthest stage, all counted in
+the database.
 """
 
 from typing import Any
@@ -16,7 +16,8 @@ from typing import Any
 from django.db import connection
 from django.db.models import Count, F, Q
 
-from leads.choices import ActivityKind, Status
+from leads.choices import Status
+from leads.models import StatusPeriod
 from leads.statuses import FORWARD_PATH
 from leadtrack.reports.base import (
     PRACTICE_AREA,
@@ -34,36 +35,38 @@ from leadtrack.reports.expressions import SQLITE_PERCENTILE, Percentile, Seconds
 
 OPEN_PATH = [status for status in FORWARD_PATH if status != Status.WON]
 
-VENDOR_SQL = {
-    "postgresql": {
-        "seconds": "date_part('epoch', {end} - {start})",
-        "json": "{column}->>'{key}'",
-        "timestamp": "({value})::timestamptz",
-        "median": "percentile_cont(0.5) WITHIN GROUP (ORDER BY {value})",
-    },
-    "sqlite": {
-        "seconds": "((julianday({end}) - julianday({start})) * 86400.0)",
-        "json": "json_extract({column}, '$.{key}')",
-        "timestamp": "{value}",
-        "median": SQLITE_PERCENTILE + "({value}, 0.5)",
-    },
+MEDIAN_SQL = {
+    "postgresql": "percentile_cont(0.5) WITHIN GROUP (ORDER BY {value})",
+    "sqlite": SQLITE_PERCENTILE + "({value}, 0.5)",
 }
 
 
-def _sql(name: str, **parts: str) -> str:
+def _median(value: str) -> str:
     try:
-        snippets = VENDOR_SQL[connection.vendor]
+        template = MEDIAN_SQL[connection.vendor]
     except KeyError as exc:
         raise NotImplementedError(
             f"The velocity report runs on PostgreSQL and SQLite, not {connection.vendor}."
         ) from exc
-    return snippets[name].format(**parts)
+    return template.format(value=value)
 
 
 def _scoped(leads) -> tuple[str, tuple]:
-    return leads.values(
-        grp=F("_group"), lead_id=F("pk"), arrived=F("arrived_at")
-    ).query.sql_with_params()
+    return leads.values(grp=F("_group"), lead_id=F("pk")).query.sql_with_params()
+
+
+def _periods(filters) -> tuple[str, tuple]:
+    """The status periods of the leads that arrived in the range, by the copy of their
+    arrival (one range of the covering index). A period that ended before the range began
+    (only a lead merged in can have one) is left out, as the report always has."""
+    periods = StatusPeriod.objects.filter(
+        lead_arrived_at__gte=filters.start,
+        lead_arrived_at__lt=filters.end,
+        ended_at__gte=filters.start,
+    )
+    return (
+        periods.order_by().values("lead_id", "status", "seconds", "stage").query.sql_with_params()
+    )
 
 
 class VelocityReport(Report):
@@ -115,37 +118,29 @@ class VelocityReport(Report):
 
     def timeline_tables(self, *, leads, filters, total: int) -> tuple[ReportResult, ReportResult]:
         """Median time in each open status per group, and the funnel of the ``total`` leads
-        in the range: one query, reading the range's status changes once."""
+        in the range: one query over the range's status periods."""
         scoped_sql, params = _scoped(self._grouped_leads(leads, filters))
-        from_status = _sql("json", column="a.data", key="from")
-        to_status = _sql("json", column="a.data", key="to")
-        since = _sql("timestamp", value=_sql("json", column="a.data", key="since"))
-        stage_case = " ".join(
-            f"WHEN '{status.value}' THEN {index}" for index, status in enumerate(FORWARD_PATH)
-        )
-        # One median per open status, each over its own entries, so the changes are
-        # grouped (sorted) by the report's groups only.
+        # One median per open status, each over its own periods, grouped by the report's
+        # groups only.
         medians = ", ".join(
-            _sql("median", value="c.seconds") + f" FILTER (WHERE c.from_status = '{status}')"
-            for status in OPEN_PATH
+            _median("p.seconds") + f" FILTER (WHERE p.status = '{status}')" for status in OPEN_PATH
         )
         empty = ", ".join("NULL" for _ in OPEN_PATH[1:])
+        periods_sql, periods_params = _periods(filters)
         sql = f"""
-            WITH changes AS (
-                SELECT s.grp AS grp, a.lead_id AS lead_id, {from_status} AS from_status,
-                       CASE {to_status} {stage_case} END AS stage,
-                       {_sql("seconds", end="a.at", start=since)} AS seconds
-                FROM leads_activity a JOIN ({scoped_sql}) s ON s.lead_id = a.lead_id
-                WHERE a.kind = %s AND a.at >= %s
-            )
-            SELECT 'status', c.grp, NULL, {medians} FROM changes c GROUP BY c.grp
+            WITH scoped AS ({scoped_sql}), periods AS ({periods_sql})
+            SELECT 'status', s.grp, NULL, {medians}
+            FROM periods p JOIN scoped s ON s.lead_id = p.lead_id GROUP BY s.grp
             UNION ALL
-            SELECT 'stage', NULL, per_lead.furthest, COUNT(*), {empty} FROM (
-                SELECT COALESCE(MAX(c.stage), 0) AS furthest FROM changes c GROUP BY c.lead_id
-            ) per_lead GROUP BY per_lead.furthest
+            SELECT 'stage', NULL, furthest.stage, COUNT(*), {empty} FROM (
+                SELECT p.lead_id, COALESCE(MAX(p.stage), 0) AS stage
+                FROM periods p GROUP BY p.lead_id
+            ) furthest
+            WHERE furthest.lead_id IN (SELECT s.lead_id FROM scoped s)
+            GROUP BY furthest.stage
         """  # noqa: S608 (the interpolated parts are fixed SQL; values are parameters)
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, ActivityKind.STATUS_CHANGED.value, filters.start])
+            cursor.execute(sql, [*params, *periods_params])
             results = cursor.fetchall()
         by_group: dict[Any, dict[str, Any]] = {}
         furthest: dict[int, int] = {}
