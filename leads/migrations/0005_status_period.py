@@ -1,6 +1,7 @@
 """Status periods: each ``status_changed`` timeline entry as a narrow row of numbers (the
 status it ended, when that began and ended, the seconds, the forward stage the change led
-to), with the lead's arrival copied, for the pipeline velocity report.
+to and the furthest the lead had reached before it), with the lead's arrival copied, for
+the pipeline velocity report.
 
 The table is created bare (no foreign key constraint, no index), filled from the existing
 timeline in one ``INSERT … SELECT`` on PostgreSQL (in Python on SQLite), and only then
@@ -20,20 +21,28 @@ FORWARD_PATH = ["new", "assigned", "contacted", "meeting", "proposal", "won"]
 STAGE_CASE = " ".join(f"WHEN '{status}' THEN {index}" for index, status in enumerate(FORWARD_PATH))
 
 # ``since`` is ISO 8601 with its UTC offset, so the cast does not depend on the session's
-# time zone. Rows go in by arrival, so a range of arrivals is also a range of pages.
+# time zone. The furthest stage before each change is the highest of the lead's earlier
+# changes (in time order, as ``status_periods_restage`` works it out). Rows go in by
+# arrival, one sort serving the window and the order, so a range of arrivals is also a
+# range of pages.
 BACKFILL_POSTGRESQL = f"""
-    INSERT INTO leads_statusperiod
-        (lead_id, lead_arrived_at, status, started_at, ended_at, seconds, stage)
+    INSERT INTO leads_statusperiod (
+        lead_id, lead_arrived_at, status, started_at, ended_at, seconds, stage, furthest_before
+    )
     SELECT c.lead_id, c.arrived_at, c.status, c.since, c.at,
-           EXTRACT(EPOCH FROM c.at - c.since)::double precision, c.stage
+           EXTRACT(EPOCH FROM c.at - c.since)::double precision, c.stage,
+           COALESCE(MAX(c.stage) OVER (
+               PARTITION BY c.arrived_at, c.lead_id ORDER BY c.at, c.id
+               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+           ), 0)
     FROM (
-        SELECT a.lead_id, l.arrived_at, a.data->>'from' AS status,
+        SELECT a.id, a.lead_id, l.arrived_at, a.data->>'from' AS status,
                (a.data->>'since')::timestamptz AS since, a.at,
                CASE a.data->>'to' {STAGE_CASE} END AS stage
         FROM leads_activity a JOIN leads_lead l ON l.id = a.lead_id
         WHERE a.kind = %s
     ) AS c
-    ORDER BY c.arrived_at, c.lead_id, c.at
+    ORDER BY c.arrived_at, c.lead_id, c.at, c.id
 """  # noqa: S608 (the interpolated part is fixed SQL; values are parameters)
 
 
@@ -54,10 +63,13 @@ def backfill_status_periods(apps, schema_editor):
         .order_by("lead__arrived_at", "lead_id", "at", "pk")
         .values_list("lead_id", "lead__arrived_at", "at", "data")
     )
-    batch = []
+    batch, lead, furthest = [], None, 0
     for lead_id, arrived_at, at, data in changes.iterator(chunk_size=2000):
+        if lead_id != lead:
+            lead, furthest = lead_id, 0
         since = dt.datetime.fromisoformat(data["since"])
         to = data.get("to")
+        stage = FORWARD_PATH.index(to) if to in FORWARD_PATH else None
         batch.append(
             StatusPeriod(
                 lead_id=lead_id,
@@ -66,9 +78,11 @@ def backfill_status_periods(apps, schema_editor):
                 started_at=since,
                 ended_at=at,
                 seconds=(at - since).total_seconds(),
-                stage=FORWARD_PATH.index(to) if to in FORWARD_PATH else None,
+                stage=stage,
+                furthest_before=furthest,
             )
         )
+        furthest = max(furthest, stage or 0)
         if len(batch) >= 2000:
             StatusPeriod.objects.bulk_create(batch)
             batch = []
@@ -141,6 +155,15 @@ class Migration(migrations.Migration):
                         null=True,
                     ),
                 ),
+                (
+                    "furthest_before",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        help_text="The furthest stage along the forward path the lead had "
+                        "reached before this change (0 new): the change took the lead to "
+                        "stages it had not reached before when its stage is beyond this.",
+                    ),
+                ),
                 # Bare while it is filled; the constraint and index come after.
                 (
                     "lead",
@@ -173,7 +196,7 @@ class Migration(migrations.Migration):
             model_name="statusperiod",
             index=models.Index(
                 fields=["lead_arrived_at", "lead"],
-                include=("ended_at", "status", "seconds", "stage"),
+                include=("ended_at", "status", "seconds", "stage", "furthest_before"),
                 name="status_period_arrival_idx",
             ),
         ),

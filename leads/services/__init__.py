@@ -17,6 +17,7 @@ from leads.services.statuses import (
     lead_change_status,
     lead_record_first_response,
     status_period_record,
+    status_periods_restage,
 )
 
 __all__ = [
@@ -40,4 +41,5 @@ __all__ = [
     "pipeline_run",
     "referral_source_get_or_create",
     "status_period_record",
+    "status_periods_restage",
 ]

@@ -3,15 +3,16 @@ timeline; and the first-response mark that response-time reports are built on.
 
 Each ``status_changed`` entry records when the status it ends began (``data["since"]``:
 the previous change, or the lead's arrival), and the same transaction records the period
-it ended as a ``StatusPeriod`` row (status, start, end, seconds, the stage reached), which
-the pipeline velocity report reads instead of the timeline's JSON."""
+it ended as a ``StatusPeriod`` row (status, start, end, seconds, the stage the change led
+to and the furthest stage reached before it), which the pipeline velocity report reads
+instead of the timeline's JSON."""
 
 from datetime import UTC, datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from leads import signals
@@ -93,8 +94,9 @@ def lead_change_status(
 
 def status_period_record(*, change: Activity) -> StatusPeriod:
     """Record the period in a status that a ``status_changed`` timeline entry ended, from
-    the entry itself (its ``from``, ``to`` and ``since``)."""
+    the entry itself (its ``from``, ``to`` and ``since``), after the lead's earlier ones."""
     started_at = datetime.fromisoformat(change.data["since"])
+    furthest = StatusPeriod.objects.filter(lead=change.lead).aggregate(stage=Max("stage"))
     return StatusPeriod.objects.create(
         lead=change.lead,
         lead_arrived_at=change.lead.arrived_at,
@@ -103,7 +105,23 @@ def status_period_record(*, change: Activity) -> StatusPeriod:
         ended_at=change.at,
         seconds=(change.at - started_at).total_seconds(),
         stage=forward_stage(change.data["to"]),
+        furthest_before=furthest["stage"] or 0,
     )
+
+
+def status_periods_restage(*, lead: Lead) -> int:
+    """Work out again, along the lead's periods in time order, the furthest stage it had
+    reached before each (after a merge brought in another lead's); returns how many
+    changed."""
+    periods = list(StatusPeriod.objects.filter(lead=lead).order_by("ended_at", "pk"))
+    changed, furthest = [], 0
+    for period in periods:
+        if period.furthest_before != furthest:
+            period.furthest_before = furthest
+            changed.append(period)
+        furthest = max(furthest, period.stage or 0)
+    StatusPeriod.objects.bulk_update(changed, ["furthest_before"])
+    return len(changed)
 
 
 @transaction.atomic

@@ -1,20 +1,28 @@
 """Pipeline velocity: how long leads spend in each status and from arrival to won or
 lost, per tier (or practice area), and the funnel of how far leads get.
 
-Time in a status and the funnel come from the status periods (``leads.StatusPeriod``):
-``lead_change_status`` records, with each ``status_changed`` timeline entry, the status it
-ended, its length in seconds and the forward stage the change led to, with the lead's
-arrival copied. The periods of the leads that arrived in the range are one range of the
-table's covering index, read without touching the table or parsing JSON. Both tables are
-one SQL query (percentiles differ by vendor), for PostgreSQL and SQLite alike: the medians
-grouped by the report's group, the funnel from each lead's furthest stage, all counted in
-the database.
+Time in a status and the funnel come from the status periods (``leads.StatusPeriod``),
+which ``lead_change_status`` writes with each ``status_changed`` timeline entry: the status
+it ended, its length in seconds, the forward stage the change led to and the furthest the
+lead had reached before, with the lead's arrival copied. The periods of the leads that
+arrived in the range are one range of the table's covering index, read without touching
+the table or parsing JSON, and joined to the report's leads once. One grouped query (by
+group and status) gives both tables, all aggregation in the database, for PostgreSQL and
+SQLite alike: the medians, and per stage the periods that took a lead there first (one
+per lead reaching it, so the funnel needs no grouping by lead).
+
+The report has always counted a lead's changes since the range began; only a lead merged
+in can bring changes from before that. When the range's leads have any, the query runs
+again on the periods since the range began, with the furthest stage before each worked
+out among those (a window over each lead's periods), so the figures stay the same.
 """
 
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Max, Q, Window
+from django.db.models.expressions import RowRange
+from django.db.models.functions import Coalesce
 
 from leads.choices import Status
 from leads.models import StatusPeriod
@@ -34,38 +42,64 @@ from leadtrack.reports.charts import Series, bar_chart
 from leadtrack.reports.expressions import SQLITE_PERCENTILE, Percentile, SecondsBetween
 
 OPEN_PATH = [status for status in FORWARD_PATH if status != Status.WON]
+# The stages a funnel counts beyond the first (every lead in the range reached "new").
+LATER_STAGES = range(1, len(FORWARD_PATH))
 
-MEDIAN_SQL = {
-    "postgresql": "percentile_cont(0.5) WITHIN GROUP (ORDER BY {value})",
-    "sqlite": SQLITE_PERCENTILE + "({value}, 0.5)",
+VENDOR_SQL = {
+    # The seconds are gathered per group and status by hashing, then each median sorts its
+    # own; percentile_cont as the grouped aggregate would first sort every period by group.
+    "postgresql": {
+        "collect": "array_agg({value})",
+        "median": "(SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY v) FROM unnest({values}) v)",
+    },
+    "sqlite": {
+        "collect": SQLITE_PERCENTILE + "({value}, 0.5)",
+        "median": "{values}",
+    },
 }
 
 
-def _median(value: str) -> str:
+def _sql(name: str, **parts: str) -> str:
     try:
-        template = MEDIAN_SQL[connection.vendor]
+        snippets = VENDOR_SQL[connection.vendor]
     except KeyError as exc:
         raise NotImplementedError(
             f"The velocity report runs on PostgreSQL and SQLite, not {connection.vendor}."
         ) from exc
-    return template.format(value=value)
+    return snippets[name].format(**parts)
 
 
 def _scoped(leads) -> tuple[str, tuple]:
     return leads.values(grp=F("_group"), lead_id=F("pk")).query.sql_with_params()
 
 
-def _periods(filters) -> tuple[str, tuple]:
-    """The status periods of the leads that arrived in the range, by the copy of their
-    arrival (one range of the covering index). A period that ended before the range began
-    (only a lead merged in can have one) is left out, as the report always has."""
+def _periods(filters, *, since_start: bool) -> tuple[str, tuple]:
+    """The status periods of the leads that arrived in the range, found by the copy of
+    their arrival (one range of the covering index). ``since_start``: only those that
+    ended since the range began, each with the furthest stage reached before it among
+    those."""
     periods = StatusPeriod.objects.filter(
-        lead_arrived_at__gte=filters.start,
-        lead_arrived_at__lt=filters.end,
-        ended_at__gte=filters.start,
+        lead_arrived_at__gte=filters.start, lead_arrived_at__lt=filters.end
     )
+    if since_start:
+        lead = [F("lead_arrived_at"), F("lead")]
+        periods = periods.filter(ended_at__gte=filters.start).annotate(
+            reached_before=Coalesce(
+                Window(
+                    Max("stage"),
+                    partition_by=lead,
+                    order_by=[F("ended_at").asc(), F("pk").asc()],
+                    frame=RowRange(start=None, end=-1),
+                ),
+                0,
+            )
+        )
+    else:
+        periods = periods.annotate(reached_before=F("furthest_before"))
     return (
-        periods.order_by().values("lead_id", "status", "seconds", "stage").query.sql_with_params()
+        periods.order_by()
+        .values("lead_id", "status", "seconds", "stage", "ended_at", "reached_before")
+        .query.sql_with_params()
     )
 
 
@@ -118,42 +152,50 @@ class VelocityReport(Report):
 
     def timeline_tables(self, *, leads, filters, total: int) -> tuple[ReportResult, ReportResult]:
         """Median time in each open status per group, and the funnel of the ``total`` leads
-        in the range: one query over the range's status periods."""
-        scoped_sql, params = _scoped(self._grouped_leads(leads, filters))
-        # One median per open status, each over its own periods, grouped by the report's
-        # groups only.
-        medians = ", ".join(
-            _median("p.seconds") + f" FILTER (WHERE p.status = '{status}')" for status in OPEN_PATH
-        )
-        empty = ", ".join("NULL" for _ in OPEN_PATH[1:])
-        periods_sql, periods_params = _periods(filters)
-        sql = f"""
-            WITH scoped AS ({scoped_sql}), periods AS ({periods_sql})
-            SELECT 'status', s.grp, NULL, {medians}
-            FROM periods p JOIN scoped s ON s.lead_id = p.lead_id GROUP BY s.grp
-            UNION ALL
-            SELECT 'stage', NULL, furthest.stage, COUNT(*), {empty} FROM (
-                SELECT p.lead_id, COALESCE(MAX(p.stage), 0) AS stage
-                FROM periods p GROUP BY p.lead_id
-            ) furthest
-            WHERE furthest.lead_id IN (SELECT s.lead_id FROM scoped s)
-            GROUP BY furthest.stage
-        """  # noqa: S608 (the interpolated parts are fixed SQL; values are parameters)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, *periods_params])
-            results = cursor.fetchall()
+        in the range: one grouped query over the range's status periods (two when a lead
+        merged in brought changes from before the range)."""
+        results = self._period_figures(leads, filters, since_start=False)
+        if any(before_start for _, _, _, before_start, *_ in results):
+            results = self._period_figures(leads, filters, since_start=True)
         by_group: dict[Any, dict[str, Any]] = {}
-        furthest: dict[int, int] = {}
-        for part, group, stage, *values in results:
-            if part == "status":
-                row = by_group.setdefault(group, {"group": group})
-                row.update(zip((status.value for status in OPEN_PATH), values, strict=True))
-            else:
-                furthest[stage] = int(values[0])
+        reached = dict.fromkeys(LATER_STAGES, 0)
+        open_statuses = {status.value for status in OPEN_PATH}
+        for group, status, median, _, *firsts in results:
+            row = by_group.setdefault(group, {"group": group, **dict.fromkeys(open_statuses)})
+            if status in open_statuses:
+                row[status] = median
+            for stage, count in zip(LATER_STAGES, firsts, strict=True):
+                reached[stage] += count
         return (
             self._time_in_status(by_group, filters),
-            self._funnel(furthest, total),
+            self._funnel(reached, total),
         )
+
+    def _period_figures(self, leads, filters, *, since_start: bool) -> list[tuple]:
+        """Per group and status: the median seconds, the periods that ended before the
+        range began, and per later stage the periods that took a lead there first."""
+        scoped_sql, scoped_params = _scoped(self._grouped_leads(leads, filters))
+        periods_sql, periods_params = _periods(filters, since_start=since_start)
+        firsts = ", ".join(
+            f"COUNT(*) FILTER (WHERE p.reached_before < {stage} AND p.stage >= {stage}) "
+            f"AS first_{stage}"
+            for stage in LATER_STAGES
+        )
+        sql = f"""
+            SELECT g.grp, g.status, {_sql("median", values="g.seconds")}, g.before_start,
+                   {", ".join(f"g.first_{stage}" for stage in LATER_STAGES)}
+            FROM (
+                SELECT s.grp AS grp, p.status AS status,
+                       {_sql("collect", value="p.seconds")} AS seconds,
+                       COUNT(*) FILTER (WHERE p.ended_at < %s) AS before_start, {firsts}
+                FROM ({periods_sql}) p JOIN ({scoped_sql}) s ON s.lead_id = p.lead_id
+                GROUP BY s.grp, p.status
+            ) g
+        """  # noqa: S608 (the interpolated parts are fixed SQL; values are parameters)
+        start = connection.ops.adapt_datetimefield_value(filters.start)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [start, *periods_params, *scoped_params])
+            return cursor.fetchall()
 
     def _time_in_status(self, by_group: dict[Any, dict[str, Any]], filters) -> ReportResult:
         rows = []
@@ -171,13 +213,13 @@ class VelocityReport(Report):
             label_heading=filters.dimension.label,
         )
 
-    def _funnel(self, furthest: dict[int, int], total: int) -> ReportResult:
-        """A lead reached every stage up to the furthest it got to; every lead reached
-        the first (leads without a change since arriving are still new)."""
+    def _funnel(self, reached: dict[int, int], total: int) -> ReportResult:
+        """How many leads reached each stage (a lead reached every stage up to the furthest
+        it got to); every lead reached the first (those without a change are still new)."""
         rows = []
         for index, status in enumerate(FORWARD_PATH):
-            reached = total if index == 0 else sum(n for k, n in furthest.items() if k >= index)
-            rows.append({"label": status.label, "reached": reached, "share": rate(reached, total)})
+            count = total if index == 0 else reached.get(index, 0)
+            rows.append({"label": status.label, "reached": count, "share": rate(count, total)})
         return ReportResult(
             columns=[Column("reached", "Leads reaching it"), percent_column("share", "Of all")],
             rows=rows,

@@ -1,7 +1,7 @@
 """Status periods: every status change records the period it ended (status, start, end,
-seconds, the forward stage it led to) in the same transaction as its timeline entry; the
-periods follow the timeline when leads merge; migration 0005 builds them from an existing
-timeline exactly as the service would have."""
+seconds, the forward stage it led to, the furthest stage reached before) in the same
+transaction as its timeline entry; the periods follow the timeline when leads merge;
+migration 0005 builds them from an existing timeline exactly as the service would have."""
 
 import importlib
 from datetime import UTC, datetime, timedelta
@@ -21,7 +21,16 @@ from tests.factories import ActivityFactory, LeadFactory
 pytestmark = pytest.mark.django_db
 
 ARRIVED = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
-FIELDS = ("lead_id", "lead_arrived_at", "status", "started_at", "ended_at", "seconds", "stage")
+FIELDS = (
+    "lead_id",
+    "lead_arrived_at",
+    "status",
+    "started_at",
+    "ended_at",
+    "seconds",
+    "stage",
+    "furthest_before",
+)
 
 
 def periods(lead=None) -> list[tuple]:
@@ -53,12 +62,12 @@ def test_each_change_records_the_period_it_ended():
     two_hours = ARRIVED + timedelta(hours=2)
     next_day = ARRIVED + timedelta(days=1, hours=2)
     assert periods(lead) == [
-        (lead.pk, ARRIVED, "new", ARRIVED, two_hours, 7200.0, 1),
-        (lead.pk, ARRIVED, "assigned", two_hours, next_day, 86400.0, 2),
-        (lead.pk, ARRIVED, "contacted", next_day, ARRIVED + 2 * day, 79200.0, 1),
-        (lead.pk, ARRIVED, "assigned", ARRIVED + 2 * day, ARRIVED + 3 * day, 86400.0, None),
-        (lead.pk, ARRIVED, "lost", ARRIVED + 3 * day, ARRIVED + 10 * day, 7 * 86400.0, 4),
-        (lead.pk, ARRIVED, "proposal", ARRIVED + 10 * day, ARRIVED + 12 * day, 2 * 86400.0, 5),
+        (lead.pk, ARRIVED, "new", ARRIVED, two_hours, 7200.0, 1, 0),
+        (lead.pk, ARRIVED, "assigned", two_hours, next_day, 86400.0, 2, 1),
+        (lead.pk, ARRIVED, "contacted", next_day, ARRIVED + 2 * day, 79200.0, 1, 2),
+        (lead.pk, ARRIVED, "assigned", ARRIVED + 2 * day, ARRIVED + 3 * day, 86400.0, None, 2),
+        (lead.pk, ARRIVED, "lost", ARRIVED + 3 * day, ARRIVED + 10 * day, 7 * 86400.0, 4, 2),
+        (lead.pk, ARRIVED, "proposal", ARRIVED + 10 * day, ARRIVED + 12 * day, 2 * 86400.0, 5, 4),
     ]
 
 
@@ -83,6 +92,7 @@ def test_merge_moves_the_periods_to_the_lead_kept_with_its_arrival():
     keep = LeadFactory(arrived_at=ARRIVED, status=Status.NEW)
     merged = LeadFactory(arrived_at=ARRIVED - timedelta(days=20), status=Status.NEW)
     change(keep, Status.ASSIGNED, ARRIVED + timedelta(hours=1))
+    change(keep, Status.CONTACTED, ARRIVED + timedelta(hours=2))
     change(merged, Status.ASSIGNED, ARRIVED - timedelta(days=19))
     change(merged, Status.MEETING, ARRIVED - timedelta(days=18))
 
@@ -90,14 +100,27 @@ def test_merge_moves_the_periods_to_the_lead_kept_with_its_arrival():
         lead_merge(keep=keep, merge=merged, actor=None)
 
     assert periods(merged) == []
-    moved = periods(keep)
-    assert [(row[0], row[1], row[2], row[6]) for row in moved] == [
-        (keep.pk, ARRIVED, "new", 1),
-        (keep.pk, ARRIVED, "assigned", 3),
-        (keep.pk, ARRIVED, "new", 1),
+    # In time order along the joined timeline: the merged lead's two changes came first,
+    # so the kept lead's reached nothing new.
+    assert [(row[0], row[1], row[2], row[6], row[7]) for row in periods(keep)] == [
+        (keep.pk, ARRIVED, "new", 1, 0),
+        (keep.pk, ARRIVED, "assigned", 3, 1),
+        (keep.pk, ARRIVED, "new", 1, 3),
+        (keep.pk, ARRIVED, "assigned", 2, 3),
     ]
     # The periods went where the timeline went.
-    assert Activity.objects.filter(lead=keep, kind=ActivityKind.STATUS_CHANGED).count() == 3
+    assert Activity.objects.filter(lead=keep, kind=ActivityKind.STATUS_CHANGED).count() == 4
+
+
+def test_a_change_after_a_merge_counts_what_either_lead_reached():
+    keep = LeadFactory(arrived_at=ARRIVED, status=Status.NEW)
+    merged = LeadFactory(arrived_at=ARRIVED - timedelta(days=1), status=Status.NEW)
+    change(merged, Status.PROPOSAL, ARRIVED - timedelta(hours=1))
+    with time_machine.travel(ARRIVED + timedelta(hours=1), tick=False):
+        lead_merge(keep=keep, merge=merged, actor=None)
+    keep.refresh_from_db()
+    change(keep, Status.ASSIGNED, ARRIVED + timedelta(hours=2))
+    assert [row[7] for row in periods(keep)] == [0, 4]
 
 
 def test_periods_go_when_their_lead_is_deleted():
@@ -145,6 +168,6 @@ def test_backfill_reads_timeline_entries_written_before_periods_were_kept():
 
     one_hour = ARRIVED + timedelta(hours=1)
     assert periods() == [
-        (lead.pk, ARRIVED, "new", ARRIVED, one_hour, 3600.0, 1),
-        (lead.pk, ARRIVED, "assigned", one_hour, ARRIVED + timedelta(hours=5), 14400.0, 2),
+        (lead.pk, ARRIVED, "new", ARRIVED, one_hour, 3600.0, 1, 0),
+        (lead.pk, ARRIVED, "assigned", one_hour, ARRIVED + timedelta(hours=5), 14400.0, 2, 1),
     ]

@@ -323,12 +323,13 @@ class DemoData:
 
 def status_periods(lead: dict[str, Any], timeline: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The period each status change ended, as ``leads.services.status_period_record``
-    records it from the timeline entry."""
-    periods = []
+    records it from the timeline entry (the entries are in time order)."""
+    periods, furthest = [], 0
     for entry in timeline:
         if entry["kind"] != ActivityKind.STATUS_CHANGED:
             continue
         since = dt.datetime.fromisoformat(entry["data"]["since"])
+        stage = forward_stage(entry["data"]["to"])
         periods.append(
             {
                 "lead_id": lead["id"],
@@ -337,9 +338,11 @@ def status_periods(lead: dict[str, Any], timeline: list[dict[str, Any]]) -> list
                 "started_at": since,
                 "ended_at": entry["at"],
                 "seconds": (entry["at"] - since).total_seconds(),
-                "stage": forward_stage(entry["data"]["to"]),
+                "stage": stage,
+                "furthest_before": furthest,
             }
         )
+        furthest = max(furthest, stage or 0)
     return periods
 
 
