@@ -20,12 +20,9 @@ out among those (a window over each lead's periods), so the figures stay the sam
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, F, Max, Q, Window
-from django.db.models.expressions import RowRange
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Q
 
 from leads.choices import Status
-from leads.models import StatusPeriod
 from leads.statuses import FORWARD_PATH
 from leadtrack.reports.base import (
     PRACTICE_AREA,
@@ -73,34 +70,35 @@ def _scoped(leads) -> tuple[str, tuple]:
     return leads.values(grp=F("_group"), lead_id=F("pk")).query.sql_with_params()
 
 
-def _periods(filters, *, since_start: bool) -> tuple[str, tuple]:
+def _periods(filters, *, since_start: bool) -> tuple[str, list]:
     """The status periods of the leads that arrived in the range, found by the copy of
-    their arrival (one range of the covering index). ``since_start``: only those that
-    ended since the range began, each with the furthest stage reached before it among
-    those."""
-    periods = StatusPeriod.objects.filter(
-        lead_arrived_at__gte=filters.start, lead_arrived_at__lt=filters.end
-    )
-    if since_start:
-        lead = [F("lead_arrived_at"), F("lead")]
-        periods = periods.filter(ended_at__gte=filters.start).annotate(
-            reached_before=Coalesce(
-                Window(
-                    Max("stage"),
-                    partition_by=lead,
-                    order_by=[F("ended_at").asc(), F("pk").asc()],
-                    frame=RowRange(start=None, end=-1),
-                ),
-                0,
-            )
-        )
-    else:
-        periods = periods.annotate(reached_before=F("furthest_before"))
-    return (
-        periods.order_by()
-        .values("lead_id", "status", "seconds", "stage", "ended_at", "reached_before")
-        .query.sql_with_params()
-    )
+    their arrival (one range of the covering index), as SQL and its parameters.
+
+    ``since_start`` counts only what happened since the range began: the seconds of a
+    period that ended before are left out, and each lead's furthest stage among the others
+    is put on one of its periods (as if reached from new) for the funnel's counts."""
+    start = connection.ops.adapt_datetimefield_value(filters.start)
+    end = connection.ops.adapt_datetimefield_value(filters.end)
+    if not since_start:
+        sql = """
+            SELECT p.lead_id, p.status, p.ended_at, p.seconds, p.stage,
+                   p.furthest_before AS reached_before
+            FROM leads_statusperiod p
+            WHERE p.lead_arrived_at >= %s AND p.lead_arrived_at < %s
+        """
+        return sql, [start, end]
+    sql = """
+        SELECT p.lead_id, p.status, p.ended_at,
+               CASE WHEN p.ended_at >= %s THEN p.seconds END AS seconds,
+               CASE WHEN ROW_NUMBER() OVER lead = 1
+                    THEN MAX(CASE WHEN p.ended_at >= %s THEN p.stage END) OVER lead
+               END AS stage,
+               0 AS reached_before
+        FROM leads_statusperiod p
+        WHERE p.lead_arrived_at >= %s AND p.lead_arrived_at < %s
+        WINDOW lead AS (PARTITION BY p.lead_arrived_at, p.lead_id)
+    """
+    return sql, [start, start, start, end]
 
 
 class VelocityReport(Report):
@@ -155,25 +153,28 @@ class VelocityReport(Report):
         in the range: one grouped query over the range's status periods (two when a lead
         merged in brought changes from before the range)."""
         results = self._period_figures(leads, filters, since_start=False)
-        if any(before_start for _, _, _, before_start, *_ in results):
+        if any(before_start for _, _, _, _, before_start, *_ in results):
             results = self._period_figures(leads, filters, since_start=True)
         by_group: dict[Any, dict[str, Any]] = {}
         reached = dict.fromkeys(LATER_STAGES, 0)
         open_statuses = {status.value for status in OPEN_PATH}
-        for group, status, median, _, *firsts in results:
+        for group, status, median, counted, _, *firsts in results:
+            for stage, count in zip(LATER_STAGES, firsts, strict=True):
+                reached[stage] += count
+            if not counted:  # only periods from before the range began
+                continue
             row = by_group.setdefault(group, {"group": group, **dict.fromkeys(open_statuses)})
             if status in open_statuses:
                 row[status] = median
-            for stage, count in zip(LATER_STAGES, firsts, strict=True):
-                reached[stage] += count
         return (
             self._time_in_status(by_group, filters),
             self._funnel(reached, total),
         )
 
     def _period_figures(self, leads, filters, *, since_start: bool) -> list[tuple]:
-        """Per group and status: the median seconds, the periods that ended before the
-        range began, and per later stage the periods that took a lead there first."""
+        """Per group and status: the median seconds, the periods counted, those that ended
+        before the range began, and per later stage the periods that took a lead there
+        first."""
         scoped_sql, scoped_params = _scoped(self._grouped_leads(leads, filters))
         periods_sql, periods_params = _periods(filters, since_start=since_start)
         firsts = ", ".join(
@@ -182,11 +183,12 @@ class VelocityReport(Report):
             for stage in LATER_STAGES
         )
         sql = f"""
-            SELECT g.grp, g.status, {_sql("median", values="g.seconds")}, g.before_start,
-                   {", ".join(f"g.first_{stage}" for stage in LATER_STAGES)}
+            SELECT g.grp, g.status, {_sql("median", values="g.seconds")}, g.counted,
+                   g.before_start, {", ".join(f"g.first_{stage}" for stage in LATER_STAGES)}
             FROM (
                 SELECT s.grp AS grp, p.status AS status,
                        {_sql("collect", value="p.seconds")} AS seconds,
+                       COUNT(p.seconds) AS counted,
                        COUNT(*) FILTER (WHERE p.ended_at < %s) AS before_start, {firsts}
                 FROM ({periods_sql}) p JOIN ({scoped_sql}) s ON s.lead_id = p.lead_id
                 GROUP BY s.grp, p.status
