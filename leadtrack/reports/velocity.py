@@ -13,8 +13,9 @@ per lead reaching it, so the funnel needs no grouping by lead).
 
 The report has always counted a lead's changes since the range began; only a lead merged
 in can bring changes from before that. When the range's leads have any, the query runs
-again on the periods since the range began, with the furthest stage before each worked
-out among those (a window over each lead's periods), so the figures stay the same.
+again with those periods left out and each lead's furthest stage since the range began
+put on one of its periods (a window over each lead's periods), so the figures stay the
+same.
 """
 
 from typing import Any
