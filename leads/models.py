@@ -223,6 +223,56 @@ class Activity(models.Model):
         return f"{self.get_kind_display()}: {self.summary}"
 
 
+class StatusPeriod(models.Model):
+    """A stretch of time a lead spent in one status, ended by a status change: each
+    ``status_changed`` timeline entry as numbers. Written with its entry by
+    ``lead_change_status`` and moved with the timeline when leads merge, so the pipeline
+    velocity report reads a narrow table by arrival date instead of the timeline's JSON.
+
+    ``stage`` and ``furthest_before`` let a funnel count each lead once per stage it
+    reached without grouping by lead: a lead reached stage k in the one period whose
+    ``furthest_before < k <= stage``."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="status_periods")
+    lead_arrived_at = models.DateTimeField(
+        help_text="The lead's arrival, copied (it never changes after capture) so that "
+        "reports find the periods of the leads that arrived in a range by one index."
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, help_text="The status the lead was in."
+    )
+    started_at = models.DateTimeField(help_text="The previous change, or the lead's arrival.")
+    ended_at = models.DateTimeField(help_text="When the change that ended it was made.")
+    seconds = models.FloatField(help_text="From start to end, in seconds.")
+    stage = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Where the change that ended it led along the forward path "
+        "(0 new … 5 won); empty when it led to lost or disqualified.",
+    )
+    furthest_before = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="The furthest stage along the forward path the lead had reached before "
+        "this change (0 new): the change took the lead to stages it had not reached before "
+        "when its stage is beyond this.",
+    )
+
+    class Meta:
+        ordering = ["lead", "ended_at", "pk"]
+        indexes = [
+            # The pipeline velocity report: the periods of the leads that arrived in a
+            # range, read from the index alone, a lead's periods side by side.
+            models.Index(
+                fields=["lead_arrived_at", "lead"],
+                include=["ended_at", "status", "seconds", "stage", "furthest_before"],
+                name="status_period_arrival_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lead} · {self.get_status_display()} for {self.seconds:.0f} s"
+
+
 class InboundMessage(models.Model):
     """Anything that came in from outside, kept exactly as it arrived, before parsing.
 

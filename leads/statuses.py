@@ -17,6 +17,15 @@ FORWARD_PATH = [
 ]
 
 
+def forward_stage(status: str) -> int | None:
+    """The status's position along the forward path (new is 0, won 5); None for lost and
+    disqualified."""
+    try:
+        return FORWARD_PATH.index(Status(status))
+    except ValueError:
+        return None
+
+
 def _open_transitions(status: Status) -> frozenset[Status]:
     position = FORWARD_PATH.index(status)
     ahead = set(FORWARD_PATH[position + 1 :])

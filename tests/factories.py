@@ -7,8 +7,9 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from leads.choices import Channel, Status
+from leads.choices import ActivityKind, Channel, Status
 from leads.models import Activity, Contact, Lead
+from leads.services import status_period_record
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -49,9 +50,24 @@ class LeadFactory(factory.django.DjangoModelFactory):
 
 
 class ActivityFactory(factory.django.DjangoModelFactory):
+    """A timeline entry. A status change that says when its status began (``since``) gets
+    its status period too, as ``lead_change_status`` writes them together; pass
+    ``status_period=False`` for an entry from before periods were kept."""
+
     class Meta:
         model = Activity
+        skip_postgeneration_save = True
 
     lead = factory.SubFactory(LeadFactory)
     kind = "note"
     summary = "A note"
+
+    @factory.post_generation
+    def status_period(self, create, extracted, **kwargs):
+        if (
+            create
+            and extracted is not False
+            and self.kind == ActivityKind.STATUS_CHANGED
+            and "since" in self.data
+        ):
+            status_period_record(change=self)

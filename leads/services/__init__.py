@@ -14,7 +14,12 @@ from leads.services.email import (
 from leads.services.merge import lead_merge
 from leads.services.pipeline import PipelineStepError, pipeline_resume_stalled, pipeline_run
 from leads.services.referrals import referral_source_get_or_create
-from leads.services.statuses import lead_change_status, lead_record_first_response
+from leads.services.statuses import (
+    lead_change_status,
+    lead_record_first_response,
+    status_period_record,
+    status_periods_restage,
+)
 
 __all__ = [
     "Capture",
@@ -37,4 +42,6 @@ __all__ = [
     "pipeline_resume_stalled",
     "pipeline_run",
     "referral_source_get_or_create",
+    "status_period_record",
+    "status_periods_restage",
 ]

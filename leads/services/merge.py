@@ -1,5 +1,8 @@
 """Merging: two leads that turn out to be one enquiry (the same person writing twice
-before capture could join them) become one, with both timelines kept on the lead kept."""
+before capture could join them) become one, with both timelines kept on the lead kept.
+The merged lead's status periods (the timeline's status changes as numbers) move with its
+timeline, taking the kept lead's arrival, so reports count them once, for the kept lead;
+the furthest stage reached before each is worked out again along the joined timeline."""
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -8,8 +11,9 @@ from django.utils import timezone
 
 from leads import signals
 from leads.choices import ActivityKind
-from leads.models import Activity, InboundMessage, Lead, OutboundEmail
+from leads.models import Activity, InboundMessage, Lead, OutboundEmail, StatusPeriod
 from leads.services.activity import activity_record
+from leads.services.statuses import status_periods_restage
 
 
 def _earliest(*values):
@@ -41,6 +45,8 @@ def lead_merge(*, keep: Lead, merge: Lead, actor: AbstractBaseUser | None) -> Le
 
     now = timezone.now()
     moved_activities = Activity.objects.filter(lead=merge).update(lead=keep)
+    if StatusPeriod.objects.filter(lead=merge).update(lead=keep, lead_arrived_at=keep.arrived_at):
+        status_periods_restage(lead=keep)
     moved_inbound = InboundMessage.objects.filter(lead=merge).update(lead=keep)
     moved_emails = OutboundEmail.objects.filter(lead=merge).update(lead=keep)
     # Leads merged into ``merge`` earlier now point at the lead that is kept.

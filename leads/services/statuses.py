@@ -2,22 +2,24 @@
 timeline; and the first-response mark that response-time reports are built on.
 
 Each ``status_changed`` entry records when the status it ends began (``data["since"]``:
-the previous change, or the lead's arrival), so the time spent in each status is read from
-the entry alone, without ordering a lead's whole timeline."""
+the previous change, or the lead's arrival), and the same transaction records the period
+it ended as a ``StatusPeriod`` row (status, start, end, seconds, the stage the change led
+to and the furthest stage reached before it), which the pipeline velocity report reads
+instead of the timeline's JSON."""
 
 from datetime import UTC, datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from leads import signals
 from leads.choices import CLOSED_STATUSES, ActivityKind, Status
-from leads.models import Activity, Lead
+from leads.models import Activity, Lead, StatusPeriod
 from leads.services.activity import activity_record
-from leads.statuses import allowed_transitions, transition_needs_reason
+from leads.statuses import allowed_transitions, forward_stage, transition_needs_reason
 
 
 @transaction.atomic
@@ -70,7 +72,7 @@ def lead_change_status(
         fields += ["closed_at", "closed_reason"]
     lead.save(update_fields=fields)
     summary = f"Status changed from {Status(old).label} to {Status(status).label}"
-    activity_record(
+    change = activity_record(
         lead=lead,
         kind=ActivityKind.STATUS_CHANGED,
         summary=f"{summary}: {reason}" if reason else summary,
@@ -83,10 +85,43 @@ def lead_change_status(
             "since": since.astimezone(UTC).isoformat(),
         },
     )
+    status_period_record(change=change)
     signals.status_changed.send(
         sender=Lead, lead=lead, old_status=old, new_status=status, reason=reason, actor=actor
     )
     return lead
+
+
+def status_period_record(*, change: Activity) -> StatusPeriod:
+    """Record the period in a status that a ``status_changed`` timeline entry ended, from
+    the entry itself (its ``from``, ``to`` and ``since``), after the lead's earlier ones."""
+    started_at = datetime.fromisoformat(change.data["since"])
+    furthest = StatusPeriod.objects.filter(lead=change.lead).aggregate(stage=Max("stage"))
+    return StatusPeriod.objects.create(
+        lead=change.lead,
+        lead_arrived_at=change.lead.arrived_at,
+        status=change.data["from"],
+        started_at=started_at,
+        ended_at=change.at,
+        seconds=(change.at - started_at).total_seconds(),
+        stage=forward_stage(change.data["to"]),
+        furthest_before=furthest["stage"] or 0,
+    )
+
+
+def status_periods_restage(*, lead: Lead) -> int:
+    """Work out again, along the lead's periods in time order, the furthest stage it had
+    reached before each (after a merge brought in another lead's); returns how many
+    changed."""
+    periods = list(StatusPeriod.objects.filter(lead=lead).order_by("ended_at", "pk"))
+    changed, furthest = [], 0
+    for period in periods:
+        if period.furthest_before != furthest:
+            period.furthest_before = furthest
+            changed.append(period)
+        furthest = max(furthest, period.stage or 0)
+    StatusPeriod.objects.bulk_update(changed, ["furthest_before"])
+    return len(changed)
 
 
 @transaction.atomic

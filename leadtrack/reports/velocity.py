@@ -1,14 +1,21 @@
 """Pipeline velocity: how long leads spend in each status and from arrival to won or
 lost, per tier (or practice area), and the funnel of how far leads get.
 
-Time in a status is read from the timeline: each ``status_changed`` entry closes the
-period in its ``from`` status, which began when the entry says (``data["since"]``: the
-previous change, or arrival, recorded by ``lead_change_status``). The funnel takes each
-lead's furthest stage from the same entries. Both tables come from one SQL query (JSON
-access and percentiles differ by vendor), written for PostgreSQL and SQLite alike, which
-reads the range's status changes once: only entries since the start of the range (a
-lead's changes come after its arrival), found by the timeline's partial index on the
-status changes' times.
+Time in a status and the funnel come from the status periods (``leads.StatusPeriod``),
+which ``lead_change_status`` writes with each ``status_changed`` timeline entry: the status
+it ended, its length in seconds, the forward stage the change led to and the furthest the
+lead had reached before, with the lead's arrival copied. The periods of the leads that
+arrived in the range are one range of the table's covering index, read without touching
+the table or parsing JSON, and joined to the report's leads once. One grouped query (by
+group and status) gives both tables, all aggregation in the database, for PostgreSQL and
+SQLite alike: the medians, and per stage the periods that took a lead there first (one
+per lead reaching it, so the funnel needs no grouping by lead).
+
+The report has always counted a lead's changes since the range began; only a lead merged
+in can bring changes from before that. When the range's leads have any, the query runs
+again with those periods left out and each lead's furthest stage since the range began
+put on one of its periods (a window over each lead's periods), so the figures stay the
+same.
 """
 
 from typing import Any
@@ -16,7 +23,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Count, F, Q
 
-from leads.choices import ActivityKind, Status
+from leads.choices import Status
 from leads.statuses import FORWARD_PATH
 from leadtrack.reports.base import (
     PRACTICE_AREA,
@@ -33,19 +40,19 @@ from leadtrack.reports.charts import Series, bar_chart
 from leadtrack.reports.expressions import SQLITE_PERCENTILE, Percentile, SecondsBetween
 
 OPEN_PATH = [status for status in FORWARD_PATH if status != Status.WON]
+# The stages a funnel counts beyond the first (every lead in the range reached "new").
+LATER_STAGES = range(1, len(FORWARD_PATH))
 
 VENDOR_SQL = {
+    # The seconds are gathered per group and status by hashing, then each median sorts its
+    # own; percentile_cont as the grouped aggregate would first sort every period by group.
     "postgresql": {
-        "seconds": "date_part('epoch', {end} - {start})",
-        "json": "{column}->>'{key}'",
-        "timestamp": "({value})::timestamptz",
-        "median": "percentile_cont(0.5) WITHIN GROUP (ORDER BY {value})",
+        "collect": "array_agg({value})",
+        "median": "(SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY v) FROM unnest({values}) v)",
     },
     "sqlite": {
-        "seconds": "((julianday({end}) - julianday({start})) * 86400.0)",
-        "json": "json_extract({column}, '$.{key}')",
-        "timestamp": "{value}",
-        "median": SQLITE_PERCENTILE + "({value}, 0.5)",
+        "collect": SQLITE_PERCENTILE + "({value}, 0.5)",
+        "median": "{values}",
     },
 }
 
@@ -61,9 +68,38 @@ def _sql(name: str, **parts: str) -> str:
 
 
 def _scoped(leads) -> tuple[str, tuple]:
-    return leads.values(
-        grp=F("_group"), lead_id=F("pk"), arrived=F("arrived_at")
-    ).query.sql_with_params()
+    return leads.values(grp=F("_group"), lead_id=F("pk")).query.sql_with_params()
+
+
+def _periods(filters, *, since_start: bool) -> tuple[str, list]:
+    """The status periods of the leads that arrived in the range, found by the copy of
+    their arrival (one range of the covering index), as SQL and its parameters.
+
+    ``since_start`` counts only what happened since the range began: the seconds of a
+    period that ended before are left out, and each lead's furthest stage among the others
+    is put on one of its periods (as if reached from new) for the funnel's counts."""
+    start = connection.ops.adapt_datetimefield_value(filters.start)
+    end = connection.ops.adapt_datetimefield_value(filters.end)
+    if not since_start:
+        sql = """
+            SELECT p.lead_id, p.status, p.ended_at, p.seconds, p.stage,
+                   p.furthest_before AS reached_before
+            FROM leads_statusperiod p
+            WHERE p.lead_arrived_at >= %s AND p.lead_arrived_at < %s
+        """
+        return sql, [start, end]
+    sql = """
+        SELECT p.lead_id, p.status, p.ended_at,
+               CASE WHEN p.ended_at >= %s THEN p.seconds END AS seconds,
+               CASE WHEN ROW_NUMBER() OVER lead = 1
+                    THEN MAX(CASE WHEN p.ended_at >= %s THEN p.stage END) OVER lead
+               END AS stage,
+               0 AS reached_before
+        FROM leads_statusperiod p
+        WHERE p.lead_arrived_at >= %s AND p.lead_arrived_at < %s
+        WINDOW lead AS (PARTITION BY p.lead_arrived_at, p.lead_id)
+    """
+    return sql, [start, start, start, end]
 
 
 class VelocityReport(Report):
@@ -115,50 +151,54 @@ class VelocityReport(Report):
 
     def timeline_tables(self, *, leads, filters, total: int) -> tuple[ReportResult, ReportResult]:
         """Median time in each open status per group, and the funnel of the ``total`` leads
-        in the range: one query, reading the range's status changes once."""
-        scoped_sql, params = _scoped(self._grouped_leads(leads, filters))
-        from_status = _sql("json", column="a.data", key="from")
-        to_status = _sql("json", column="a.data", key="to")
-        since = _sql("timestamp", value=_sql("json", column="a.data", key="since"))
-        stage_case = " ".join(
-            f"WHEN '{status.value}' THEN {index}" for index, status in enumerate(FORWARD_PATH)
-        )
-        # One median per open status, each over its own entries, so the changes are
-        # grouped (sorted) by the report's groups only.
-        medians = ", ".join(
-            _sql("median", value="c.seconds") + f" FILTER (WHERE c.from_status = '{status}')"
-            for status in OPEN_PATH
-        )
-        empty = ", ".join("NULL" for _ in OPEN_PATH[1:])
-        sql = f"""
-            WITH changes AS (
-                SELECT s.grp AS grp, a.lead_id AS lead_id, {from_status} AS from_status,
-                       CASE {to_status} {stage_case} END AS stage,
-                       {_sql("seconds", end="a.at", start=since)} AS seconds
-                FROM leads_activity a JOIN ({scoped_sql}) s ON s.lead_id = a.lead_id
-                WHERE a.kind = %s AND a.at >= %s
-            )
-            SELECT 'status', c.grp, NULL, {medians} FROM changes c GROUP BY c.grp
-            UNION ALL
-            SELECT 'stage', NULL, per_lead.furthest, COUNT(*), {empty} FROM (
-                SELECT COALESCE(MAX(c.stage), 0) AS furthest FROM changes c GROUP BY c.lead_id
-            ) per_lead GROUP BY per_lead.furthest
-        """  # noqa: S608 (the interpolated parts are fixed SQL; values are parameters)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, ActivityKind.STATUS_CHANGED.value, filters.start])
-            results = cursor.fetchall()
+        in the range: one grouped query over the range's status periods (two when a lead
+        merged in brought changes from before the range)."""
+        results = self._period_figures(leads, filters, since_start=False)
+        if any(before_start for _, _, _, _, before_start, *_ in results):
+            results = self._period_figures(leads, filters, since_start=True)
         by_group: dict[Any, dict[str, Any]] = {}
-        furthest: dict[int, int] = {}
-        for part, group, stage, *values in results:
-            if part == "status":
-                row = by_group.setdefault(group, {"group": group})
-                row.update(zip((status.value for status in OPEN_PATH), values, strict=True))
-            else:
-                furthest[stage] = int(values[0])
+        reached = dict.fromkeys(LATER_STAGES, 0)
+        open_statuses = {status.value for status in OPEN_PATH}
+        for group, status, median, counted, _, *firsts in results:
+            for stage, count in zip(LATER_STAGES, firsts, strict=True):
+                reached[stage] += count
+            if not counted:  # only periods from before the range began
+                continue
+            row = by_group.setdefault(group, {"group": group, **dict.fromkeys(open_statuses)})
+            if status in open_statuses:
+                row[status] = median
         return (
             self._time_in_status(by_group, filters),
-            self._funnel(furthest, total),
+            self._funnel(reached, total),
         )
+
+    def _period_figures(self, leads, filters, *, since_start: bool) -> list[tuple]:
+        """Per group and status: the median seconds, the periods counted, those that ended
+        before the range began, and per later stage the periods that took a lead there
+        first."""
+        scoped_sql, scoped_params = _scoped(self._grouped_leads(leads, filters))
+        periods_sql, periods_params = _periods(filters, since_start=since_start)
+        firsts = ", ".join(
+            f"COUNT(*) FILTER (WHERE p.reached_before < {stage} AND p.stage >= {stage}) "
+            f"AS first_{stage}"
+            for stage in LATER_STAGES
+        )
+        sql = f"""
+            SELECT g.grp, g.status, {_sql("median", values="g.seconds")}, g.counted,
+                   g.before_start, {", ".join(f"g.first_{stage}" for stage in LATER_STAGES)}
+            FROM (
+                SELECT s.grp AS grp, p.status AS status,
+                       {_sql("collect", value="p.seconds")} AS seconds,
+                       COUNT(p.seconds) AS counted,
+                       COUNT(*) FILTER (WHERE p.ended_at < %s) AS before_start, {firsts}
+                FROM ({periods_sql}) p JOIN ({scoped_sql}) s ON s.lead_id = p.lead_id
+                GROUP BY s.grp, p.status
+            ) g
+        """  # noqa: S608 (the interpolated parts are fixed SQL; values are parameters)
+        start = connection.ops.adapt_datetimefield_value(filters.start)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [start, *periods_params, *scoped_params])
+            return cursor.fetchall()
 
     def _time_in_status(self, by_group: dict[Any, dict[str, Any]], filters) -> ReportResult:
         rows = []
@@ -176,13 +216,13 @@ class VelocityReport(Report):
             label_heading=filters.dimension.label,
         )
 
-    def _funnel(self, furthest: dict[int, int], total: int) -> ReportResult:
-        """A lead reached every stage up to the furthest it got to; every lead reached
-        the first (leads without a change since arriving are still new)."""
+    def _funnel(self, reached: dict[int, int], total: int) -> ReportResult:
+        """How many leads reached each stage (a lead reached every stage up to the furthest
+        it got to); every lead reached the first (those without a change are still new)."""
         rows = []
         for index, status in enumerate(FORWARD_PATH):
-            reached = total if index == 0 else sum(n for k, n in furthest.items() if k >= index)
-            rows.append({"label": status.label, "reached": reached, "share": rate(reached, total)})
+            count = total if index == 0 else reached.get(index, 0)
+            rows.append({"label": status.label, "reached": count, "share": rate(count, total)})
         return ReportResult(
             columns=[Column("reached", "Leads reaching it"), percent_column("share", "Of all")],
             rows=rows,

@@ -4,9 +4,9 @@ at scale and for the benchmark (``bench/tracker.py``).
 
 Rows are written in bulk, not through the capture service: on PostgreSQL with COPY
 (psycopg), elsewhere with ``bulk_create`` in batches. The data follows the tracker's rules
-(statuses along allowed transitions with a timeline entry each, first responses after
-arrival, closed leads with a reason), so every figure in the dashboard and the reports
-has something true to show. It needs the demo firm's members (``load_demo_firm``).
+(statuses along allowed transitions with a timeline entry and a status period each, first
+responses after arrival, closed leads with a reason), so every figure in the dashboard and
+the reports has something true to show. It needs the demo firm's members (``load_demo_firm``).
 """
 
 import datetime as dt
@@ -23,7 +23,8 @@ from django.db.models import Max, Model
 from django.utils import timezone
 
 from leads.choices import ActivityKind, Channel, Status
-from leads.models import Activity, Contact, Lead
+from leads.models import Activity, Contact, Lead, StatusPeriod
+from leads.statuses import forward_stage
 from leadtrack.reports.hours import LONDON
 from qualification.models import PracticeArea, QualificationResult
 from qualification.services import qualification_model_active_or_default
@@ -87,11 +88,11 @@ class Command(BaseCommand):
         )
         first_contact = (Contact.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
         first_lead = (Lead.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
-        written = {"contacts": 0, "leads": 0, "activities": 0}
+        written = {"contacts": 0, "leads": 0, "activities": 0, "periods": 0}
         with transaction.atomic():
             for start in range(0, count, BATCH):
                 size = min(BATCH, count - start)
-                contacts, leads, activities, results = generator.batch(
+                contacts, leads, activities, periods, results = generator.batch(
                     first_contact + start,
                     first_lead + start,
                     size,
@@ -101,10 +102,12 @@ class Command(BaseCommand):
                 write(Contact, contacts)
                 write(Lead, leads)
                 write(Activity, activities)
+                write(StatusPeriod, periods)
                 write(QualificationResult, results)
                 written["contacts"] += len(contacts)
                 written["leads"] += len(leads)
                 written["activities"] += len(activities)
+                written["periods"] += len(periods)
                 if (start // BATCH) % 20 == 0:
                     self.stdout.write(
                         f"  {start + size:,} leads ({time.monotonic() - started:.0f} s)"
@@ -112,12 +115,13 @@ class Command(BaseCommand):
             reset_sequences([Contact, Lead])
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                for model in (Contact, Lead, Activity, QualificationResult):
+                for model in (Contact, Lead, Activity, StatusPeriod, QualificationResult):
                     cursor.execute(f'ANALYZE "{model._meta.db_table}"')
         self.stdout.write(
             self.style.SUCCESS(
-                f"Added {written['leads']:,} leads, {written['contacts']:,} contacts and "
-                f"{written['activities']:,} timeline entries in {time.monotonic() - started:.0f} s."
+                f"Added {written['leads']:,} leads, {written['contacts']:,} contacts, "
+                f"{written['activities']:,} timeline entries and {written['periods']:,} status "
+                f"periods in {time.monotonic() - started:.0f} s."
             )
         )
 
@@ -153,7 +157,7 @@ class DemoData:
 
     def batch(self, contact_id: int, lead_id: int, size: int, *, start: float, end: float):
         """Rows for ``size`` leads arriving between ``start`` and ``end`` days ago."""
-        contacts, leads, activities, results = [], [], [], []
+        contacts, leads, activities, periods, results = [], [], [], [], []
         arrivals = self.arrivals(size, start=start, end=end)
         for offset in range(size):
             contact, lead, timeline = self.lead(
@@ -162,8 +166,9 @@ class DemoData:
             contacts.append(contact)
             leads.append(lead)
             activities.extend(timeline)
+            periods.extend(status_periods(lead, timeline))
             results.append(self.qualification(lead))
-        return contacts, leads, activities, results
+        return contacts, leads, activities, periods, results
 
     def qualification(self, lead: dict[str, Any]) -> dict[str, Any]:
         """The qualification result behind the lead's tier; a few overridden by a person."""
@@ -314,6 +319,31 @@ class DemoData:
         moments = sorted(random.uniform(0, span) for _ in range(steps - 1))
         moments[:1] = [min(moments[0], 3600)] if moments else []
         return [arrived] + [arrived + dt.timedelta(seconds=60 + s) for s in moments]
+
+
+def status_periods(lead: dict[str, Any], timeline: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The period each status change ended, as ``leads.services.status_period_record``
+    records it from the timeline entry (the entries are in time order)."""
+    periods, furthest = [], 0
+    for entry in timeline:
+        if entry["kind"] != ActivityKind.STATUS_CHANGED:
+            continue
+        since = dt.datetime.fromisoformat(entry["data"]["since"])
+        stage = forward_stage(entry["data"]["to"])
+        periods.append(
+            {
+                "lead_id": lead["id"],
+                "lead_arrived_at": lead["arrived_at"],
+                "status": entry["data"]["from"],
+                "started_at": since,
+                "ended_at": entry["at"],
+                "seconds": (entry["at"] - since).total_seconds(),
+                "stage": stage,
+                "furthest_before": furthest,
+            }
+        )
+        furthest = max(furthest, stage or 0)
+    return periods
 
 
 def write(model: type[Model], rows: list[dict[str, Any]]) -> None:
