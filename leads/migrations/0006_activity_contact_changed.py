@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('leads', '0004_activity_status_index'),
+        ('leads', '0005_status_period'),
     ]
 
     operations = [
