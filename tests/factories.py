@@ -5,11 +5,15 @@ from datetime import timedelta
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from leads.choices import ActivityKind, Channel, Status
 from leads.models import Activity, Contact, Lead
 from leads.services import status_period_record
+from leadtrack import demo as roles
+from routing.demo import FEE_EARNERS_GROUP, PARTNERS_GROUP
+from routing.models import Member, Team
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -71,3 +75,26 @@ class ActivityFactory(factory.django.DjangoModelFactory):
             and "since" in self.data
         ):
             status_period_record(change=self)
+
+
+def firm_people() -> dict:
+    """A firm with the tracker's roles: a partner, and fee earners in two teams (Tom and
+    Sam in Employment, Olive in Property)."""
+    partners, _ = Group.objects.get_or_create(name=PARTNERS_GROUP)
+    fee_earners, _ = Group.objects.get_or_create(name=FEE_EARNERS_GROUP)
+    roles.load()
+    employment = Team.objects.create(name="Employment")
+    property_team = Team.objects.create(name="Property")
+    partner = UserFactory(username="pat.partner", first_name="Pat", last_name="Partner")
+    partner.groups.add(partners)
+    people = {"partner": partner}
+    for key, username, first, last, team in (
+        ("earner", "tom.earner", "Tom", "Earner", employment),
+        ("colleague", "sam.colleague", "Sam", "Colleague", employment),
+        ("outsider", "olive.outsider", "Olive", "Outsider", property_team),
+    ):
+        user = UserFactory(username=username, first_name=first, last_name=last)
+        user.groups.add(fee_earners)
+        Member.objects.create(user=user, team=team)
+        people[key] = user
+    return people

@@ -5,17 +5,13 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from followups.models import FollowUp
 from leads.choices import ActivityKind, Status
 from leads.models import Lead
-from leadtrack import demo as roles
 from leadtrack.reports import REPORTS
-from routing.demo import FEE_EARNERS_GROUP, PARTNERS_GROUP
-from routing.models import Member, Team
-from tests.factories import ActivityFactory, LeadFactory, UserFactory
+from tests.factories import ActivityFactory, LeadFactory, firm_people
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct-horse-battery"
@@ -23,21 +19,8 @@ PASSWORD = "correct-horse-battery"
 
 @pytest.fixture
 def firm(transactional_db):
-    Group.objects.get_or_create(name=PARTNERS_GROUP)
-    Group.objects.get_or_create(name=FEE_EARNERS_GROUP)
-    roles.load()
-    employment, property_team = (
-        Team.objects.create(name="Employment"),
-        Team.objects.create(name="Property"),
-    )
-    partner = UserFactory(username="pat.partner", first_name="Pat", last_name="Partner")
-    partner.groups.add(Group.objects.get(name=PARTNERS_GROUP))
-    earner = UserFactory(username="tom.earner", first_name="Tom", last_name="Earner")
-    outsider = UserFactory(username="olive.outsider", first_name="Olive", last_name="Outsider")
-    for user in (earner, outsider):
-        user.groups.add(Group.objects.get(name=FEE_EARNERS_GROUP))
-    Member.objects.create(user=earner, team=employment)
-    Member.objects.create(user=outsider, team=property_team)
+    people = firm_people()
+    partner, earner, outsider = people["partner"], people["earner"], people["outsider"]
     now = timezone.now()
     awaiting = LeadFactory(
         owner=earner,

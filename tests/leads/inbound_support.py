@@ -37,16 +37,22 @@ def _address(value: str) -> dict[str, str]:
     return {"Email": email, "Name": name, "MailboxHash": ""}
 
 
+def message_bodies(message) -> tuple[str, str]:
+    """The first plain-text and the first HTML body of an email, decoded."""
+    text = html = ""
+    for part in message.walk():
+        if part.get_content_type() == "text/plain" and not text:
+            text = part.get_payload(decode=True).decode("utf-8", "replace")
+        elif part.get_content_type() == "text/html" and not html:
+            html = part.get_payload(decode=True).decode("utf-8", "replace")
+    return text, html
+
+
 def postmark_payload(mime: str, *, raw: bool = True) -> dict:
     """Postmark's inbound JSON for this email: the parsed fields Postmark always sends,
     and ``RawEmail`` when the server has "Include raw email content" on."""
     message = message_from_string(mime, policy=policy.compat32)
-    plain = html = ""
-    for part in message.walk():
-        if part.get_content_type() == "text/plain" and not plain:
-            plain = part.get_payload(decode=True).decode("utf-8", "replace")
-        elif part.get_content_type() == "text/html" and not html:
-            html = part.get_payload(decode=True).decode("utf-8", "replace")
+    plain, html = message_bodies(message)
     skip = {"from", "to", "cc", "subject", "date", "message-id", "content-type"}
     payload = {
         "FromName": _address(message.get("From", ""))["Name"],

@@ -53,6 +53,7 @@ from tests.leads.inbound_support import (
     corpus,
     frozen_clock,  # noqa: F401 (fixture)
     inbound_settings,  # noqa: F401 (fixture)
+    message_bodies,
 )
 
 pytestmark = [
@@ -127,16 +128,6 @@ def header_dict(message: Message) -> dict[str, str | list[str]]:
     for name, value in unfolded_headers(message):
         found.setdefault(name, []).append(value)
     return {name: values[0] if len(values) == 1 else values for name, values in found.items()}
-
-
-def bodies(message: Message) -> tuple[str, str]:
-    text = html = ""
-    for part in message.walk():
-        if part.get_content_type() == "text/plain" and not text:
-            text = part.get_payload(decode=True).decode("utf-8", "replace")
-        elif part.get_content_type() == "text/html" and not html:
-            html = part.get_payload(decode=True).decode("utf-8", "replace")
-    return text, html
 
 
 def address(value: str) -> tuple[str, str]:
@@ -420,7 +411,7 @@ BREVO_MX = "mx-in.sender-sib.com"
 def brevo_item(mime: str) -> dict:
     """One item of Brevo's inbound parsing webhook: parsed fields, no raw MIME."""
     message = parsed(mime)
-    text, html = bodies(message)
+    text, html = message_bodies(message)
     from_name, from_email = address(message["From"])
     return {
         "Uuid": [str(uuid.uuid5(uuid.NAMESPACE_URL, "brevo:" + mime))],
@@ -509,7 +500,7 @@ MAILERSEND_CREATED_AT = datetime(2026, 3, 3, 9, 58, 13, 525000, tzinfo=UTC)
 def mailersend_body(mime: str) -> bytes:
     """MailerSend's ``inbound.message`` post: parsed fields and, in ``data.raw``, the MIME."""
     message = parsed(mime)
-    text, html = bodies(message)
+    text, html = message_bodies(message)
     from_name, from_email = address(message["From"])
     payload = {
         "type": "inbound.message",
@@ -600,7 +591,7 @@ MAILJET_MX = "parse.mailjet.com"
 def mailjet_event(mime: str) -> dict:
     """Mailjet's Parse API post: parsed headers and parts, no raw MIME, no event id."""
     message = parsed(mime)
-    text, html = bodies(message)
+    text, html = message_bodies(message)
     return {
         "Sender": SENDER,
         "Recipient": TRACKING,
@@ -996,7 +987,7 @@ def sparkpost_batch(*mimes: str) -> list[dict]:
     batch = []
     for mime in mimes:
         message = parsed(mime)
-        text, html = bodies(message)
+        text, html = message_bodies(message)
         batch.append(
             {
                 "msys": {
