@@ -125,12 +125,7 @@ def post_mailgun(client, fields, *, auth: dict | None = None):
 def sendgrid_fields(mime: str) -> dict:
     """SendGrid Inbound Parse's default (parsed) multipart form for this email."""
     message = message_from_string(mime, policy=policy.compat32)
-    text = html = ""
-    for part in message.walk():
-        if part.get_content_type() == "text/plain" and not text:
-            text = part.get_payload(decode=True).decode("utf-8", "replace")
-        elif part.get_content_type() == "text/html" and not html:
-            html = part.get_payload(decode=True).decode("utf-8", "replace")
+    text, html = message_bodies(message)
     headers = mime.split("\n\n", 1)[0]
     return {
         "headers": headers,
