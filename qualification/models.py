@@ -341,7 +341,14 @@ class QualificationResult(models.Model):
 
     class Meta:
         verbose_name = "qualification result"
-        indexes = [models.Index(fields=["tier", "override_tier"], name="qualification_tiers_idx")]
+        indexes = [
+            models.Index(fields=["tier", "override_tier"], name="qualification_tiers_idx"),
+            # Reports grouped by practice area read each lead's area from this index alone
+            # (an index-only look-up per lead; PostgreSQL only, a plain index elsewhere).
+            models.Index(
+                fields=["lead"], include=["practice_area"], name="qualification_lead_area_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.lead}: tier {self.effective_tier} (score {self.score})"

@@ -27,6 +27,7 @@ from leads.choices import Status
 from leads.statuses import FORWARD_PATH
 from leadtrack.reports.base import (
     PRACTICE_AREA,
+    PRACTICE_AREA_PATH,
     TIER,
     Column,
     Report,
@@ -145,6 +146,11 @@ class VelocityReport(Report):
         return rows
 
     def _grouped_leads(self, leads, filters):
+        if filters.dimension is PRACTICE_AREA:
+            # Several periods join each lead here: the practice area's id is read through
+            # a join (PostgreSQL hashes the results once), not by the per-lead subquery
+            # the main table uses, which the planner would run for every period.
+            return leads.annotate(_group=F(PRACTICE_AREA_PATH))
         values = filters.dimension.group_values(filters)
         expression = values["group"]
         return leads.annotate(_group=F(expression) if isinstance(expression, str) else expression)
@@ -201,10 +207,8 @@ class VelocityReport(Report):
             return cursor.fetchall()
 
     def _time_in_status(self, by_group: dict[Any, dict[str, Any]], filters) -> ReportResult:
-        rows = []
-        for group, row in by_group.items():
-            row["label"] = filters.dimension.display({"group": group})
-            rows.append(row)
+        rows = list(by_group.values())
+        filters.dimension.label_rows(rows)
         rows.sort(key=lambda row: row["label"])
         return ReportResult(
             columns=[
