@@ -111,6 +111,9 @@ class Dimension:
     #: For groups read by id: the names of the given ids, in one query; ``display`` then
     #: sees each row with its name as ``group``.
     names: Callable[[set[Any]], dict[Any, str]] | None = None
+    #: The same group read through a join (a lookup), for queries that join many rows to
+    #: each lead, where a per-lead subquery in ``values`` would run for every row joined.
+    joined: str | None = None
 
     def group_values(self, filters: "Filters") -> dict[str, Any]:
         return self.values(filters) if callable(self.values) else dict(self.values)
@@ -207,6 +210,7 @@ PRACTICE_AREA = Dimension(
     lambda row: row.get("group") or "(no practice area)",
     sort_by_label=True,
     names=_practice_area_names,
+    joined=PRACTICE_AREA_PATH,
 )
 MODEL_TIER = Dimension(
     "model_tier",

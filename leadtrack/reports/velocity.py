@@ -27,7 +27,6 @@ from leads.choices import Status
 from leads.statuses import FORWARD_PATH
 from leadtrack.reports.base import (
     PRACTICE_AREA,
-    PRACTICE_AREA_PATH,
     TIER,
     Column,
     Report,
@@ -146,11 +145,11 @@ class VelocityReport(Report):
         return rows
 
     def _grouped_leads(self, leads, filters):
-        if filters.dimension is PRACTICE_AREA:
-            # Several periods join each lead here: the practice area's id is read through
-            # a join (PostgreSQL hashes the results once), not by the per-lead subquery
-            # the main table uses, which the planner would run for every period.
-            return leads.annotate(_group=F(PRACTICE_AREA_PATH))
+        if filters.dimension.joined:
+            # Several periods join each lead here: read the group through its join
+            # (PostgreSQL hashes it once), not by a per-lead subquery, which the planner
+            # would run for every period.
+            return leads.annotate(_group=F(filters.dimension.joined))
         values = filters.dimension.group_values(filters)
         expression = values["group"]
         return leads.annotate(_group=F(expression) if isinstance(expression, str) else expression)
