@@ -1127,3 +1127,13 @@ def test_resend_event_without_the_email_id_is_refused(client):
     assert response.status_code == 400
     assert "carries no email" in response.json()["detail"]
     assert nothing_written()
+
+
+def test_postal_key_that_is_not_a_public_key_is_answered_not_configured(client, settings):
+    settings.ANYMAIL = {**settings.ANYMAIL, "POSTAL_WEBHOOK_KEY": "not-a-key"}
+
+    response = post_postal(client, postal_body(enquiry_received_by(POSTAL_MX)))
+
+    assert response.status_code == 503
+    assert "ANYMAIL_POSTAL_WEBHOOK_KEY" in response.json()["detail"]
+    assert nothing_written()
