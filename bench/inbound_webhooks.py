@@ -106,7 +106,7 @@ def server_start(args, env) -> subprocess.Popen:
             if requests.get(f"http://127.0.0.1:{args.port}/health/", timeout=10).ok:
                 return process
         except requests.RequestException:
-            pass
+            pass  # not listening yet: try again until the deadline
         time.sleep(0.2)
     process.terminate()
     raise SystemExit("gunicorn did not become healthy within 60 s (see var/bench-gunicorn.log)")

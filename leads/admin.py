@@ -337,8 +337,8 @@ class ContactAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Contact, form, change: bool) -> None:
         # Through the service: normalised, and each change noted on the contact's leads.
-        contact = contact_update(contact=obj, details=form.details, actor=request.user)
-        obj.__dict__.update({name: getattr(contact, name) for name in CONTACT_FIELDS})
+        contact_update(contact=obj, details=form.details, actor=request.user)
+        obj.refresh_from_db(fields=list(CONTACT_FIELDS))  # as stored, for the admin's message
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

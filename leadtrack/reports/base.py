@@ -369,7 +369,8 @@ class Report:
     # -- running -----------------------------------------------------------------
 
     def rows(self, *, leads: QuerySet[Lead], filters: Filters, user) -> list[dict[str, Any]]:
-        raise NotImplementedError
+        """The main table's rows, one grouped query; every report defines its own."""
+        raise NotImplementedError(f"{type(self).__name__} must define rows().")
 
     def run(self, *, user, filters: Filters) -> ReportResult:
         leads = self.leads(user=user, filters=filters)

@@ -12,7 +12,8 @@ ESP_NAMES = ("Brevo", "SendinBlue")
 
 
 class View(InboundWebhookMixin, BrevoInboundWebhookView):
-    pass
+    """anymail's Brevo inbound view with Leadtrack's answers (InboundWebhookMixin);
+    nothing Brevo-specific to add."""
 
 
 class SendinBlueView(InboundWebhookMixin, SendinBlueInboundWebhookView):

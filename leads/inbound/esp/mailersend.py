@@ -10,7 +10,8 @@ ESP_NAMES = ("MailerSend",)
 
 
 class View(InboundWebhookMixin, MailerSendInboundWebhookView):
-    pass
+    """anymail's MailerSend inbound view with Leadtrack's answers (InboundWebhookMixin);
+    nothing MailerSend-specific to add."""
 
 
 def raw_mime(esp_event) -> str | None:

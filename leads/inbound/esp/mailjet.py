@@ -10,4 +10,5 @@ ESP_NAMES = ("Mailjet",)
 
 
 class View(InboundWebhookMixin, MailjetInboundWebhookView):
-    pass
+    """anymail's Mailjet inbound view with Leadtrack's answers (InboundWebhookMixin);
+    nothing Mailjet-specific to add."""

@@ -31,7 +31,8 @@ class PostalKeyCheck:
 
 
 class View(InboundWebhookMixin, PostalKeyCheck, PostalInboundWebhookView):
-    pass
+    """anymail's Postal inbound view with Leadtrack's answers (InboundWebhookMixin);
+    the key is checked when the view is made (PostalKeyCheck)."""
 
 
 def raw_mime(esp_event) -> str | None:

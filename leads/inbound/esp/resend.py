@@ -10,4 +10,5 @@ ESP_NAMES = ("Resend",)
 
 
 class View(InboundWebhookMixin, ResendInboundWebhookView):
-    pass
+    """anymail's Resend inbound view with Leadtrack's answers (InboundWebhookMixin);
+    nothing Resend-specific to add."""

@@ -12,7 +12,8 @@ ESP_NAMES = ("SparkPost",)
 
 
 class View(InboundWebhookMixin, SparkPostInboundWebhookView):
-    pass
+    """anymail's SparkPost inbound view with Leadtrack's answers (InboundWebhookMixin);
+    nothing SparkPost-specific to add."""
 
 
 def raw_mime(raw_event) -> str | None:
