@@ -34,15 +34,24 @@ def normalise_phone(value: str, *, region: str = DEFAULT_PHONE_REGION) -> str:
 def clean_single_line(value: str, *, max_length: int = 200) -> str:
     """A name or subject as one line: control characters and line breaks removed, so a
     value can never smuggle a header into an email."""
-    cleaned = "".join(ch if ch.isprintable() else " " for ch in (value or ""))
-    return " ".join(cleaned.split())[:max_length]
+    value = value or ""
+    if not value.isprintable():  # the common case, all printable, is checked in C
+        value = "".join(ch if ch.isprintable() else " " for ch in value)
+    return " ".join(value.split())[:max_length]
 
 
 def clean_text(value: str, *, max_length: int | None = None) -> str:
     """A message body as the enquirer wrote it, minus what no text should hold: NUL and
     other control characters (line breaks and tabs are kept), which PostgreSQL refuses."""
-    cleaned = "".join(
-        ch if ch in "\n\t" or ch.isprintable() or ch.isspace() else ""
-        for ch in (value or "").replace("\r\n", "\n").replace("\r", "\n")
-    )
+    cleaned = (value or "").replace("\r\n", "\n").replace("\r", "\n")
+    if not printable_lines(cleaned):
+        cleaned = "".join(
+            ch if ch in "\n\t" or ch.isprintable() or ch.isspace() else "" for ch in cleaned
+        )
     return cleaned[:max_length] if max_length is not None else cleaned
+
+
+def printable_lines(text: str) -> bool:
+    """Whether the text holds nothing but printable characters, line breaks and tabs
+    (checked in C, so the character-by-character clean-up runs only when needed)."""
+    return text.replace("\n", "").replace("\t", "").isprintable()

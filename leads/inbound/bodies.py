@@ -7,6 +7,8 @@ from html.parser import HTMLParser
 
 import nh3
 
+from leads.identity import printable_lines
+
 # What the admin may render of an email's HTML: structure and links, nothing that runs
 # or fetches (no <img>, no style attributes, no forms).
 SAFE_TAGS = set(nh3.ALLOWED_TAGS) - {"img", "map", "area"}
@@ -73,7 +75,8 @@ def html_to_text(html: str) -> str:
 def text_tidy(text: str) -> str:
     """One newline convention, no trailing spaces, at most one blank line in a row."""
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ")
-    text = "".join(ch for ch in text if ch in "\n\t" or ch.isprintable())
+    if not printable_lines(text):
+        text = "".join(ch for ch in text if ch in "\n\t" or ch.isprintable())
     lines = [" ".join(line.split()) if line.strip() else "" for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 

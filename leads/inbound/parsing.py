@@ -129,7 +129,8 @@ def mime_parse(text: str) -> AnymailInboundMessage:
 def _raw_values(message: Message, name: str) -> list[str]:
     """A header's values exactly as they appear in the email (encoded words and all)."""
     items = message.raw_items() if hasattr(message, "raw_items") else message.items()
-    return [str(value) for key, value in items if key.lower() == name.lower()]
+    wanted = name.lower()
+    return [str(value) for key, value in items if key.lower() == wanted]
 
 
 def _decode_words(value: str) -> str:
