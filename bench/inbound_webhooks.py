@@ -95,7 +95,8 @@ def server_start(args, env) -> subprocess.Popen:
     command = [
         sys.executable, "-m", "gunicorn", "leadtrack.wsgi",
         "--bind", f"127.0.0.1:{args.port}",
-        "--workers", "1", "--worker-class", "gthread", "--threads", str(args.threads),
+        "--workers", str(args.workers), "--worker-class", "gthread",
+        "--threads", str(args.threads),
         "--log-level", "warning",
     ]  # fmt: skip
     log = (BASE_DIR / "var" / "bench-gunicorn.log").open("w")
@@ -153,6 +154,9 @@ def main() -> None:
     parser.add_argument("--replays", type=int, default=500, help="repeat deliveries")
     parser.add_argument("--clients", type=int, default=8, help="concurrent client threads")
     parser.add_argument("--threads", type=int, default=4, help="gunicorn threads")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="gunicorn processes (the target is for one)"
+    )
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--warmup", type=int, default=50)
     args = parser.parse_args()
@@ -229,7 +233,8 @@ def main() -> None:
     quantiles = statistics.quantiles(latencies, n=100)
     print(
         f"posts: {len(jobs)} ({args.emails} distinct emails, {args.replays} replays), "
-        f"{args.clients} client threads, gunicorn 1 process x {args.threads} threads"
+        f"{args.clients} client threads, gunicorn {args.workers} process(es) x {args.threads} "
+        "threads"
     )
     print(f"answers: {statuses}")
     print(
@@ -242,7 +247,7 @@ def main() -> None:
     )
     print(
         f"web process CPU: {server_cpu * 1000 / len(jobs):.1f} ms per webhook "
-        f"({server_cpu / elapsed:.0%} of one core)"
+        f"({server_cpu / elapsed:.0%} of one core in all)"
         + (
             f"; PostgreSQL CPU: {database_cpu * 1000 / len(jobs):.1f} ms per webhook"
             if database_cpu is not None
