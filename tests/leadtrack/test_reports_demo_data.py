@@ -1,11 +1,15 @@
 """``generate_demo_data``: bulk leads that follow the tracker's rules, so the reports have
 true things to show; and a clear error when the demo firm is missing."""
 
+import datetime as dt
+import random
+
 import pytest
 from django.core.management import CommandError, call_command
 
 from leads.choices import CLOSED_STATUSES, ActivityKind, Status
 from leads.models import Activity, Lead
+from leadtrack.management.commands.generate_demo_data import DemoData
 from leadtrack.reports import REPORTS
 from qualification.models import QualificationResult
 from tests.factories import UserFactory
@@ -51,3 +55,16 @@ def test_generate_needs_the_demo_firm(db):
         call_command("generate_demo_data", leads=10)
     with pytest.raises(CommandError, match="at least 1"):
         call_command("generate_demo_data", leads=0)
+
+
+def test_status_changes_are_never_after_now_so_none_is_dropped():
+    now = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
+    demo = DemoData(owners=[1], days=30, now=now, areas=[1], model_id=1)
+    random.seed(7)
+    for _ in range(2000):
+        age_days = random.choice([60 / 86400, 0.01, 0.5, 3, 40])
+        arrived = now - dt.timedelta(days=age_days)
+        times = demo.times(arrived, 5, age_days)
+        assert times[0] == arrived
+        assert times == sorted(times)
+        assert times[-1] <= now

@@ -314,8 +314,9 @@ class DemoData:
         return forward[: random.choices([1, 2, 3, 4, 5], weights=[10, 30, 30, 20, 10])[0]]
 
     def times(self, arrived: dt.datetime, steps: int, age_days: float) -> list[dt.datetime]:
-        """When each status began: arrival, then increasing times up to now."""
-        span = min(age_days, random.uniform(5, 60)) * 86400
+        """When each status began: arrival, then increasing times up to now (each change
+        at least a minute after arrival, and none after now: arrivals are a minute old)."""
+        span = max(0.0, min(age_days, random.uniform(5, 60)) * 86400 - 60)
         moments = sorted(random.uniform(0, span) for _ in range(steps - 1))
         moments[:1] = [min(moments[0], 3600)] if moments else []
         return [arrived] + [arrived + dt.timedelta(seconds=60 + s) for s in moments]
