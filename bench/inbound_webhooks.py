@@ -9,6 +9,10 @@ the webhook answer time p50/p95/p99 and captures per second.
     /work/main/.venv/bin/python bench/inbound_webhooks.py \\
         --database-url postgres://postgres@127.0.0.1:5432/wt_capture_email \\
         --broker-url redis://127.0.0.1:6379/12 --emails 1000 --replays 250 --clients 4
+
+``--pin 1`` runs the web process alone on core 1 and everything else (this client,
+PostgreSQL, Redis) on the other cores, as when the database has a machine of its own;
+``--workers 2`` measures two processes.
 """
 
 import argparse
@@ -100,7 +104,11 @@ def server_start(args, env) -> subprocess.Popen:
         "--log-level", "warning",
     ]  # fmt: skip
     log = (BASE_DIR / "var" / "bench-gunicorn.log").open("w")
-    process = subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=log, stderr=log)
+    web_cores = {args.pin} if args.pin is not None else None
+    process = subprocess.Popen(
+        command, cwd=BASE_DIR, env=env, stdout=log, stderr=log,
+        preexec_fn=(lambda: os.sched_setaffinity(0, web_cores)) if web_cores else None,
+    )  # fmt: skip
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -111,6 +119,41 @@ def server_start(args, env) -> subprocess.Popen:
         time.sleep(0.2)
     process.terminate()
     raise SystemExit("gunicorn did not become healthy within 60 s (see var/bench-gunicorn.log)")
+
+
+def others_pin(web_core: int) -> dict[int, set[int]]:
+    """Keep everything else this benchmark measures with (itself, PostgreSQL, Redis) off
+    the web process's core, as when the database runs on its own machine; returns the
+    affinities to put back."""
+    everything = os.sched_getaffinity(0)
+    others = everything - {web_core}
+    if not others:
+        raise SystemExit("--pin needs at least two cores")
+    previous = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            name = (entry / "comm").read_text().strip()
+        except OSError:
+            continue
+        if name.startswith(("postgres", "redis-server")):
+            pid = int(entry.name)
+            try:
+                previous[pid] = os.sched_getaffinity(pid)
+                os.sched_setaffinity(pid, others)
+            except OSError:  # not ours to move: measured unpinned, said so below
+                print(f"note: could not move {name} (pid {pid}) off core {web_core}")
+    os.sched_setaffinity(0, others)
+    return previous
+
+
+def others_unpin(previous: dict[int, set[int]]) -> None:
+    for pid, cores in previous.items():
+        try:
+            os.sched_setaffinity(pid, cores)
+        except OSError:
+            pass  # the process has ended
 
 
 def cpu_seconds(pid: int) -> float:
@@ -158,6 +201,13 @@ def main() -> None:
         "--workers", type=int, default=1, help="gunicorn processes (the target is for one)"
     )
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--pin",
+        type=int,
+        metavar="CORE",
+        help="run the web process on this core alone, the client, PostgreSQL and Redis on "
+        "the others (as when the database has its own machine)",
+    )
     parser.add_argument("--warmup", type=int, default=50)
     args = parser.parse_args()
 
@@ -179,6 +229,7 @@ def main() -> None:
         [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=BASE_DIR, env=env,
         check=True,
     )  # fmt: skip
+    pinned = others_pin(args.pin) if args.pin is not None else {}
     server = server_start(args, env)
     run = uuid.uuid4().hex[:8]
     path = "/anymail/postmark/inbound/"
@@ -220,6 +271,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=20)
+        others_unpin(pinned)
 
     latencies = sorted(ms for ms, _ in results)
     statuses: dict[int, int] = {}
@@ -234,7 +286,7 @@ def main() -> None:
     print(
         f"posts: {len(jobs)} ({args.emails} distinct emails, {args.replays} replays), "
         f"{args.clients} client threads, gunicorn {args.workers} process(es) x {args.threads} "
-        "threads"
+        "threads" + (f", web pinned to core {args.pin}" if args.pin is not None else "")
     )
     print(f"answers: {statuses}")
     print(
