@@ -33,27 +33,9 @@ BASE_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(BASE_DIR / "bench"))
 sys.path.insert(0, str(BASE_DIR))
 
-from inbound_webhooks import SECRET, payload  # noqa: E402 (the bench's own payloads)
+from inbound_webhooks import SECRET, environment, payload  # noqa: E402 (the same bench)
 
 WARMUP = 30
-
-
-def environment(args) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "leadtrack.settings",
-        "DATABASE_URL": args.database_url,
-        "CELERY_BROKER_URL": args.broker_url,
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "SECRET_KEY": "bench-secret-key-not-for-production",
-        "DEBUG": "false",
-        "SECURE_SSL_REDIRECT": "false",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "ANYMAIL_WEBHOOK_SECRET": SECRET,
-        "LEADTRACK_TRACKING_ADDRESS": "enquiries@ashdownmarsh.example",
-        "LEADTRACK_VAR_DIR": str(BASE_DIR / "var" / "bench"),
-        "LOG_LEVEL": "WARNING",
-    }
 
 
 def callgrind(command: str, pid: int) -> None:
@@ -135,7 +117,10 @@ def main() -> None:
     if shutil.which("valgrind") is None or shutil.which("callgrind_control") is None:
         raise SystemExit("valgrind is not installed: apt-get install valgrind")
 
-    env = environment(args)
+    env = {
+        **environment(database_url=args.database_url, broker_url=args.broker_url),
+        "DJANGO_SETTINGS_MODULE": "leadtrack.settings",
+    }
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=BASE_DIR, env=env,
         check=True,

@@ -89,6 +89,25 @@ def payload(run: str, n: int) -> bytes:
     ).encode()
 
 
+def environment(*, database_url: str, broker_url: str) -> dict[str, str]:
+    """The server's settings for a benchmark: production-like (no debug), the given
+    database and broker, the pipeline only enqueued, this benchmark's webhook secret."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "CELERY_BROKER_URL": broker_url,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "SECRET_KEY": "bench-secret-key-not-for-production",
+        "DEBUG": "false",
+        "SECURE_SSL_REDIRECT": "false",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "ANYMAIL_WEBHOOK_SECRET": SECRET,
+        "LEADTRACK_TRACKING_ADDRESS": "enquiries@ashdownmarsh.example",
+        "LEADTRACK_VAR_DIR": str(BASE_DIR / "var" / "bench"),
+        "LOG_LEVEL": "WARNING",
+    }
+
+
 def _now():
     from datetime import UTC, datetime
 
@@ -211,20 +230,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=50)
     args = parser.parse_args()
 
-    env = {
-        **os.environ,
-        "DATABASE_URL": args.database_url,
-        "CELERY_BROKER_URL": args.broker_url,
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "SECRET_KEY": "bench-secret-key-not-for-production",
-        "DEBUG": "false",
-        "SECURE_SSL_REDIRECT": "false",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "ANYMAIL_WEBHOOK_SECRET": SECRET,
-        "LEADTRACK_TRACKING_ADDRESS": "enquiries@ashdownmarsh.example",
-        "LEADTRACK_VAR_DIR": str(BASE_DIR / "var" / "bench"),
-        "LOG_LEVEL": "WARNING",
-    }
+    env = environment(database_url=args.database_url, broker_url=args.broker_url)
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=BASE_DIR, env=env,
         check=True,
