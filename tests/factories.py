@@ -12,6 +12,7 @@ from leads.choices import ActivityKind, Channel, Status
 from leads.models import Activity, Contact, Lead
 from leads.services import status_period_record
 from leadtrack import demo as roles
+from qualification.models import QualificationResult
 from routing.demo import FEE_EARNERS_GROUP, PARTNERS_GROUP
 from routing.models import Member, Team
 
@@ -75,6 +76,21 @@ class ActivityFactory(factory.django.DjangoModelFactory):
             and "since" in self.data
         ):
             status_period_record(change=self)
+
+
+class QualificationResultFactory(factory.django.DjangoModelFactory):
+    """A lead's qualification as rows for read tests: pass ``lead``, ``model_version``,
+    ``practice_area`` and ``tier``; the rest is a middling, decided enquiry."""
+
+    class Meta:
+        model = QualificationResult
+
+    commercial_significance = "medium"
+    urgency = "medium"
+    decision_position = "decision_maker"
+    score = 50
+    basis = factory.LazyFunction(lambda: ["test"])
+    recommended_action = "Call"
 
 
 def firm_people() -> dict:

@@ -7,6 +7,7 @@ turns the rows into the HTML table, the SVG chart and the CSV file.
 
 import csv
 import datetime as dt
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -326,9 +327,9 @@ class ReportResult:
         }
 
 
-class Report:
+class Report(ABC):
     """A management report: a title, the groupings it offers, its columns, and one
-    grouped query for its table."""
+    grouped query for its table (``rows``, which each report defines)."""
 
     slug: str = ""
     title: str = ""
@@ -368,9 +369,9 @@ class Report:
 
     # -- running -----------------------------------------------------------------
 
+    @abstractmethod
     def rows(self, *, leads: QuerySet[Lead], filters: Filters, user) -> list[dict[str, Any]]:
-        """The main table's rows, one grouped query; every report defines its own."""
-        raise NotImplementedError(f"{type(self).__name__} must define rows().")
+        """The main table's rows, one grouped query."""
 
     def run(self, *, user, filters: Filters) -> ReportResult:
         leads = self.leads(user=user, filters=filters)

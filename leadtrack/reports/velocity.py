@@ -20,6 +20,7 @@ same.
 
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.db.models import Count, F, Q
 
@@ -61,8 +62,9 @@ def _sql(name: str, **parts: str) -> str:
     try:
         snippets = VENDOR_SQL[connection.vendor]
     except KeyError as exc:
-        raise NotImplementedError(
-            f"The velocity report runs on PostgreSQL and SQLite, not {connection.vendor}."
+        raise ImproperlyConfigured(
+            f"The velocity report runs on PostgreSQL and SQLite, not {connection.vendor}: "
+            "set DATABASE_URL to one of them."
         ) from exc
     return snippets[name].format(**parts)
 

@@ -26,9 +26,9 @@ from decimal import Decimal
 from followups.models import FollowUp
 from leads.choices import ActivityKind, Channel, Status
 from leadtrack.reports.hours import LONDON
-from qualification.models import PracticeArea, QualificationModel, QualificationResult
+from qualification.models import PracticeArea, QualificationModel
 from routing.models import Member, Team
-from tests.factories import ActivityFactory, LeadFactory, UserFactory
+from tests.factories import ActivityFactory, LeadFactory, QualificationResultFactory, UserFactory
 
 
 def london(day: int, hour: int, minute: int = 0) -> dt.datetime:
@@ -146,17 +146,11 @@ def build() -> dict:
     v2 = QualificationModel.objects.create(version=2, name="Spring")
 
     def qualify(key, area, model, tier, override=""):
-        QualificationResult.objects.create(
+        QualificationResultFactory(
             lead=leads[key],
             model_version=model,
             practice_area=area,
-            commercial_significance="medium",
-            urgency="medium",
-            decision_position="decision_maker",
-            score=50,
             tier=tier,
-            basis=["test"],
-            recommended_action="Call",
             override_tier=override,
             override_reason="Partner knows the client" if override else "",
         )

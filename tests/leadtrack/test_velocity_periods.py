@@ -25,9 +25,9 @@ from leadtrack.reports import REPORTS
 from leadtrack.reports.expressions import SQLITE_PERCENTILE
 from leadtrack.reports.hours import LONDON
 from leadtrack.reports.velocity import OPEN_PATH, VelocityReport
-from qualification.models import PracticeArea, QualificationModel, QualificationResult
+from qualification.models import PracticeArea, QualificationModel
 from routing.models import Member, Team
-from tests.factories import LeadFactory, UserFactory
+from tests.factories import LeadFactory, QualificationResultFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -149,17 +149,8 @@ def firm(db):
         tier = chooser.choice(["A", "B", "C", None])
         lead = LeadFactory(arrived_at=arrived, tier=tier, owner=chooser.choice([alice, bob, None]))
         if tier and number % 3:
-            QualificationResult.objects.create(
-                lead=lead,
-                model_version=model,
-                practice_area=chooser.choice(areas),
-                commercial_significance="medium",
-                urgency="medium",
-                decision_position="decision_maker",
-                score=50,
-                tier=tier,
-                basis=["test"],
-                recommended_action="Call",
+            QualificationResultFactory(
+                lead=lead, model_version=model, practice_area=chooser.choice(areas), tier=tier
             )
         leads.append(wander(lead, chooser, chooser.randint(0, 7)))
     in_may = [lead for lead in leads if lead.arrived_at >= london(5, 1, 0)]
