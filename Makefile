@@ -15,10 +15,17 @@ help:
 
 $(BIN)/.installed: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Leadtrack needs Python 3.11 or newer; set PYTHON=python3.11")'
+	@echo "Installing Leadtrack's dependencies into $(VENV) (the first time takes a minute or two)..."
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --progress-bar off --disable-pip-version-check -r requirements.txt
 	touch $@
+
+# This machine's own secret key, written once and kept (git ignores it): manage.py and the
+# web process read .env, so operator commands run as docs/operations.md says.
+.env:
+	@$(PYTHON) -c 'import secrets; print("# Written once by make run for this machine; read by manage.py and the web process.\nSECRET_KEY=" + secrets.token_urlsafe(50))' > $@
+	@echo "Wrote .env with this machine's secret key."
 
 install: $(BIN)/.installed
 
@@ -26,7 +33,9 @@ run: export DEBUG ?= true
 run: export LEADTRACK_ADMIN_PASSWORD := $(LEADTRACK_ADMIN_PASSWORD)
 # A local webhook secret so inbound email can be tried with curl (set your own in production).
 run: export ANYMAIL_WEBHOOK_SECRET ?= local:webhook-secret
-run: install
+# Links in emails point at the port the product is actually served on.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
+run: install .env
 	@mkdir -p var/mail
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo_firm
@@ -40,9 +49,11 @@ run: install
 	@echo "  health:           http://127.0.0.1:$(PORT)/health/"
 	@echo "  emails sent:      files under var/mail/ (or EMAIL_URL)"
 	@echo "  inbound email:    http://$$ANYMAIL_WEBHOOK_SECRET@127.0.0.1:$(PORT)/anymail/postmark/inbound/ (and the other ESPs')"
-	@echo "Press Ctrl-C to stop web, worker and beat."
+	@echo "Press Ctrl-C to stop web, worker and beat (a process that falls over is restarted)."
 	@echo ""
-	VENV_BIN=$(abspath $(BIN)) LEADTRACK_PORT=$(PORT) $(BIN)/honcho start -f Procfile
+	@mkdir -p var/log
+	VENV_BIN=$(abspath $(BIN)) LEADTRACK_PORT=$(PORT) SECRET_KEY="$${SECRET_KEY:-$$(sed -n 's/^SECRET_KEY=//p' .env)}" \
+		$(BIN)/supervisord -c supervisord.conf
 
 # Unit tests on SQLite with eager tasks, then the end-to-end tests against PostgreSQL,
 # Redis and a real Celery worker (skipped with a reason when those are not running,

@@ -1,7 +1,9 @@
 """Celery tasks for follow-ups (run by beat): thin wrappers around one service each.
 
-The sweep expires after a minute, so a backlog of missed minutes never runs as a pile of
-sweeps; overlapping sweeps are safe anyway (see ``followups.services.escalation``).
+The sweep never expires: a worker that is behind still runs every sweep beat sent (an
+expiry of a minute made a busy worker discard them and escalations went out minutes
+late). A backlog of sweeps is cheap, because each level of an escalation is sent exactly
+once however many sweeps overlap (see ``followups.services.escalation``).
 """
 
 from celery import shared_task
@@ -9,7 +11,7 @@ from celery import shared_task
 from followups import services
 
 
-@shared_task(acks_late=True, expires=55, soft_time_limit=50, time_limit=60)
+@shared_task(acks_late=True, soft_time_limit=50, time_limit=60)
 def escalation_sweep() -> int:
     return services.escalation_sweep().escalations
 

@@ -63,6 +63,13 @@ DEFAULT_PERIODIC_TASKS = [
         day_of_week="mon",
     ),
     PeriodicJob(
+        "leadtrack-planner-statistics",
+        "leadtrack.tasks.planner_statistics_refresh",
+        "Keep the database's query-planner statistics current (SQLite's PRAGMA optimize, "
+        "PostgreSQL's ANALYZE), so lists stay fast as the data grows.",
+        minute="17",
+    ),
+    PeriodicJob(
         "routing-brief-digests",
         "routing.tasks.brief_digests_send",
         "Daily digest of tier C briefs for members who chose one.",

@@ -4,6 +4,9 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from leadtrack.local_env import local_env_read
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leadtrack.settings")
+local_env_read()
 
 application = get_wsgi_application()

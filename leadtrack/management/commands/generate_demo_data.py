@@ -25,6 +25,7 @@ from django.utils import timezone
 from leads.choices import ActivityKind, Channel, Status
 from leads.models import Activity, Contact, Lead, StatusPeriod
 from leads.statuses import forward_stage
+from leadtrack.planner_statistics import planner_statistics_refresh
 from leadtrack.reports.hours import LONDON
 from qualification.models import PracticeArea, QualificationResult
 from qualification.services import qualification_model_active_or_default
@@ -113,10 +114,8 @@ class Command(BaseCommand):
                         f"  {start + size:,} leads ({time.monotonic() - started:.0f} s)"
                     )
             reset_sequences([Contact, Lead])
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                for model in (Contact, Lead, Activity, StatusPeriod, QualificationResult):
-                    cursor.execute(f'ANALYZE "{model._meta.db_table}"')
+        # A bulk load changes the data's shape: the planner needs fresh statistics.
+        planner_statistics_refresh()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Added {written['leads']:,} leads, {written['contacts']:,} contacts, "
