@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def _programs(monkeypatch) -> dict:
     monkeypatch.setenv("VENV_BIN", "/opt/venv/bin")
     monkeypatch.setenv("LEADTRACK_PORT", "8731")
+    (ROOT / "var" / "log").mkdir(parents=True, exist_ok=True)  # `make run` makes it too
     options = ServerOptions()
     options.configfile = str(ROOT / "supervisord.conf")
     options.process_config(do_usage=False)
