@@ -101,8 +101,14 @@ class LeadAdmin(admin.ModelAdmin):
     ]
     list_display_links = ["reference"]
     list_filter = ["status", "tier", "channel", "owner", PipelineFilter, "arrived_at"]
-    search_fields = ["reference", "contact__name", "contact__email", "contact__organisation"]
+    # Searched by leads.selectors.leads_search (phone numbers in any format too).
+    search_fields = selectors.LEAD_SEARCH_FIELDS
+    search_help_text = "Reference, name, email, organisation or phone number (any format)."
     list_select_related = ["contact", "owner"]
+
+    def get_search_results(self, request, queryset, search_term):
+        return selectors.leads_search(queryset, search_term), False
+
     date_hierarchy = "arrived_at"
     list_per_page = 50
     show_full_result_count = False

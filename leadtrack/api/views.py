@@ -56,6 +56,25 @@ class TokenView(ObtainAuthToken):
         return super().post(request, *args, **kwargs)
 
 
+class LeadSearchFilter(filters.SearchFilter):
+    """``?search=``: the lead list's one search (leads.selectors.leads_search), phone
+    numbers in any format included."""
+
+    def filter_queryset(self, request, queryset, view):
+        return selectors.leads_search(queryset, " ".join(self.get_search_terms(request)))
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["description"] = (
+                "Reference, name, email, organisation or phone number (any format)."
+            )
+        return parameters
+
+    def get_search_fields(self, view, request):
+        return selectors.LEAD_SEARCH_FIELDS
+
+
 class LeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Leads: capture, list, detail, timeline and status changes."""
 
@@ -63,10 +82,9 @@ class LeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     filterset_class = LeadFilter
     filter_backends = [
         *viewsets.GenericViewSet.filter_backends,
-        filters.SearchFilter,
+        LeadSearchFilter,
         filters.OrderingFilter,
     ]
-    search_fields = ["reference", "contact__name", "contact__email", "contact__organisation"]
     ordering_fields = ["arrived_at", "captured_at", "reference"]
     ordering = ["-arrived_at", "-pk"]
 
