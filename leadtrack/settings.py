@@ -361,8 +361,6 @@ LEADTRACK_PIPELINE_STALL_SECONDS = env.int("LEADTRACK_PIPELINE_STALL_SECONDS", d
 # After this many failed attempts of one step the safety net stops and the lead is shown
 # as "pipeline failed" in the admin for a person to look at.
 LEADTRACK_PIPELINE_MAX_ATTEMPTS = env.int("LEADTRACK_PIPELINE_MAX_ATTEMPTS", default=10)
-# The response-time report's target: first response within this many hours of arrival.
-LEADTRACK_RESPONSE_TARGET_HOURS = env.float("LEADTRACK_RESPONSE_TARGET_HOURS", default=4.0)
 # Routing: the firm-wide triage owner (a member's username) takes any lead nobody else
 # can; when unset or not an active member, the most senior active member does.
 LEADTRACK_TRIAGE_USERNAME = env.str("LEADTRACK_TRIAGE_USERNAME", default="eleanor.marsh")

@@ -61,8 +61,9 @@ def as_money(value: Decimal | float | None) -> str:
     return "£0" if not value else f"£{Decimal(value):,.0f}"
 
 
-def as_count(value: int | None) -> str:
-    return f"{value or 0:,}"
+def as_count(value: int | float | None) -> str:
+    """A count as a whole number, also where a chart carried it as a float ("2", not "2.0")."""
+    return f"{round(value or 0):,}"
 
 
 @dataclass(frozen=True)
@@ -342,7 +343,18 @@ class Report(ABC):
     # -- filters -----------------------------------------------------------------
 
     def filter_form(self, data) -> ReportFilterForm:
-        return ReportFilterForm(data or None, dimensions=self.dimensions)
+        """The filters form, always showing the dates the report covers: the ones asked
+        for, else the defaults (the last 90 days to today)."""
+        values = {key: data.get(key) for key in data} if data else {}
+        if not values.get("arrived_to"):
+            values["arrived_to"] = timezone.localdate().isoformat()
+        if not values.get("arrived_from"):
+            try:
+                end = dt.date.fromisoformat(values["arrived_to"])
+            except ValueError:
+                end = timezone.localdate()
+            values["arrived_from"] = (end - dt.timedelta(days=DEFAULT_DAYS)).isoformat()
+        return ReportFilterForm(values, dimensions=self.dimensions)
 
     def filters(self, form: ReportFilterForm) -> Filters:
         """The filters to apply: the form's if valid, else the defaults (last 90 days)."""
