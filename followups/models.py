@@ -234,6 +234,16 @@ class FollowUp(models.Model):
         related_name="followups",
         help_text="Empty: nobody yet; escalates to the firm's triage address.",
     )
+    # Who held it when it fell due, kept when it is handed on afterwards: lateness is
+    # charged to them, not to whoever it was reassigned to (empty: the owner held it).
+    owner_when_due = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
     due_at = models.DateTimeField()
     guidance = models.TextField(blank=True)
     counts_calendar_time = models.BooleanField(default=False)

@@ -11,7 +11,7 @@ import datetime as dt
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import F, Min
 from django.utils import timezone
 
 from followups.choices import (
@@ -319,10 +319,13 @@ def followups_on_status_changed(
 def followups_reassign(
     *, lead: Lead, owner: AbstractBaseUser | None, actor: AbstractBaseUser | None = None
 ) -> int:
-    """Hand the lead's open follow-ups to its new owner (routing calls this)."""
-    return FollowUp.objects.filter(lead=lead, completed_at__isnull=True).update(
-        owner=owner.pk if owner is not None else None
+    """Hand the lead's open follow-ups to its new owner (routing calls this). One already
+    overdue keeps who held it when it fell due, so its lateness stays theirs."""
+    open_followups = FollowUp.objects.filter(lead=lead, completed_at__isnull=True)
+    open_followups.filter(due_at__lte=timezone.now(), owner_when_due__isnull=True).update(
+        owner_when_due=F("owner")
     )
+    return open_followups.update(owner=owner.pk if owner is not None else None)
 
 
 def _check_can_move(followup: FollowUp) -> None:
@@ -353,7 +356,8 @@ def followup_reschedule(
     old = followup.due_at
     followup.due_at = due_at
     followup.next_escalation_at = due_at if followup.escalation_level < 3 else None
-    followup.save(update_fields=["due_at", "next_escalation_at"])
+    followup.owner_when_due = None  # due again later: whoever holds it then answers for it
+    followup.save(update_fields=["due_at", "next_escalation_at", "owner_when_due"])
     reason = " ".join(reason.split())
     summary = f"{followup.get_kind_display()} rescheduled from {london(old)} to {london(due_at)}"
     activity_record(
@@ -406,7 +410,8 @@ def followup_snooze(
     followup.due_at = until
     followup.snooze_count += 1
     followup.next_escalation_at = until if followup.escalation_level < 3 else None
-    followup.save(update_fields=["due_at", "snooze_count", "next_escalation_at"])
+    followup.owner_when_due = None  # due again later: whoever holds it then answers for it
+    followup.save(update_fields=["due_at", "snooze_count", "next_escalation_at", "owner_when_due"])
     activity_record(
         lead=followup.lead,
         kind=ActivityKind.FOLLOWUP_SCHEDULED,

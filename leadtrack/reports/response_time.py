@@ -6,7 +6,6 @@ from django.db.models import Case, Count, OuterRef, Q, Subquery, When
 
 from followups.choices import FollowUpKind
 from followups.models import FollowUp
-
 from leadtrack.reports.base import (
     ARRIVAL_HOURS,
     CHANNEL,

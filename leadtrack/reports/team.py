@@ -6,7 +6,9 @@ Two grouped queries make the one table: leads by owner, and follow-ups (with the
 escalations) by the follow-up's owner, joined on the owner in Python.
 """
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from followups.models import FollowUp
@@ -74,27 +76,57 @@ class TeamReport(Report):
         return rows
 
     def followups_by_owner(self, *, leads) -> dict:
-        """Follow-ups on these leads by their owner: on time, late, overdue, escalated."""
+        """Follow-ups on these leads by the person answerable for them: done on time or
+        late by whoever held each when it fell due (a follow-up already overdue when it was
+        reassigned stays charged to its earlier owner), open and escalated by its owner."""
         now = timezone.now()
         done = Q(completed_at__isnull=False)
-        counts = (
-            FollowUp.objects.filter(lead__in=leads.values("pk"))
-            .values("owner", "owner__first_name", "owner__last_name", "owner__username")
+        followups = FollowUp.objects.filter(lead__in=leads.values("pk"))
+        charged = Coalesce("owner_when_due", "owner")
+        done_counts = (
+            followups.filter(done)
+            .annotate(charged=charged)
+            .values("charged")
             .annotate(
-                followups_on_time=Count("pk", filter=done & Q(completed_at__lte=F("due_at"))),
-                followups_late=Count("pk", filter=done & Q(completed_at__gt=F("due_at"))),
+                followups_on_time=Count("pk", filter=Q(completed_at__lte=F("due_at"))),
+                followups_late=Count("pk", filter=Q(completed_at__gt=F("due_at"))),
+            )
+            .order_by()
+        )
+        open_counts = (
+            followups.values("owner")
+            .annotate(
                 followups_overdue=Count("pk", filter=Q(completed_at__isnull=True, due_at__lt=now)),
                 escalated=Count("pk", filter=Q(escalation_level__gt=0)),
             )
             .order_by()
         )
-        return {
-            row["owner"]: {
-                "label": OWNER.display(row),
-                "followups_on_time": row["followups_on_time"],
-                "followups_late": row["followups_late"],
-                "followups_overdue": row["followups_overdue"],
-                "escalated": row["escalated"],
-            }
-            for row in counts
+        empty = {
+            "followups_on_time": 0,
+            "followups_late": 0,
+            "followups_overdue": 0,
+            "escalated": 0,
         }
+        result: dict = {}
+        for row in done_counts:
+            result.setdefault(row["charged"], dict(empty)).update(
+                followups_on_time=row["followups_on_time"], followups_late=row["followups_late"]
+            )
+        for row in open_counts:
+            result.setdefault(row["owner"], dict(empty)).update(
+                followups_overdue=row["followups_overdue"], escalated=row["escalated"]
+            )
+        names = {
+            user.pk: OWNER.display(
+                {
+                    "owner": user.pk,
+                    "owner__first_name": user.first_name,
+                    "owner__last_name": user.last_name,
+                    "owner__username": user.get_username(),
+                }
+            )
+            for user in get_user_model().objects.filter(pk__in=[k for k in result if k])
+        }
+        for owner, counts in result.items():
+            counts["label"] = names.get(owner) or OWNER.display({"owner": owner})
+        return result

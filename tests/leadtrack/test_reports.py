@@ -255,3 +255,25 @@ def test_chart_counts_are_whole_numbers():
     assert as_count(2.0) == "2"
     assert as_count(1234) == "1,234"
     assert as_count(None) == "0"
+
+
+def test_lateness_is_charged_to_whoever_held_the_follow_up_when_it_fell_due(partner):
+    """Alice let it go overdue; it was reassigned to Bob, who did it: late for Alice."""
+    from followups.services import followups_reassign
+
+    alice = UserFactory(username="alice2", first_name="Alice", last_name="Able")
+    bob = UserFactory(username="bob2", first_name="Bob", last_name="Baker")
+    arrived = dt.datetime(2026, 5, 12, 10, 0, tzinfo=report_data.LONDON)
+    lead = LeadFactory(arrived_at=arrived, owner=alice)
+    followup = FollowUp.objects.create(
+        lead=lead, stage="new", kind="first_contact", owner=alice, due_at=arrived
+    )
+    with time_machine.travel(arrived + dt.timedelta(days=1), tick=False):
+        lead.owner = bob
+        followups_reassign(lead=lead, owner=bob)
+    followup.refresh_from_db()
+    assert followup.owner == bob and followup.owner_when_due == alice
+    FollowUp.objects.filter(pk=followup.pk).update(completed_at=arrived + dt.timedelta(days=2))
+    _, rows = run("team", partner)
+    assert rows["Alice Able"]["followups_late"] == 1
+    assert rows["Bob Baker"].get("followups_late", 0) == 0
