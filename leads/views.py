@@ -44,7 +44,11 @@ def _capture_from_form(
     )
 
 
-def _done(request: HttpRequest, capture: Capture, *, what: str) -> HttpResponse:
+def _done(
+    request: HttpRequest, model_admin: ModelAdmin, capture: Capture, *, what: str
+) -> HttpResponse:
+    """Say what was logged, and open the lead if the person may see it; a lead not yet
+    routed, or routed to another team, is not theirs to open, and they are told why."""
     lead = capture.lead
     if capture.joined:
         text = (
@@ -55,8 +59,16 @@ def _done(request: HttpRequest, capture: Capture, *, what: str) -> HttpResponse:
         text = f"{what} logged as {lead.reference}."
     else:
         text = f"{what} was already logged as {lead.reference}."
-    messages.success(request, text)
-    return redirect(reverse("admin:leads_lead_change", args=[lead.pk]))
+    lead.refresh_from_db(fields=["owner"])
+    if model_admin.has_view_permission(request, lead):
+        messages.success(request, text)
+        return redirect(reverse("admin:leads_lead_change", args=[lead.pk]))
+    messages.success(
+        request,
+        f"{text} It is being qualified and routed now: it appears in your list if it is "
+        "routed to you or your team; otherwise its new owner has it.",
+    )
+    return redirect(reverse("admin:leads_lead_changelist"))
 
 
 def _render(
@@ -97,7 +109,7 @@ def log_phone_enquiry(request: HttpRequest, model_admin: ModelAdmin) -> HttpResp
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            return _done(request, capture, what="Phone enquiry")
+            return _done(request, model_admin, capture, what="Phone enquiry")
     return _render(request, model_admin, form, title="Log a phone enquiry")
 
 
@@ -127,5 +139,5 @@ def log_referral(request: HttpRequest, model_admin: ModelAdmin) -> HttpResponse:
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            return _done(request, capture, what="Referral")
+            return _done(request, model_admin, capture, what="Referral")
     return _render(request, model_admin, form, title="Log a referral")

@@ -244,3 +244,20 @@ def test_referrer_admin_counts_referrals_and_wins(client, partner, django_assert
         response = client.get("/admin/leads/referralsource/")
     assert response.status_code == 200
     assert "Referrer 2" in response.content.decode()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_fee_earner_who_logs_a_call_routed_elsewhere_is_told_where_it_went_not_an_error(client):
+    """Not "Lead with ID 19 doesn't exist": the lead is not theirs to open (it has no owner
+    yet, or went to another team), so they land on their list with a message saying so."""
+    from tests.factories import firm_people
+
+    people = firm_people()
+    client.force_login(people["earner"])
+    response = client.post(PHONE_URL, phone_data(), follow=True)
+    lead = Lead.objects.get()
+    assert response.redirect_chain[-1][0] == "/admin/leads/lead/"
+    page = response.content.decode()
+    assert f"Phone enquiry logged as {lead.reference}." in page
+    assert "It is being qualified and routed now" in page
+    assert "doesn’t exist" not in page and "doesn't exist" not in page
