@@ -50,3 +50,13 @@ def visible_contacts(user, queryset: QuerySet[Contact] | None = None) -> QuerySe
     if sees_all_leads(user):
         return contacts
     return contacts.filter(pk__in=visible_leads(user).values("contact"))
+
+
+def visible_followups(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The follow-ups on leads this user may see (the same rule as ``visible_leads``)."""
+    from followups.models import FollowUp
+
+    followups = queryset if queryset is not None else FollowUp.objects.all()
+    if sees_all_leads(user):
+        return followups.filter(lead__merged_into__isnull=True)
+    return followups.filter(lead__in=visible_leads(user).values("pk"))

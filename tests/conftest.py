@@ -15,7 +15,18 @@ def _test_settings(settings, tmp_path):
 
 @pytest.fixture
 def staff_user(db):
-    return UserFactory(username="fee.earner", first_name="Fiona", last_name="Earner")
+    """The API's general tests act as a partner (who sees and may change every lead);
+    what each role may see and change is tested in tests/api/test_visibility.py."""
+    from django.contrib.auth.models import Group
+
+    from leadtrack import demo as roles
+
+    partners, _ = Group.objects.get_or_create(name=roles.PARTNERS_GROUP)
+    Group.objects.get_or_create(name=roles.FEE_EARNERS_GROUP)
+    roles.load()
+    user = UserFactory(username="fiona.partner", first_name="Fiona", last_name="Partner")
+    user.groups.add(partners)
+    return user
 
 
 @pytest.fixture

@@ -19,7 +19,9 @@ from followups import services as followup_services
 from followups.models import FollowUp
 from leads import selectors, services
 from leads.models import Lead
+from leadtrack.access import visible_followups, visible_leads
 from leadtrack.api.filters import LeadFilter
+from leadtrack.api.permissions import IsStaffUser, MayChangeWhatTheySee
 from leadtrack.api.serializers import (
     ActivityOutput,
     AssignInput,
@@ -88,7 +90,14 @@ class LeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     ordering_fields = ["arrived_at", "captured_at", "reference"]
     ordering = ["-arrived_at", "-pk"]
 
+    permission_classes = [IsStaffUser, MayChangeWhatTheySee]
+
     def get_queryset(self):
+        # Only the leads this user may see (leadtrack.access, as in the admin): any other
+        # lead is a 404 on every route, reading or writing.
+        return visible_leads(self.request.user, self._leads())
+
+    def _leads(self):
         # The qualification joined, and the next action of every lead on a page in one
         # more query.
         return leads_with_qualification(selectors.lead_list()).prefetch_related(
@@ -138,7 +147,8 @@ class LeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             payload=request.data,
             actor=request.user,
         )
-        lead = self.get_queryset().get(pk=capture.lead.pk)
+        # The capturer gets back the lead they sent, whoever it was routed to.
+        lead = self._leads().get(pk=capture.lead.pk)
         code = status.HTTP_201_CREATED if capture.created else status.HTTP_200_OK
         return Response(LeadOutput(lead).data, status=code)
 
@@ -230,9 +240,13 @@ class FollowUpViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     serializer_class = FollowUpOutput
     filter_backends: list = []
+    permission_classes = [IsStaffUser, MayChangeWhatTheySee]
 
     def get_queryset(self):
-        queryset = followup_selectors.followup_list().order_by("due_at", "pk")
+        # Only follow-ups on leads this user may see: any other is a 404.
+        queryset = visible_followups(
+            self.request.user, followup_selectors.followup_list().order_by("due_at", "pk")
+        )
         if self.action != "list":
             return queryset
         params = self.request.query_params

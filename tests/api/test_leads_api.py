@@ -242,7 +242,7 @@ def test_detail_and_timeline(api_client, django_capture_on_commit_callbacks):
     kinds = [entry["kind"] for entry in timeline]
     # Later pipeline steps (qualification, routing) add their own entries in between.
     assert kinds[0] == "captured" and kinds[-1] == "acknowledgement_sent"
-    assert timeline[0]["actor"] == "Fiona Earner"
+    assert timeline[0]["actor"] == "Fiona Partner"
     assert timeline[-1]["actor"] is None
     assert api_client.get("/api/v1/leads/999999/").status_code == 404
 
