@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from firm.calendar import LONDON
 from followups import services
 from followups.models import (
     BusinessCalendar,
-    ClosureDate,
     ClosureReason,
     Escalation,
     FollowUp,
@@ -23,7 +23,6 @@ from followups.models import (
     MyFollowUp,
 )
 from followups.selectors import business_calendar, followup_list
-from followups.working_time import LONDON
 
 
 def london(value) -> str:
@@ -43,17 +42,8 @@ def due_badge(followup: FollowUp) -> str:
 
 @admin.register(BusinessCalendar)
 class BusinessCalendarAdmin(admin.ModelAdmin):
+    # Opening hours, bank holidays and closures: the firm's working calendar (firm app).
     fieldsets = [
-        ("Where and when the firm works", {"fields": ["nation", ("opens_at", "closes_at")]}),
-        (
-            "Working days",
-            {
-                "fields": [
-                    ("monday", "tuesday", "wednesday", "thursday", "friday"),
-                    ("saturday", "sunday"),
-                ]
-            },
-        ),
         ("Escalation", {"fields": ["supervisor_after_minutes", "head_after_minutes"]}),
         ("Snoozing", {"fields": ["max_snoozes", "max_snooze_days"]}),
     ]
@@ -69,12 +59,6 @@ class BusinessCalendarAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(
             reverse("admin:followups_businesscalendar_change", args=[calendar.pk])
         )
-
-
-@admin.register(ClosureDate)
-class ClosureDateAdmin(admin.ModelAdmin):
-    list_display = ["date", "description"]
-    date_hierarchy = "date"
 
 
 @admin.register(ClosureReason)

@@ -99,11 +99,3 @@ class EscalationLevel(models.IntegerChoices):
     OWNER = 1, "Owner reminded"
     SUPERVISOR = 2, "Supervisor told"
     HEAD_OF_TEAM = 3, "Head of team told"
-
-
-class Nation(models.TextChoices):
-    """The firm's nation, for its bank holidays (the holidays package's UK subdivisions)."""
-
-    ENGLAND_AND_WALES = "ENG", "England and Wales"
-    SCOTLAND = "SCT", "Scotland"
-    NORTHERN_IRELAND = "NIR", "Northern Ireland"

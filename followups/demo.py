@@ -1,14 +1,11 @@
 """The demo firm's follow-up rules: a policy per tier, sharper ones for urgent work in
-some practice areas, the business calendar, closure reasons and a Christmas closure."""
-
-import datetime as dt
-
-from django.utils import timezone
+some practice areas, the escalation rules and closure reasons (the working calendar
+and its Christmas closure are the firm app's demo)."""
 
 from followups.choices import FollowUpKind as K
 from followups.choices import IntervalUnit as U
 from followups.choices import Stage as S
-from followups.models import ClosureDate, ClosureReason, FollowUpPolicy, FollowUpStep
+from followups.models import ClosureReason, FollowUpPolicy, FollowUpStep
 from followups.selectors import business_calendar
 from qualification.models import PracticeArea
 
@@ -162,7 +159,7 @@ CLOSURE_REASONS = [
 
 
 def load(*, stdout=None) -> None:
-    """Create or update the demo firm's policies, calendar, closure reasons and dates."""
+    """Create or update the demo firm's policies, escalation rules and closure reasons."""
     business_calendar()
     areas = {area.slug: area for area in PracticeArea.objects.all()}
     count = 0
@@ -195,11 +192,6 @@ def load(*, stdout=None) -> None:
         ClosureReason.objects.update_or_create(
             text=text,
             defaults={"for_lost": lost, "for_disqualified": disqualified, "position": position},
-        )
-    year = timezone.localdate().year
-    for day in (29, 30, 31):
-        ClosureDate.objects.get_or_create(
-            date=dt.date(year, 12, day), defaults={"description": "Christmas closure"}
         )
     if stdout is not None:
         stdout.write(f"  follow-up policies: {count}, closure reasons: {len(CLOSURE_REASONS)}")

@@ -5,7 +5,6 @@ obligations themselves, and the record of every escalation (each level once).
 Writes go through ``followups.services``; the models hold data and small invariants.
 """
 
-import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,31 +19,16 @@ from followups.choices import (
     EscalationLevel,
     FollowUpKind,
     IntervalUnit,
-    Nation,
     Stage,
 )
 from leads.choices import Tier
 
 
 class BusinessCalendar(models.Model):
-    """The firm's working time (one row): nation for bank holidays, opening hours,
-    working days, and how long each escalation level waits. Defaults come from settings."""
+    """How the firm enforces follow-ups (one row): how long each escalation level waits
+    and how far a follow-up may be snoozed. The working time they are counted in is the
+    firm's working calendar (``firm.selectors.working_calendar``)."""
 
-    nation = models.CharField(
-        max_length=3,
-        choices=Nation.choices,
-        default=Nation.ENGLAND_AND_WALES,
-        help_text="Whose bank holidays the firm keeps.",
-    )
-    opens_at = models.TimeField(default=dt.time(9, 0), help_text="Europe/London time.")
-    closes_at = models.TimeField(default=dt.time(17, 30), help_text="Europe/London time.")
-    monday = models.BooleanField(default=True)
-    tuesday = models.BooleanField(default=True)
-    wednesday = models.BooleanField(default=True)
-    thursday = models.BooleanField(default=True)
-    friday = models.BooleanField(default=True)
-    saturday = models.BooleanField(default=False)
-    sunday = models.BooleanField(default=False)
     supervisor_after_minutes = models.PositiveIntegerField(
         "supervisor told after (working minutes)",
         default=120,
@@ -70,52 +54,15 @@ class BusinessCalendar(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "business calendar"
-        verbose_name_plural = "business calendar"
+        verbose_name = "escalation and snoozing rules"
+        verbose_name_plural = "escalation and snoozing rules"
 
     def __str__(self) -> str:
         return (
-            f"{self.get_nation_display()}, {self.opens_at:%H:%M}–{self.closes_at:%H:%M}, "
-            f"{', '.join(day[:3].title() for day in self.working_day_names)}"
+            f"Supervisor after {self.supervisor_after_minutes} working minutes, head of team "
+            f"after {self.head_after_minutes}; {self.max_snoozes} snoozes of up to "
+            f"{self.max_snooze_days} working days"
         )
-
-    WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-
-    @property
-    def working_day_names(self) -> list[str]:
-        return [day for day in self.WEEKDAYS if getattr(self, day)]
-
-    @property
-    def working_weekdays(self) -> frozenset[int]:
-        return frozenset(i for i, day in enumerate(self.WEEKDAYS) if getattr(self, day))
-
-    def clean(self) -> None:
-        if self.opens_at >= self.closes_at:
-            raise ValidationError({"closes_at": "The firm must close after it opens."})
-        if not self.working_weekdays:
-            raise ValidationError("Tick at least one working day.")
-
-    @classmethod
-    def defaults(cls) -> dict:
-        """The values a new calendar starts with: LEADTRACK_BUSINESS_* settings."""
-        return {
-            "nation": settings.LEADTRACK_BUSINESS_NATION,
-            "opens_at": dt.time.fromisoformat(settings.LEADTRACK_BUSINESS_OPENS),
-            "closes_at": dt.time.fromisoformat(settings.LEADTRACK_BUSINESS_CLOSES),
-        }
-
-
-class ClosureDate(models.Model):
-    """A day the firm is closed on top of bank holidays (e.g. between Christmas and New Year)."""
-
-    date = models.DateField(unique=True)
-    description = models.CharField(max_length=200, blank=True)
-
-    class Meta:
-        ordering = ["date"]
-
-    def __str__(self) -> str:
-        return f"{self.date:%d %b %Y}" + (f" ({self.description})" if self.description else "")
 
 
 class ClosureReason(models.Model):

@@ -32,7 +32,10 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # The public address of the tracker, used for links in emails (briefs, escalations).
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Without SITE_URL, a local run's links follow PORT (``make run PORT=8731``).
+SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}").rstrip(
+    "/"
+)
 
 DJANGO_APPS = [
     "leadtrack.apps.LeadtrackAdminConfig",
@@ -55,6 +58,8 @@ THIRD_PARTY_APPS = [
     "simple_history",
 ]
 LOCAL_APPS = [
+    # First: the firm's profile and working calendar, which every other app reads.
+    "firm.apps.FirmConfig",
     "leads.apps.LeadsConfig",
     "qualification.apps.QualificationConfig",
     "routing.apps.RoutingConfig",
