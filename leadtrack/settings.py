@@ -393,6 +393,11 @@ LEADTRACK_SPAM_SCORE_THRESHOLD = env.float("LEADTRACK_SPAM_SCORE_THRESHOLD", def
 # Attachments: each kept up to this size, at most this many per email.
 LEADTRACK_ATTACHMENT_MAX_BYTES = env.int("LEADTRACK_ATTACHMENT_MAX_BYTES", default=4 * 1024 * 1024)
 LEADTRACK_ATTACHMENTS_PER_EMAIL = env.int("LEADTRACK_ATTACHMENTS_PER_EMAIL", default=20)
+# A reply written in the tracker carries attachments up to this size in all (under the
+# request body limit, LEADTRACK_MAX_BODY_BYTES, which the upload must also pass).
+LEADTRACK_REPLY_ATTACHMENTS_MAX_BYTES = env.int(
+    "LEADTRACK_REPLY_ATTACHMENTS_MAX_BYTES", default=4 * 1024 * 1024
+)
 # A stored email that fails this many times is marked failed (and shown in the admin);
 # until then the webhook answers 503 so the ESP retries, and beat reprocesses it.
 LEADTRACK_INBOUND_MAX_ATTEMPTS = env.int("LEADTRACK_INBOUND_MAX_ATTEMPTS", default=5)
