@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
 
 from firm.calendar import LONDON
 from followups import services
@@ -21,6 +22,7 @@ from followups.models import (
     FollowUpPolicy,
     FollowUpStep,
     MyFollowUp,
+    ReplyTemplate,
 )
 from followups.selectors import business_calendar, followup_list
 
@@ -77,6 +79,17 @@ class FollowUpStepInline(admin.TabularInline):
             "widget": forms.Textarea(attrs={"rows": 2, "cols": 60})
         }
     }
+
+
+@admin.register(ReplyTemplate)
+class ReplyTemplateAdmin(SimpleHistoryAdmin):
+    """Partners keep the replies fee earners start from; every edit is in the history."""
+
+    list_display = ["name", "purpose", "practice_area", "is_active"]
+    list_filter = ["purpose", "practice_area", "is_active"]
+    list_select_related = ["practice_area"]
+    search_fields = ["name", "subject", "body"]
+    fields = ["name", "purpose", "practice_area", "subject", "body", "is_active"]
 
 
 @admin.register(FollowUpPolicy)

@@ -1,10 +1,12 @@
 """Follow-up obligations and their enforcement: the policies that say what each kind of
-lead needs and when, the firm's working calendar the due times are counted in, the
-obligations themselves, and the record of every escalation (each level once).
+lead needs and when, with what content guidance (and the reply templates that put the
+guidance into words), the obligations themselves, and the record of every escalation
+(each level once). Due times are counted in the firm's working calendar (firm app).
 
 Writes go through ``followups.services``; the models hold data and small invariants.
 """
 
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,6 +21,7 @@ from followups.choices import (
     EscalationLevel,
     FollowUpKind,
     IntervalUnit,
+    ReplyPurpose,
     Stage,
 )
 from leads.choices import Tier
@@ -273,3 +276,77 @@ class MyFollowUp(FollowUp):
         proxy = True
         verbose_name = "my follow-up"
         verbose_name_plural = "my follow-ups"
+
+
+# The placeholders a reply template may use, and what each is filled with.
+REPLY_PLACEHOLDERS = {
+    "enquirer_name": "the enquirer's name (or 'there' when none was given)",
+    "enquirer_first_name": "the enquirer's first name",
+    "matter": "what the enquiry is about: the practice area, else its subject",
+    "reference": "the lead's reference",
+    "owner_name": "the lead owner's name",
+    "owner_direct_line": "the owner's direct line (else the firm's main number)",
+    "firm_name": "the firm's name",
+    "firm_phone": "the firm's main number",
+    "fixed_fee": "the firm's published price for the lead's practice area",
+}
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+class ReplyTemplate(models.Model):
+    """A starting point for a reply from the lead page, chosen by practice area and
+    purpose; partners keep them, with history. ``{placeholders}`` are filled in for the
+    lead (see ``REPLY_PLACEHOLDERS``) and the writer edits the result before sending."""
+
+    name = models.CharField(max_length=120)
+    purpose = models.CharField(max_length=20, choices=ReplyPurpose.choices)
+    practice_area = models.ForeignKey(
+        "qualification.PracticeArea",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reply_templates",
+        help_text="Empty for any practice area; a template for the lead's own area is "
+        "offered before a general one.",
+    )
+    subject = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Empty to answer in the enquirer's thread ('Re: their subject').",
+    )
+    body = models.TextField(
+        help_text="Placeholders: "
+        + ", ".join(f"{{{name}}}" for name in REPLY_PLACEHOLDERS)
+        + ". The writer's name and the firm's footer are added when it is sent."
+    )
+    is_active = models.BooleanField("active", default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["purpose", "practice_area__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "purpose", "practice_area"],
+                name="reply_template_unique",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self) -> str:
+        area = self.practice_area.name if self.practice_area_id else "any practice area"
+        return f"{self.get_purpose_display()}: {self.name} ({area})"
+
+    def clean(self) -> None:
+        errors = {}
+        for field in ("subject", "body"):
+            unknown = sorted(
+                {name for name in PLACEHOLDER.findall(getattr(self, field) or "")}
+                - set(REPLY_PLACEHOLDERS)
+            )
+            if unknown:
+                errors[field] = (
+                    f"Unknown placeholder(s): {', '.join('{' + n + '}' for n in unknown)}. "
+                    f"Use: {', '.join('{' + n + '}' for n in REPLY_PLACEHOLDERS)}."
+                )
+        if errors:
+            raise ValidationError(errors)
