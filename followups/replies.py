@@ -11,7 +11,7 @@ Reads only: the writer edits the result in the reply box and ``leads`` sends it.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 
 from firm.selectors import firm_profile
 from followups.choices import STAGE_OF_STATUS, SUGGESTED_PURPOSES, ReplyPurpose, Stage
@@ -42,7 +42,7 @@ def reply_templates_for(*, lead: Lead) -> QuerySet[ReplyTemplate]:
         .filter(Q(practice_area__isnull=True) | Q(practice_area_id=area_id))
         .select_related("practice_area")
         .annotate(rank=order)
-        .order_by("rank", "purpose", "practice_area__isnull", "name")
+        .order_by("rank", "purpose", F("practice_area").asc(nulls_last=True), "name")
     )
 
 
