@@ -3,6 +3,7 @@ refused once it exists and deleting is refused; the list goes straight to the ro
 Presentation only; the rows are made by ``firm.services``."""
 
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
@@ -33,6 +34,7 @@ class SingletonAdmin(SimpleHistoryAdmin):
 @admin.register(FirmProfile)
 class FirmProfileAdmin(SingletonAdmin):
     ensure = staticmethod(firm_profile_ensure)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         ("Names", {"fields": ["trading_name", "legal_name"]}),
         (
