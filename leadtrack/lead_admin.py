@@ -479,6 +479,8 @@ class TrackerLeadMixin:
 
 def inbound_text(message: InboundMessage) -> str:
     """The words of an inbound message as plain text (shown escaped, never as HTML)."""
+    if message.summary or message.body_text:  # an email: its new text, else all of it
+        return message.summary or message.body_text
     payload = message.payload if isinstance(message.payload, dict) else {}
     for key in ("text", "message", "body", "stripped_text", "body_plain"):
         value = payload.get(key)
