@@ -410,8 +410,9 @@ LEADTRACK_INBOUND_ALLOW_UNAUTHENTICATED = env.bool(
 # a Celery worker cannot be reached.
 REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)
 
-# Follow-ups: the business calendar's defaults (then edited in the admin), the address
-# that is told about follow-ups nobody owns, and the most one sweep escalates.
+# The firm's working calendar's first-run defaults (then edited in the admin under The
+# firm), the address that is told about follow-ups nobody owns, and the most one sweep
+# escalates.
 LEADTRACK_BUSINESS_NATION = env.str("LEADTRACK_BUSINESS_NATION", default="ENG")  # ENG, SCT, NIR
 LEADTRACK_BUSINESS_OPENS = env.str("LEADTRACK_BUSINESS_OPENS", default="09:00")
 LEADTRACK_BUSINESS_CLOSES = env.str("LEADTRACK_BUSINESS_CLOSES", default="17:30")
