@@ -324,13 +324,6 @@ class ReplyTemplate(models.Model):
 
     class Meta:
         ordering = ["purpose", "practice_area__name", "name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["name", "purpose", "practice_area"],
-                name="reply_template_unique",
-                nulls_distinct=False,
-            )
-        ]
 
     def __str__(self) -> str:
         area = self.practice_area.name if self.practice_area_id else "any practice area"
