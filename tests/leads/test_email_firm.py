@@ -2,13 +2,19 @@
 (legal name, regulator and number, office, phone, privacy and complaints links), and
 subjects in plain text."""
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.core import mail
 
+from firm.calendar import LONDON
 from firm.demo import DEMO_PROFILE
 from firm.services import firm_profile_update
 from leads.choices import EmailKind
+from leads.models import OutboundEmail
 from leads.services.email import email_message, outbound_email_queue
+from leads.steps import acknowledge
 from tests.factories import LeadFactory
 
 pytestmark = pytest.mark.django_db
@@ -91,3 +97,40 @@ def test_site_url_follows_port_for_a_local_run():
         check=True,
     )
     assert result.stdout.strip() == "http://127.0.0.1:8731"
+
+
+def _acknowledgement(lead):
+    acknowledge(lead=lead)
+    return OutboundEmail.objects.get(lead=lead, kind=EmailKind.ACKNOWLEDGEMENT)
+
+
+def test_a_form_acknowledgement_repeats_the_reference_and_what_was_sent(lead):
+    with time_machine.travel(dt.datetime(2026, 3, 3, 10, 0, tzinfo=LONDON), tick=False):
+        lead.arrived_at = dt.datetime(2026, 3, 3, 9, 55, tzinfo=LONDON)
+        lead.message = "We need advice on R&D tax credits.\nCan you help?"
+        lead.save()
+        email = _acknowledgement(lead)
+    assert email.subject == f"We have your enquiry ({lead.reference}) · Ashdown Marsh"
+    assert "Organisation: Ó Briain & Daughters Ltd" in email.body_text
+    assert "> We need advice on R&D tax credits.\n> Can you help?" in email.body_text
+    assert "A member of our team will reply within one working day." in email.body_text
+    assert email.in_reply_to == ""
+
+
+def test_an_enquiry_that_arrived_long_ago_is_not_promised_a_reply_within_a_day(lead):
+    with time_machine.travel(dt.datetime(2026, 3, 3, 10, 0, tzinfo=LONDON), tick=False):
+        lead.arrived_at = dt.datetime(2025, 11, 3, 10, 0, tzinfo=LONDON)
+        lead.save()
+        email = _acknowledgement(lead)
+    assert "within one working day" not in email.body_text
+    assert "sorry it has taken us until now" in email.body_text
+
+
+def test_out_of_hours_the_acknowledgement_says_when_the_office_opens(lead):
+    friday_night = dt.datetime(2026, 3, 6, 21, 0, tzinfo=LONDON)
+    with time_machine.travel(friday_night, tick=False):
+        lead.arrived_at = friday_night - dt.timedelta(minutes=5)
+        lead.save()
+        email = _acknowledgement(lead)
+    assert "opens again on Monday 9 March at 09:00" in email.body_text
+    assert "reply within one working day" in email.body_text
