@@ -4,8 +4,8 @@ and its Christmas closure are the firm app's demo)."""
 
 from followups.choices import FollowUpKind as K
 from followups.choices import IntervalUnit as U
-from followups.choices import Stage as S
 from followups.choices import ReplyPurpose as R
+from followups.choices import Stage as S
 from followups.models import ClosureReason, FollowUpPolicy, FollowUpStep, ReplyTemplate
 from followups.selectors import business_calendar
 from qualification.models import PracticeArea

@@ -1,4 +1,5 @@
-"""Load the demo firm: its profile and working calendar, practice areas, teams and members, roles, and sample enquiries.
+"""Load the demo firm: its profile and working calendar, practice areas, teams and
+members, roles, and sample enquiries.
 
 Idempotent: running it again updates what is there and creates nothing twice.
 """
@@ -19,7 +20,10 @@ DEMO_LOADERS = [
 
 
 class Command(BaseCommand):
-    help = "Create or update the demo firm (profile, calendar, practice areas, team, roles, sample enquiries)."
+    help = (
+        "Create or update the demo firm (profile, calendar, practice areas, team, roles, "
+        "sample enquiries)."
+    )
 
     def handle(self, *args, **options) -> None:
         self.stdout.write("Loading the demo firm:")
