@@ -31,6 +31,8 @@ install: $(BIN)/.installed
 
 run: export DEBUG ?= true
 run: export LEADTRACK_ADMIN_PASSWORD := $(LEADTRACK_ADMIN_PASSWORD)
+# Links in emails point at this run's port (settings derive SITE_URL from PORT when unset).
+run: export PORT := $(PORT)
 # A local webhook secret so inbound email can be tried with curl (set your own in production).
 run: export ANYMAIL_WEBHOOK_SECRET ?= local:webhook-secret
 # Links in emails point at the port the product is actually served on.

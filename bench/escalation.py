@@ -214,11 +214,11 @@ def warm_up() -> None:
     from django.template.loader import get_template
     from django.utils import timezone
 
+    from firm.selectors import working_calendar
     from followups.services.escalation import lead_url
-    from followups.working_time import WorkingCalendar
 
     lead_url(1)
-    WorkingCalendar.load().add(timezone.now(), 120, "minutes")
+    working_calendar().add(timezone.now(), 120, "minutes")
     for part in ("subject.txt", "body.txt", "body.html"):
         get_template(f"emails/escalation_{part}")
 

@@ -10,20 +10,21 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
 
+from firm.calendar import LONDON
 from followups import services
 from followups.models import (
     BusinessCalendar,
-    ClosureDate,
     ClosureReason,
     Escalation,
     FollowUp,
     FollowUpPolicy,
     FollowUpStep,
     MyFollowUp,
+    ReplyTemplate,
 )
 from followups.selectors import business_calendar, followup_list
-from followups.working_time import LONDON
 
 
 def london(value) -> str:
@@ -43,17 +44,8 @@ def due_badge(followup: FollowUp) -> str:
 
 @admin.register(BusinessCalendar)
 class BusinessCalendarAdmin(admin.ModelAdmin):
+    # Opening hours, bank holidays and closures: the firm's working calendar (firm app).
     fieldsets = [
-        ("Where and when the firm works", {"fields": ["nation", ("opens_at", "closes_at")]}),
-        (
-            "Working days",
-            {
-                "fields": [
-                    ("monday", "tuesday", "wednesday", "thursday", "friday"),
-                    ("saturday", "sunday"),
-                ]
-            },
-        ),
         ("Escalation", {"fields": ["supervisor_after_minutes", "head_after_minutes"]}),
         ("Snoozing", {"fields": ["max_snoozes", "max_snooze_days"]}),
     ]
@@ -69,12 +61,6 @@ class BusinessCalendarAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(
             reverse("admin:followups_businesscalendar_change", args=[calendar.pk])
         )
-
-
-@admin.register(ClosureDate)
-class ClosureDateAdmin(admin.ModelAdmin):
-    list_display = ["date", "description"]
-    date_hierarchy = "date"
 
 
 @admin.register(ClosureReason)
@@ -93,6 +79,17 @@ class FollowUpStepInline(admin.TabularInline):
             "widget": forms.Textarea(attrs={"rows": 2, "cols": 60})
         }
     }
+
+
+@admin.register(ReplyTemplate)
+class ReplyTemplateAdmin(SimpleHistoryAdmin):
+    """Partners keep the replies fee earners start from; every edit is in the history."""
+
+    list_display = ["name", "purpose", "practice_area", "is_active"]
+    list_filter = ["purpose", "practice_area", "is_active"]
+    list_select_related = ["practice_area"]
+    search_fields = ["name", "subject", "body"]
+    fields = ["name", "purpose", "practice_area", "subject", "body", "is_active"]
 
 
 @admin.register(FollowUpPolicy)

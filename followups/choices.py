@@ -71,6 +71,16 @@ EVENT_COMPLETES_AS: dict[ContactEvent, CompletedHow] = {
 }
 
 
+class ReplyPurpose(models.TextChoices):
+    """What a reply template is for, in the order a lead usually needs them."""
+
+    FIRST_RESPONSE = "first_response", "First response"
+    DOCUMENTS = "documents", "Asking for documents"
+    CONSULTATION = "consultation", "Booking a consultation"
+    FIXED_FEE_QUOTE = "fixed_fee_quote", "Fixed-fee quote"
+    CHASE = "chase", "Chasing"
+
+
 class Stage(models.TextChoices):
     """The open part of the lead's life an obligation belongs to; moving on closes it."""
 
@@ -88,6 +98,14 @@ STAGE_OF_STATUS: dict[str, Stage] = {
     Status.PROPOSAL: Stage.PROPOSAL,
 }
 
+# The reply a lead at each stage most likely needs next (offered first in the reply box).
+SUGGESTED_PURPOSES: dict[Stage, tuple[ReplyPurpose, ...]] = {
+    Stage.NEW: (ReplyPurpose.FIRST_RESPONSE, ReplyPurpose.CONSULTATION),
+    Stage.CONTACTED: (ReplyPurpose.DOCUMENTS, ReplyPurpose.CONSULTATION, ReplyPurpose.CHASE),
+    Stage.MEETING: (ReplyPurpose.FIXED_FEE_QUOTE, ReplyPurpose.DOCUMENTS),
+    Stage.PROPOSAL: (ReplyPurpose.CHASE, ReplyPurpose.FIXED_FEE_QUOTE),
+}
+
 
 class IntervalUnit(models.TextChoices):
     MINUTES = "minutes", "minutes"
@@ -99,11 +117,3 @@ class EscalationLevel(models.IntegerChoices):
     OWNER = 1, "Owner reminded"
     SUPERVISOR = 2, "Supervisor told"
     HEAD_OF_TEAM = 3, "Head of team told"
-
-
-class Nation(models.TextChoices):
-    """The firm's nation, for its bank holidays (the holidays package's UK subdivisions)."""
-
-    ENGLAND_AND_WALES = "ENG", "England and Wales"
-    SCOTLAND = "SCT", "Scotland"
-    NORTHERN_IRELAND = "NIR", "Northern Ireland"

@@ -1,14 +1,12 @@
 """The demo firm's follow-up rules: a policy per tier, sharper ones for urgent work in
-some practice areas, the business calendar, closure reasons and a Christmas closure."""
-
-import datetime as dt
-
-from django.utils import timezone
+some practice areas, the escalation rules and closure reasons (the working calendar
+and its Christmas closure are the firm app's demo)."""
 
 from followups.choices import FollowUpKind as K
 from followups.choices import IntervalUnit as U
+from followups.choices import ReplyPurpose as R
 from followups.choices import Stage as S
-from followups.models import ClosureDate, ClosureReason, FollowUpPolicy, FollowUpStep
+from followups.models import ClosureReason, FollowUpPolicy, FollowUpStep, ReplyTemplate
 from followups.selectors import business_calendar
 from qualification.models import PracticeArea
 
@@ -161,8 +159,54 @@ CLOSURE_REASONS = [
 ]
 
 
+SIGN_OFF = "If it is easier to talk, call me on {owner_direct_line}.\n\nKind regards,"
+REPLY_TEMPLATES = [
+    (
+        "First response",
+        R.FIRST_RESPONSE,
+        None,
+        "Dear {enquirer_name},\n\nThank you for getting in touch about {matter}. I will be "
+        "looking after your enquiry ({reference}).\n\nSo that I can advise you properly, "
+        "could you tell me a little more about what has happened so far and any dates you "
+        "are working to?\n\n" + SIGN_OFF,
+    ),
+    (
+        "Asking for documents",
+        R.DOCUMENTS,
+        None,
+        "Dear {enquirer_name},\n\nThank you for speaking with me about {matter}. To take "
+        "this forward, please send me copies of any letters, contracts or emails you have "
+        "about it. You can reply to this email with them attached.\n\n" + SIGN_OFF,
+    ),
+    (
+        "Booking a consultation",
+        R.CONSULTATION,
+        None,
+        "Dear {enquirer_name},\n\nI would be glad to meet to discuss {matter}. Please let "
+        "me know two or three times that suit you in the coming week, in person at our "
+        "office or by video call.\n\n" + SIGN_OFF,
+    ),
+    (
+        "Fixed-fee quote",
+        R.FIXED_FEE_QUOTE,
+        None,
+        "Dear {enquirer_name},\n\nThank you for your time. For {matter} our fixed fee is "
+        "{fixed_fee}. I will send our terms of engagement with a full breakdown, and the "
+        "work can start as soon as you have signed them.\n\n" + SIGN_OFF,
+    ),
+    (
+        "Chasing",
+        R.CHASE,
+        None,
+        "Dear {enquirer_name},\n\nI am writing to follow up my last email about {matter} "
+        "({reference}). If you would still like our help, simply reply to this email and I "
+        "will pick it up straight away.\n\n" + SIGN_OFF,
+    ),
+]
+
+
 def load(*, stdout=None) -> None:
-    """Create or update the demo firm's policies, calendar, closure reasons and dates."""
+    """Create or update the demo firm's policies, escalation rules and closure reasons."""
     business_calendar()
     areas = {area.slug: area for area in PracticeArea.objects.all()}
     count = 0
@@ -196,10 +240,15 @@ def load(*, stdout=None) -> None:
             text=text,
             defaults={"for_lost": lost, "for_disqualified": disqualified, "position": position},
         )
-    year = timezone.localdate().year
-    for day in (29, 30, 31):
-        ClosureDate.objects.get_or_create(
-            date=dt.date(year, 12, day), defaults={"description": "Christmas closure"}
+    for name, purpose, area_slug, body in REPLY_TEMPLATES:
+        ReplyTemplate.objects.update_or_create(
+            name=name,
+            purpose=purpose,
+            practice_area=areas.get(area_slug) if area_slug else None,
+            defaults={"body": body, "is_active": True},
         )
     if stdout is not None:
-        stdout.write(f"  follow-up policies: {count}, closure reasons: {len(CLOSURE_REASONS)}")
+        stdout.write(
+            f"  follow-up policies: {count}, closure reasons: {len(CLOSURE_REASONS)}, "
+            f"reply templates: {len(REPLY_TEMPLATES)}"
+        )

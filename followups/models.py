@@ -1,11 +1,12 @@
 """Follow-up obligations and their enforcement: the policies that say what each kind of
-lead needs and when, the firm's working calendar the due times are counted in, the
-obligations themselves, and the record of every escalation (each level once).
+lead needs and when, with what content guidance (and the reply templates that put the
+guidance into words), the obligations themselves, and the record of every escalation
+(each level once). Due times are counted in the firm's working calendar (firm app).
 
 Writes go through ``followups.services``; the models hold data and small invariants.
 """
 
-import datetime as dt
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,31 +21,17 @@ from followups.choices import (
     EscalationLevel,
     FollowUpKind,
     IntervalUnit,
-    Nation,
+    ReplyPurpose,
     Stage,
 )
 from leads.choices import Tier
 
 
 class BusinessCalendar(models.Model):
-    """The firm's working time (one row): nation for bank holidays, opening hours,
-    working days, and how long each escalation level waits. Defaults come from settings."""
+    """How the firm enforces follow-ups (one row): how long each escalation level waits
+    and how far a follow-up may be snoozed. The working time they are counted in is the
+    firm's working calendar (``firm.selectors.working_calendar``)."""
 
-    nation = models.CharField(
-        max_length=3,
-        choices=Nation.choices,
-        default=Nation.ENGLAND_AND_WALES,
-        help_text="Whose bank holidays the firm keeps.",
-    )
-    opens_at = models.TimeField(default=dt.time(9, 0), help_text="Europe/London time.")
-    closes_at = models.TimeField(default=dt.time(17, 30), help_text="Europe/London time.")
-    monday = models.BooleanField(default=True)
-    tuesday = models.BooleanField(default=True)
-    wednesday = models.BooleanField(default=True)
-    thursday = models.BooleanField(default=True)
-    friday = models.BooleanField(default=True)
-    saturday = models.BooleanField(default=False)
-    sunday = models.BooleanField(default=False)
     supervisor_after_minutes = models.PositiveIntegerField(
         "supervisor told after (working minutes)",
         default=120,
@@ -70,52 +57,15 @@ class BusinessCalendar(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "business calendar"
-        verbose_name_plural = "business calendar"
+        verbose_name = "escalation and snoozing rules"
+        verbose_name_plural = "escalation and snoozing rules"
 
     def __str__(self) -> str:
         return (
-            f"{self.get_nation_display()}, {self.opens_at:%H:%M}–{self.closes_at:%H:%M}, "
-            f"{', '.join(day[:3].title() for day in self.working_day_names)}"
+            f"Supervisor after {self.supervisor_after_minutes} working minutes, head of team "
+            f"after {self.head_after_minutes}; {self.max_snoozes} snoozes of up to "
+            f"{self.max_snooze_days} working days"
         )
-
-    WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-
-    @property
-    def working_day_names(self) -> list[str]:
-        return [day for day in self.WEEKDAYS if getattr(self, day)]
-
-    @property
-    def working_weekdays(self) -> frozenset[int]:
-        return frozenset(i for i, day in enumerate(self.WEEKDAYS) if getattr(self, day))
-
-    def clean(self) -> None:
-        if self.opens_at >= self.closes_at:
-            raise ValidationError({"closes_at": "The firm must close after it opens."})
-        if not self.working_weekdays:
-            raise ValidationError("Tick at least one working day.")
-
-    @classmethod
-    def defaults(cls) -> dict:
-        """The values a new calendar starts with: LEADTRACK_BUSINESS_* settings."""
-        return {
-            "nation": settings.LEADTRACK_BUSINESS_NATION,
-            "opens_at": dt.time.fromisoformat(settings.LEADTRACK_BUSINESS_OPENS),
-            "closes_at": dt.time.fromisoformat(settings.LEADTRACK_BUSINESS_CLOSES),
-        }
-
-
-class ClosureDate(models.Model):
-    """A day the firm is closed on top of bank holidays (e.g. between Christmas and New Year)."""
-
-    date = models.DateField(unique=True)
-    description = models.CharField(max_length=200, blank=True)
-
-    class Meta:
-        ordering = ["date"]
-
-    def __str__(self) -> str:
-        return f"{self.date:%d %b %Y}" + (f" ({self.description})" if self.description else "")
 
 
 class ClosureReason(models.Model):
@@ -336,3 +286,70 @@ class MyFollowUp(FollowUp):
         proxy = True
         verbose_name = "my follow-up"
         verbose_name_plural = "my follow-ups"
+
+
+# The placeholders a reply template may use, and what each is filled with.
+REPLY_PLACEHOLDERS = {
+    "enquirer_name": "the enquirer's name (or 'there' when none was given)",
+    "enquirer_first_name": "the enquirer's first name",
+    "matter": "what the enquiry is about: the practice area, else its subject",
+    "reference": "the lead's reference",
+    "owner_name": "the lead owner's name",
+    "owner_direct_line": "the owner's direct line (else the firm's main number)",
+    "firm_name": "the firm's name",
+    "firm_phone": "the firm's main number",
+    "fixed_fee": "the firm's published price for the lead's practice area",
+}
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+class ReplyTemplate(models.Model):
+    """A starting point for a reply from the lead page, chosen by practice area and
+    purpose; partners keep them, with history. ``{placeholders}`` are filled in for the
+    lead (see ``REPLY_PLACEHOLDERS``) and the writer edits the result before sending."""
+
+    name = models.CharField(max_length=120)
+    purpose = models.CharField(max_length=20, choices=ReplyPurpose.choices)
+    practice_area = models.ForeignKey(
+        "qualification.PracticeArea",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reply_templates",
+        help_text="Empty for any practice area; a template for the lead's own area is "
+        "offered before a general one.",
+    )
+    subject = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Empty to answer in the enquirer's thread ('Re: their subject').",
+    )
+    body = models.TextField(
+        help_text="Placeholders: "
+        + ", ".join(f"{{{name}}}" for name in REPLY_PLACEHOLDERS)
+        + ". The writer's name and the firm's footer are added when it is sent."
+    )
+    is_active = models.BooleanField("active", default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["purpose", "practice_area__name", "name"]
+
+    def __str__(self) -> str:
+        area = self.practice_area.name if self.practice_area_id else "any practice area"
+        return f"{self.get_purpose_display()}: {self.name} ({area})"
+
+    def clean(self) -> None:
+        errors = {}
+        for field in ("subject", "body"):
+            unknown = sorted(
+                {name for name in PLACEHOLDER.findall(getattr(self, field) or "")}
+                - set(REPLY_PLACEHOLDERS)
+            )
+            if unknown:
+                errors[field] = (
+                    f"Unknown placeholder(s): {', '.join('{' + n + '}' for n in unknown)}. "
+                    f"Use: {', '.join('{' + n + '}' for n in REPLY_PLACEHOLDERS)}."
+                )
+        if errors:
+            raise ValidationError(errors)

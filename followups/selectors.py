@@ -14,10 +14,10 @@ from routing.models import MemberAbsence
 
 
 def business_calendar() -> BusinessCalendar:
-    """The firm's one calendar row, created from settings' defaults the first time."""
+    """The firm's one row of escalation and snoozing rules, created the first time."""
     calendar = BusinessCalendar.objects.order_by("pk").first()
     if calendar is None:
-        calendar = BusinessCalendar.objects.create(**BusinessCalendar.defaults())
+        calendar = BusinessCalendar.objects.create()
     return calendar
 
 

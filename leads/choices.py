@@ -94,6 +94,7 @@ class ArrivalBasis(models.TextChoices):
 
 
 class EmailState(models.TextChoices):
+    DRAFT = "draft", "Draft"
     QUEUED = "queued", "Queued"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
@@ -104,6 +105,7 @@ class EmailKind(models.TextChoices):
     BRIEF = "brief", "Brief"
     ESCALATION = "escalation", "Escalation"
     DIGEST = "digest", "Digest"
+    REPLY = "reply", "Reply to the enquirer"
     OTHER = "other", "Other"
 
 

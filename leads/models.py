@@ -418,6 +418,22 @@ class OutboundEmail(models.Model):
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Replies written in the tracker: who wrote it (its From is their name at the firm's
+    # address) and the whole thread it answers (References).
+    from_name = models.CharField(
+        max_length=200, blank=True, help_text="A person's name in From, at the firm's address."
+    )
+    references = models.JSONField(
+        default=list, blank=True, help_text="Message-IDs of the thread, oldest first."
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who wrote it; empty when Leadtrack did.",
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -432,6 +448,27 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {', '.join(self.to)}: {self.subject}"
+
+
+def outbound_attachment_upload_to(instance: "OutboundAttachment", filename: str) -> str:
+    return f"outbound/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class OutboundAttachment(models.Model):
+    """A file sent with a reply, kept with the email so a retry sends it again."""
+
+    email = models.ForeignKey(OutboundEmail, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(help_text="Bytes.")
+    sha256 = models.CharField(max_length=64)
+    file = models.FileField(upload_to=outbound_attachment_upload_to, max_length=200)
+
+    class Meta:
+        ordering = ["email", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.size} bytes)"
 
 
 class PipelineStepRun(models.Model):

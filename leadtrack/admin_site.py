@@ -1,12 +1,13 @@
 """The firm's tracker: Django's admin site, titled for the firm, with the dashboard as
 its index and the management reports under /admin/reports/."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
+
+from firm.selectors import firm_profile
 
 
 def may_read_tracker(user) -> bool:
@@ -19,11 +20,11 @@ class LeadtrackAdminSite(admin.AdminSite):
 
     @property
     def site_header(self) -> str:
-        return f"{settings.LEADTRACK_FIRM_NAME} · Leadtrack"
+        return f"{firm_profile().name} · Leadtrack"
 
     @property
     def site_title(self) -> str:
-        return f"{settings.LEADTRACK_FIRM_NAME} tracker"
+        return f"{firm_profile().name} tracker"
 
     index_title = "Lead tracker"
 

@@ -1,8 +1,9 @@
-"""Template context shared by every page: the firm's name."""
+"""Template context shared by every page: the firm's name, from its profile."""
 
-from django.conf import settings
 from django.http import HttpRequest
+
+from firm.selectors import firm_profile
 
 
 def firm(request: HttpRequest) -> dict[str, str]:
-    return {"firm_name": settings.LEADTRACK_FIRM_NAME}
+    return {"firm_name": firm_profile().name}

@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group, Permission
 
 from routing.demo import FEE_EARNERS_GROUP, PARTNERS_GROUP
 
-PARTNER_APPS = ["leads", "qualification", "routing", "followups"]
+PARTNER_APPS = ["firm", "leads", "qualification", "routing", "followups"]
 FEE_EARNER_PERMISSIONS = [
     ("leads", "view_lead"),
     ("leads", "change_lead"),

@@ -33,6 +33,7 @@ from leads.selectors import lead_timeline
 from leads.services import lead_add_note, lead_change_status, lead_log_call, lead_log_meeting
 from leads.statuses import allowed_transitions
 from leadtrack.access import may_see_lead, visible_leads
+from leadtrack.reply_admin import reply_box_context, reply_urls
 from leadtrack.reports.base import as_duration
 from leadtrack.reports.hours import LONDON, working_calendar, working_seconds
 
@@ -365,7 +366,7 @@ class TrackerLeadMixin:
                 name="leads_lead_quick",
             )
         ]
-        return urls + super().get_urls()
+        return urls + reply_urls(self) + super().get_urls()
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         context = dict(extra_context or {})
@@ -376,9 +377,14 @@ class TrackerLeadMixin:
             context["messages_in"] = [
                 {"message": message, "text": inbound_text(message)} for message in inbound
             ]
-            context["messages_out"] = OutboundEmail.objects.filter(lead=lead).order_by(
-                "created_at"
-            )[:50]
+            context["messages_out"] = (
+                OutboundEmail.objects.filter(lead=lead)
+                .select_related("sent_by")
+                .prefetch_related("attachments")
+                .order_by("created_at")[:50]
+            )
+            if self.has_change_permission(request, lead):
+                context["reply_box"] = reply_box_context(request, lead)
         return super().change_view(request, object_id, form_url, extra_context=context)
 
     def history_view(self, request, object_id, extra_context=None):
@@ -473,6 +479,8 @@ class TrackerLeadMixin:
 
 def inbound_text(message: InboundMessage) -> str:
     """The words of an inbound message as plain text (shown escaped, never as HTML)."""
+    if message.summary or message.body_text:  # an email: its new text, else all of it
+        return message.summary or message.body_text
     payload = message.payload if isinstance(message.payload, dict) else {}
     for key in ("text", "message", "body", "stripped_text", "body_plain"):
         value = payload.get(key)

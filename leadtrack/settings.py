@@ -32,7 +32,10 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # The public address of the tracker, used for links in emails (briefs, escalations).
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Without SITE_URL, a local run's links follow PORT (``make run PORT=8731``).
+SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}").rstrip(
+    "/"
+)
 
 DJANGO_APPS = [
     "leadtrack.apps.LeadtrackAdminConfig",
@@ -55,6 +58,8 @@ THIRD_PARTY_APPS = [
     "simple_history",
 ]
 LOCAL_APPS = [
+    # First: the firm's profile and working calendar, which every other app reads.
+    "firm.apps.FirmConfig",
     "leads.apps.LeadsConfig",
     "qualification.apps.QualificationConfig",
     "routing.apps.RoutingConfig",
@@ -390,6 +395,11 @@ LEADTRACK_SPAM_SCORE_THRESHOLD = env.float("LEADTRACK_SPAM_SCORE_THRESHOLD", def
 # Attachments: each kept up to this size, at most this many per email.
 LEADTRACK_ATTACHMENT_MAX_BYTES = env.int("LEADTRACK_ATTACHMENT_MAX_BYTES", default=4 * 1024 * 1024)
 LEADTRACK_ATTACHMENTS_PER_EMAIL = env.int("LEADTRACK_ATTACHMENTS_PER_EMAIL", default=20)
+# A reply written in the tracker carries attachments up to this size in all (under the
+# request body limit, LEADTRACK_MAX_BODY_BYTES, which the upload must also pass).
+LEADTRACK_REPLY_ATTACHMENTS_MAX_BYTES = env.int(
+    "LEADTRACK_REPLY_ATTACHMENTS_MAX_BYTES", default=4 * 1024 * 1024
+)
 # A stored email that fails this many times is marked failed (and shown in the admin);
 # until then the webhook answers 503 so the ESP retries, and beat reprocesses it.
 LEADTRACK_INBOUND_MAX_ATTEMPTS = env.int("LEADTRACK_INBOUND_MAX_ATTEMPTS", default=5)
@@ -402,8 +412,9 @@ LEADTRACK_INBOUND_ALLOW_UNAUTHENTICATED = env.bool(
 # a Celery worker cannot be reached.
 REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)
 
-# Follow-ups: the business calendar's defaults (then edited in the admin), the address
-# that is told about follow-ups nobody owns, and the most one sweep escalates.
+# The firm's working calendar's first-run defaults (then edited in the admin under The
+# firm), the address that is told about follow-ups nobody owns, and the most one sweep
+# escalates.
 LEADTRACK_BUSINESS_NATION = env.str("LEADTRACK_BUSINESS_NATION", default="ENG")  # ENG, SCT, NIR
 LEADTRACK_BUSINESS_OPENS = env.str("LEADTRACK_BUSINESS_OPENS", default="09:00")
 LEADTRACK_BUSINESS_CLOSES = env.str("LEADTRACK_BUSINESS_CLOSES", default="17:30")

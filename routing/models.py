@@ -91,6 +91,12 @@ class Member(models.Model):
     supervisor = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="supervisees"
     )
+    direct_line = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="The member's own phone number, given in replies they send (the firm's "
+        "main number when empty).",
+    )
     brief_delivery = models.CharField(
         max_length=20,
         choices=BriefDelivery.choices,

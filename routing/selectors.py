@@ -257,10 +257,12 @@ def _age(moment: datetime, now: datetime) -> str:
     return f"{timesince(moment, now).split(',')[0]} ago".replace("\xa0", " ")
 
 
-def _response_due(*, lead: Lead, qualification, tier: str) -> tuple[datetime | None, bool]:
-    """When the first action is due, and whether that is only the firm's response target
-    for the tier (no deadline was found in the enquiry itself)."""
-    due = getattr(qualification, "urgency_due_at", None) or lead.next_action_due_at
+def _response_due(*, lead: Lead, tier: str) -> tuple[datetime | None, bool]:
+    """When the first contact is due (the follow-ups the pipeline scheduled before routing
+    put it in ``next_action_due_at``), and whether that is only the firm's response
+    target for the tier (no follow-up policy applied). The client's own deadline is not
+    this: the brief gives it separately."""
+    due = lead.next_action_due_at
     if due is not None:
         return due, False
     hours = settings.LEADTRACK_BRIEF_RESPONSE_HOURS.get(tier or "")
@@ -280,7 +282,8 @@ def brief_context(*, lead: Lead, member: Member, reason: str) -> dict:
         summary = text if len(text) <= 280 else text[:277].rsplit(" ", 1)[0] + "…"
     basis: Sequence[str] = getattr(qualification, "basis", None) or []
     action = getattr(qualification, "recommended_action", "") or ""
-    due, due_is_target = _response_due(lead=lead, qualification=qualification, tier=facts.tier)
+    due, due_is_target = _response_due(lead=lead, tier=facts.tier)
+    client_deadline = getattr(qualification, "urgency_due_at", None)
     subject = lead.subject or "your enquiry"
     reply_subject = f"Re: {subject} [{lead.reference}]"
     return {
@@ -300,6 +303,7 @@ def brief_context(*, lead: Lead, member: Member, reason: str) -> dict:
         "recommended_action": action,
         "due_at": timezone.localtime(due) if due else None,
         "due_is_target": due_is_target,
+        "client_deadline": timezone.localtime(client_deadline) if client_deadline else None,
         "call_link": f"tel:{contact.phone}" if contact.phone else "",
         "reply_link": (
             f"mailto:{contact.email}?subject={quote(reply_subject)}" if contact.email else ""

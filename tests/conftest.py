@@ -13,6 +13,17 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _firm_cache_clear():
+    """Each test loads the firm's profile and calendar afresh (as each request does): a
+    rolled-back test's rows must not linger in the per-thread memo."""
+    from firm.selectors import cache_clear
+
+    cache_clear()
+    yield
+    cache_clear()
+
+
 @pytest.fixture
 def staff_user(db):
     """The API's general tests act as a partner (who sees and may change every lead);

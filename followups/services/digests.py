@@ -9,9 +9,10 @@ from collections import Counter
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from firm.calendar import LONDON
+from firm.selectors import working_calendar
 from followups.models import FollowUp
 from followups.services.escalation import lead_url
-from followups.working_time import LONDON, WorkingCalendar
 from leads.choices import CLOSED_STATUSES, EmailKind, Status
 from leads.models import Lead
 from leads.services import outbound_email_queue
@@ -90,7 +91,7 @@ def digest_send(*, member: Member, now: dt.datetime | None = None) -> bool:
 def digests_send_daily(*, now: dt.datetime | None = None) -> int:
     """Queue every active member's digest, on working days only; returns how many."""
     now = now or timezone.now()
-    if not WorkingCalendar.load().is_working_day(now.astimezone(LONDON).date()):
+    if not working_calendar().is_working_day(now.astimezone(LONDON).date()):
         return 0
     members = Member.objects.filter(is_active=True, user__is_active=True).select_related("user")
     return sum(1 for member in members if digest_send(member=member, now=now))

@@ -38,10 +38,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from firm.calendar import LONDON, WorkingCalendar
+from firm.selectors import working_calendar
 from followups.choices import EscalationLevel, FollowUpKind, IntervalUnit
 from followups.models import Escalation, FollowUp
 from followups.selectors import DueFollowUp, absences_at, business_calendar, escalation_due_locked
-from followups.working_time import LONDON, WorkingCalendar
 from leads.choices import ActivityKind, EmailKind
 from leads.models import Activity
 from leads.services import EmailDraft, outbound_emails_queue_many
@@ -186,7 +187,7 @@ class _Planned:
 
 
 def _escalate(*, due: list[DueFollowUp], now: dt.datetime, result: SweepResult) -> None:
-    calendar = WorkingCalendar.load()
+    calendar = working_calendar()
     calendar_row = business_calendar()
     owner_ids = {followup.owner_id for followup in due if followup.owner_id}
     owners = get_user_model().objects.in_bulk(owner_ids)

@@ -14,6 +14,8 @@ from django.db import transaction
 from django.db.models import F, Min
 from django.utils import timezone
 
+from firm.calendar import LONDON, WorkingCalendar
+from firm.selectors import working_calendar
 from followups.choices import (
     COMPLETED_BY,
     EVENT_COMPLETES_AS,
@@ -26,7 +28,6 @@ from followups.choices import (
 )
 from followups.models import FollowUp, FollowUpStep
 from followups.selectors import business_calendar, policy_for_lead, policy_steps
-from followups.working_time import LONDON, WorkingCalendar
 from leads.choices import CLOSED_STATUSES, ActivityKind, Status
 from leads.models import Lead
 from leads.services import activity_record
@@ -147,7 +148,7 @@ def followups_schedule(*, lead: Lead) -> list[FollowUp]:
         return []
     stage = STAGE_OF_STATUS[lead.status]
     start = lead.arrived_at if stage == Stage.NEW else lead.status_changed_at
-    followup = _schedule_stage(lead=lead, stage=stage, start=start, calendar=WorkingCalendar.load())
+    followup = _schedule_stage(lead=lead, stage=stage, start=start, calendar=working_calendar())
     lead_next_action_refresh(lead=lead)
     return [followup] if followup else []
 
@@ -204,9 +205,7 @@ def _schedule_next(
     )
     if step is None:
         return None
-    return _schedule_step(
-        lead=lead, step=step, start=at, calendar=WorkingCalendar.load(), actor=actor
-    )
+    return _schedule_step(lead=lead, step=step, start=at, calendar=working_calendar(), actor=actor)
 
 
 @transaction.atomic
@@ -310,7 +309,7 @@ def followups_on_status_changed(
     stage_changed = old_status in CLOSED_STATUSES or STAGE_OF_STATUS[old_status] != new_stage
     if stage_changed and not any(f.stage == new_stage for f in open_now):
         _schedule_stage(
-            lead=lead, stage=new_stage, start=now, calendar=WorkingCalendar.load(), actor=actor
+            lead=lead, stage=new_stage, start=now, calendar=working_calendar(), actor=actor
         )
     lead_next_action_refresh(lead=lead)
 
@@ -396,7 +395,7 @@ def followup_snooze(
     if timezone.is_naive(until):
         raise ValidationError({"snooze_until": "Give the time with its UTC offset."})
     now = timezone.now()
-    latest = WorkingCalendar.load().add(now, calendar_row.max_snooze_days, IntervalUnit.DAYS)
+    latest = working_calendar().add(now, calendar_row.max_snooze_days, IntervalUnit.DAYS)
     if until <= now:
         raise ValidationError({"snooze_until": "Choose a time in the future."})
     if until > latest:

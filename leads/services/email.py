@@ -5,6 +5,11 @@ Every email Leadtrack sends (acknowledgements, briefs, escalations, digests) goe
 emails of one template (the escalation sweep). The row's unique ``dedupe_key`` means a
 retried step cannot queue the same email twice, and the send task skips an email already
 sent. Sending uses Django's mail system, so any backend (files, SMTP, an anymail ESP) works.
+
+Every email is the firm's: From is its name (or a person's name at the firm) at the
+profile's sending address, Reply-To that address, and every template gets the profile
+(``firm``) for its footer. Subjects and text bodies are rendered without HTML escaping
+(they are plain text: "R&D tax credits" stays as written); HTML bodies are escaped.
 """
 
 import uuid
@@ -17,9 +22,11 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template.loader import get_template, render_to_string
+from django.template import Context
+from django.template.loader import get_template
 from django.utils import timezone
 
+from firm.selectors import firm_profile
 from leads.choices import ActivityKind, EmailKind, EmailState
 from leads.models import Lead, OutboundEmail
 from leads.services.activity import activity_record
@@ -27,8 +34,23 @@ from leads.services.activity import activity_record
 
 def message_id_domain() -> str:
     """The domain in our Message-IDs: the sending address's, so replies thread back."""
-    address = settings.DEFAULT_FROM_EMAIL.rsplit("<", 1)[-1].rstrip(">")
-    return address.rsplit("@", 1)[-1] or "leadtrack.local"
+    return firm_profile().email.rsplit("@", 1)[-1] or "leadtrack.local"
+
+
+def email_context(context: dict[str, Any]) -> dict[str, Any]:
+    """A template's context with the firm's profile (for the footer) and the site URL."""
+    profile = firm_profile()
+    return {"firm": profile, "firm_name": profile.name, "site_url": settings.SITE_URL, **context}
+
+
+def render_plain(template, context: dict[str, Any]) -> str:
+    """A loaded Django template rendered as plain text: no HTML escaping."""
+    return template.template.render(Context(context, autoescape=False))
+
+
+def render_subject(template, context: dict[str, Any]) -> str:
+    """A subject line: plain text on one line, at most 300 characters."""
+    return " ".join(render_plain(template, context).split())[:300]
 
 
 def lead_message_id(*, lead: Lead | None, kind: str) -> str:
@@ -49,16 +71,17 @@ def outbound_email_queue(
     activity_kind: ActivityKind | str = "",
     reply_to: Sequence[str] = (),
     in_reply_to: str = "",
+    references: Sequence[str] = (),
 ) -> OutboundEmail:
     """Queue one email (rendered now from ``templates/<template>_{subject,body}``) and
     send it after commit; a second call with the same ``dedupe_key`` returns the first."""
     existing = OutboundEmail.objects.filter(dedupe_key=dedupe_key).first()
     if existing is not None:
         return existing
-    context = {"firm_name": settings.LEADTRACK_FIRM_NAME, "site_url": settings.SITE_URL, **context}
-    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-    body_text = render_to_string(f"{template}_body.txt", context)
-    body_html = render_to_string(f"{template}_body.html", context)
+    context = email_context(context)
+    subject = render_subject(get_template(f"{template}_subject.txt"), context)
+    body_text = render_plain(get_template(f"{template}_body.txt"), context)
+    body_html = get_template(f"{template}_body.html").render(context)
     try:
         with transaction.atomic():
             email = OutboundEmail.objects.create(
@@ -66,11 +89,12 @@ def outbound_email_queue(
                 kind=kind,
                 dedupe_key=dedupe_key,
                 to=list(to),
-                subject=subject[:300],
+                subject=subject,
                 body_text=body_text,
                 body_html=body_html,
                 message_id=lead_message_id(lead=lead, kind=kind),
                 in_reply_to=in_reply_to,
+                references=list(references),
                 reply_to=list(reply_to),
                 activity_kind=activity_kind,
             )
@@ -115,7 +139,7 @@ def outbound_emails_queue_many(
     subject_template = get_template(f"{template}_subject.txt")
     text_template = get_template(f"{template}_body.txt")
     html_template = get_template(f"{template}_body.html")
-    firm = {"firm_name": settings.LEADTRACK_FIRM_NAME, "site_url": settings.SITE_URL}
+    firm = email_context({})
     new = []
     for draft in drafts:
         if draft.dedupe_key in queued:
@@ -127,8 +151,8 @@ def outbound_emails_queue_many(
                 kind=kind,
                 dedupe_key=draft.dedupe_key,
                 to=list(draft.to),
-                subject=" ".join(subject_template.render(context).split())[:300],
-                body_text=text_template.render(context),
+                subject=render_subject(subject_template, context),
+                body_text=render_plain(text_template, context),
                 body_html=html_template.render(context),
                 message_id=lead_message_id(lead=draft.lead, kind=kind),
                 in_reply_to=draft.in_reply_to,
@@ -179,24 +203,9 @@ def outbound_email_send(*, email_id: int) -> OutboundEmail:
         .select_related("lead")
         .get(pk=email_id)
     )
-    if email.state == EmailState.SENT:
+    if email.state in (EmailState.SENT, EmailState.DRAFT):
         return email
-    headers = {"Message-ID": email.message_id}
-    if email.in_reply_to:
-        headers["In-Reply-To"] = email.in_reply_to
-        headers["References"] = email.in_reply_to
-    if email.lead is not None and email.lead.reference:
-        headers["X-Leadtrack-Reference"] = email.lead.reference
-    message = EmailMultiAlternatives(
-        subject=email.subject,
-        body=email.body_text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=email.to,
-        reply_to=email.reply_to or None,
-        headers=headers,
-    )
-    if email.body_html:
-        message.attach_alternative(email.body_html, "text/html")
+    message = email_message(email)
     email.attempts += 1
     try:
         message.send(fail_silently=False)
@@ -210,7 +219,11 @@ def outbound_email_send(*, email_id: int) -> OutboundEmail:
     email.sent_at = now
     email.error = ""
     email.save(update_fields=["state", "attempts", "sent_at", "error"])
-    if email.lead is not None and email.activity_kind:
+    if email.lead is not None and email.kind == EmailKind.REPLY:
+        from leads.services.replies import reply_record_sent
+
+        reply_record_sent(email=email, at=now)
+    elif email.lead is not None and email.activity_kind:
         activity_record(
             lead=email.lead,
             kind=email.activity_kind,
@@ -219,6 +232,32 @@ def outbound_email_send(*, email_id: int) -> OutboundEmail:
             data={"outbound_email_id": email.pk, "message_id": email.message_id},
         )
     return email
+
+
+def email_message(email: OutboundEmail) -> EmailMultiAlternatives:
+    """The message as it goes out: From the firm (or a person at the firm), Reply-To the
+    firm's address, threaded by In-Reply-To and References, with its attachments."""
+    profile = firm_profile()
+    headers = {"Message-ID": email.message_id}
+    if email.in_reply_to:
+        headers["In-Reply-To"] = email.in_reply_to
+        headers["References"] = " ".join(email.references or [email.in_reply_to])
+    if email.lead is not None and email.lead.reference:
+        headers["X-Leadtrack-Reference"] = email.lead.reference
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body_text,
+        from_email=profile.from_address(email.from_name),
+        to=email.to,
+        reply_to=email.reply_to or [profile.email],
+        headers=headers,
+    )
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
+    for attachment in email.attachments.all():
+        with attachment.file.open("rb") as handle:
+            message.attach(attachment.filename, handle.read(), attachment.content_type)
+    return message
 
 
 def outbound_email_resend_stalled(*, older_than_seconds: int = 120) -> int:

@@ -6,14 +6,17 @@ The form and its thank-you page may be shown in an iframe on the firm's website.
 """
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import get_usage
 
+from firm.selectors import firm_profile
 from leads.choices import Channel
 from leads.services import ContactDetails, lead_capture
 from leadtrack.public.client_address import client_address, rate_limit_key
@@ -23,6 +26,17 @@ UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content
 # Where the enquirer came from: the embedding page passes these (see docs/channels.md).
 ORIGIN_KEYS = ("referrer", "page")
 TRACKING_KEYS = UTM_KEYS + ORIGIN_KEYS
+# The thank-you page shows the reference it is handed, signed so that nobody can make the
+# page show another (no cookie, so it works inside an iframe), for this long.
+THANKS_SALT = "leadtrack.public.enquiry-thanks"
+THANKS_MAX_AGE_SECONDS = 3600
+
+
+def _thanks_redirect(reference: str | None) -> HttpResponse:
+    url = reverse("enquiry-thanks")
+    if reference:
+        url += "?ref=" + signing.dumps(reference, salt=THANKS_SALT, compress=True)
+    return redirect(url)
 
 
 def _rate_limit_usage(request: HttpRequest) -> dict | None:
@@ -61,7 +75,7 @@ def _render_form(request: HttpRequest, form: EnquiryForm, *, status: int) -> Htt
         {
             "form": form,
             "tracking": _tracking(request),
-            "response_promise": settings.LEADTRACK_RESPONSE_PROMISE,
+            "response_promise": firm_profile().response_promise,
         },
         status=status,
     )
@@ -89,13 +103,13 @@ def enquire(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _render_form(request, form, status=400)
     if form.is_bot:
-        return redirect("enquiry-thanks")
+        return _thanks_redirect(None)
 
     values = form.cleaned_data
     tracking = _tracking(request)
     heard = dict(HOW_HEARD_CHOICES).get(values["how_heard"], "") if values["how_heard"] else ""
     try:
-        lead_capture(
+        capture = lead_capture(
             channel=Channel.WEB_FORM,
             contact=ContactDetails(
                 name=values["name"],
@@ -125,15 +139,29 @@ def enquire(request: HttpRequest) -> HttpResponse:
         for field, problems in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, problems)
         return _render_form(request, form, status=400)
-    return redirect("enquiry-thanks")
+    return _thanks_redirect(capture.lead.reference)
 
 
 @xframe_options_exempt
 def enquiry_thanks(request: HttpRequest) -> HttpResponse:
+    """Thank the enquirer, with their reference (when the link carries a valid one) and
+    the firm's phone number."""
+    reference = ""
+    try:
+        reference = signing.loads(
+            request.GET.get("ref", ""), salt=THANKS_SALT, max_age=THANKS_MAX_AGE_SECONDS
+        )
+    except signing.BadSignature:
+        reference = ""
+    profile = firm_profile()
     return render(
         request,
         "public/enquiry_thanks.html",
-        {"response_promise": settings.LEADTRACK_RESPONSE_PROMISE},
+        {
+            "reference": reference if isinstance(reference, str) else "",
+            "firm_phone": profile.phone,
+            "response_promise": profile.response_promise,
+        },
     )
 
 

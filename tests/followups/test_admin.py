@@ -79,4 +79,4 @@ def test_policy_and_calendar_pages(admin_client_user):
         in client.get("/admin/followups/followuppolicy/").content.decode()
     )
     response = client.get("/admin/followups/businesscalendar/", follow=True)
-    assert "England and Wales" in response.content.decode()
+    assert "Supervisor after 120 working minutes" in response.content.decode()

@@ -6,9 +6,9 @@ import datetime as dt
 import pytest
 import time_machine
 
+from firm.calendar import LONDON
 from followups.choices import CompletedHow
 from followups.models import ClosureReason, FollowUp
-from followups.working_time import LONDON
 from leads.choices import Status
 from tests.factories import LeadFactory
 from tests.followups.factories import FollowUpFactory

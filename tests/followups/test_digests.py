@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 import time_machine
 
+from firm.calendar import LONDON
 from followups import services
-from followups.working_time import LONDON
 from leads.choices import EmailKind, Status
 from leads.models import OutboundEmail
 from tests.factories import LeadFactory

@@ -12,12 +12,12 @@ from django.test import override_settings
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
+from firm.calendar import LONDON
 from followups import services
 from followups.choices import EscalationLevel, FollowUpKind
 from followups.models import Escalation, FollowUp
 from followups.selectors import business_calendar
 from followups.services import escalation as escalation_module
-from followups.working_time import LONDON
 from leads.choices import ActivityKind, EmailKind
 from leads.models import Activity, OutboundEmail
 from routing.models import MemberAbsence
@@ -261,6 +261,9 @@ def _queries_of_a_sweep(at: dt.datetime) -> tuple[int, services.SweepResult]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from firm.selectors import cache_clear
+
+    cache_clear()  # each sweep is a task of its own, which loads the calendar afresh
     with CaptureQueriesContext(connection) as queries:
         result = _sweep(at)
     assert result.escalations == result.due > 0

@@ -7,10 +7,10 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
+from firm.calendar import LONDON
 from followups import services, steps
 from followups.choices import CompletedHow, FollowUpKind, Stage
 from followups.models import FollowUp
-from followups.working_time import LONDON
 from leads import services as lead_services
 from leads.choices import ActivityKind, Status
 from leads.models import Lead

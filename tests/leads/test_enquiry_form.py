@@ -99,7 +99,7 @@ def test_valid_enquiry_is_captured_acknowledged_and_thanked(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(URL, data, REMOTE_ADDR="203.0.113.9")
     assert response.status_code == 302
-    assert response.url == "/enquire/thanks/"
+    assert response.url.startswith("/enquire/thanks/?ref=")
     lead = Lead.objects.get()
     assert lead.channel == Channel.WEB_FORM
     assert lead.arrived_at == NOW
@@ -123,6 +123,24 @@ def test_valid_enquiry_is_captured_acknowledged_and_thanked(
     thanks = client.get(response.url)
     assert "Thank you" in thanks.content.decode()
     assert "X-Frame-Options" not in thanks.headers
+
+
+@time_machine.travel(NOW, tick=False)
+def test_thank_you_page_shows_the_reference_and_the_firms_phone(client, areas):
+    from firm.services import firm_profile_update
+
+    firm_profile_update(phone="0113 496 0000")
+    response = client.post(URL, form_data())
+    page = client.get(response.url).content.decode()
+    lead = Lead.objects.get()
+    assert f'<strong id="enquiry-reference">{lead.reference}</strong>' in page
+    assert "0113 496 0000" in page and 'href="tel:01134960000"' in page
+
+
+def test_thank_you_page_ignores_a_forged_reference(client, db):
+    page = client.get("/enquire/thanks/?ref=LD-2026-99999").content.decode()
+    assert "LD-2026-99999" not in page
+    assert "Thank you" in page
 
 
 @time_machine.travel(NOW, tick=False)

@@ -1,4 +1,5 @@
-"""Load the demo firm: practice areas, teams and members, roles, and sample enquiries.
+"""Load the demo firm: its profile and working calendar, practice areas, teams and
+members, roles, and sample enquiries.
 
 Idempotent: running it again updates what is there and creates nothing twice.
 """
@@ -9,6 +10,7 @@ from django.utils.module_loading import import_string
 
 # In dependency order; each app contributes a ``load(*, stdout)`` function.
 DEMO_LOADERS = [
+    "firm.demo.load",
     "qualification.demo.load",
     "routing.demo.load",
     "followups.demo.load",
@@ -18,7 +20,10 @@ DEMO_LOADERS = [
 
 
 class Command(BaseCommand):
-    help = "Create or update the demo firm (practice areas, team, roles, sample enquiries)."
+    help = (
+        "Create or update the demo firm (profile, calendar, practice areas, team, roles, "
+        "sample enquiries)."
+    )
 
     def handle(self, *args, **options) -> None:
         self.stdout.write("Loading the demo firm:")

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from followups.working_time import LONDON, WorkingCalendar
+from firm.calendar import LONDON, WorkingCalendar
 
 ENG = WorkingCalendar(nation="ENG")
 SCT = WorkingCalendar(nation="SCT")
@@ -129,8 +129,8 @@ def test_england_easter_monday():
 
 
 def test_custom_opening_hours_and_saturday_working():
-    calendar = WorkingCalendar(
-        opens_at=dt.time(8, 0), closes_at=dt.time(12, 0), weekdays=frozenset({0, 1, 2, 3, 4, 5})
+    calendar = WorkingCalendar.standard(
+        opens_at=dt.time(8, 0), closes_at=dt.time(12, 0), weekdays={0, 1, 2, 3, 4, 5}
     )
     assert calendar.add(london(2026, 3, 6, 11, 0), 2, "hours") == london(2026, 3, 7, 9, 0)
     # One working day from opening is that day's close.
@@ -147,4 +147,4 @@ def test_working_between_and_is_open():
 
 def test_a_calendar_without_working_days_is_a_clear_error():
     with pytest.raises(ValueError, match="no working day"):
-        WorkingCalendar(weekdays=frozenset()).add(london(2026, 3, 6, 10, 0), 1, "hours")
+        WorkingCalendar(hours={}).add(london(2026, 3, 6, 10, 0), 1, "hours")
