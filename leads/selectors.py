@@ -10,8 +10,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import QuerySet
 
-from leads.choices import Channel
-from leads.models import Activity, InboundMessage, Lead
+from leads.choices import Channel, EmailKind, EmailState
+from leads.models import Activity, InboundMessage, Lead, OutboundEmail
 
 
 def lead_list() -> QuerySet[Lead]:
@@ -22,6 +22,14 @@ def lead_list() -> QuerySet[Lead]:
 def lead_timeline(*, lead: Lead) -> QuerySet[Activity]:
     """The lead's timeline, oldest first, with who did each thing."""
     return Activity.objects.filter(lead=lead).select_related("actor").order_by("at", "pk")
+
+
+def lead_acknowledged(*, lead: Lead) -> bool:
+    """Whether the enquirer was acknowledged: an acknowledgement was sent and did not
+    bounce (a bounced one counts as none)."""
+    return OutboundEmail.objects.filter(
+        lead=lead, kind=EmailKind.ACKNOWLEDGEMENT, state=EmailState.SENT
+    ).exists()
 
 
 def inbound_delivered_id(

@@ -20,6 +20,9 @@ def acknowledge(*, lead: Lead) -> None:
         return
     if not lead.contact.email or lead.merged_into_id is not None:
         return
+    # An address that bounced before is not written to again: the owner phones instead.
+    if lead.contact.email_undeliverable_at is not None:
+        return
     outbound_email_queue(
         kind=EmailKind.ACKNOWLEDGEMENT,
         to=[lead.contact.email],
