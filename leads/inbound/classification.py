@@ -35,17 +35,19 @@ BOUNCE_SUBJECT = re.compile(
 # Subjects that mean a bounce only with other evidence (a null return path, a failed
 # address found, the original attached): a person may write "Non-delivery of goods".
 BOUNCE_SUBJECT_WIDE = re.compile(
-    r"^\s*(undelivered mail|delivery notification|mail delivery (problem|subsystem)|"
+    r"\b(undelivered mail|delivery notification|mail delivery (problem|subsystem)|"
     r"delivery failure|message delivery failure|non[- ]?delivery|nondeliverable|"
     r"could not send message|mail system error|warning: could not send|delayed mail|"
     r"delivery (has )?failed|message (you sent )?(blocked|not delivered|could not be "
     r"delivered)|unzustellbar|nicht zustellbar|non recapitabile|non remis|"
-    r"ihre (e-?mail|nachricht) konnte nicht)",
+    r"ihre (e-?mail|nachricht) konnte nicht|mail could not be delivered|"
+    r"mail delivery warning|delivery failure notification)",
     re.IGNORECASE,
 )
 # The daemon's mailbox, with or without a domain ("MAILER-DAEMON", "Mail Delivery
 # Subsystem <mailer-daemon@googlemail.com>", "postmaster@...").
 BOUNCE_MAILBOX = re.compile(r"(^|[<\s\"(])(mailer-daemon|postmaster)(@|>|\s|\)|$)", re.IGNORECASE)
+DAEMON_RETURN_PATH = re.compile(r"<(mailer-daemon|postmaster)@", re.IGNORECASE)
 BULK_PRECEDENCE = {"bulk", "list", "junk"}
 AUTO_REPLY_HEADERS = (
     "X-Autoreply",
@@ -95,10 +97,17 @@ def _from_daemon(email: Email) -> str:
     return raw if BOUNCE_MAILBOX.search(raw) else ""
 
 
-def _report(email: Email, *, reason: str, detector: str, dsn: bool = False) -> Verdict:
+def _report(
+    email: Email,
+    *,
+    reason: str,
+    detector: str,
+    dsn: bool = False,
+    found: machine.Failures | None = None,
+) -> Verdict:
     """A delivery report read for what failed: a bounce if an address failed for good
     (or none could be named), else a delay or a delivery notice, which is no bounce."""
-    found = machine.failures(email.message)
+    found = found if found is not None else machine.failures(email.message)
     original = machine.original_message_id(email.message)
     if found.permanent:
         count = len(found.permanent)
@@ -163,10 +172,14 @@ def automated_verdict(*, email: Email, envelope_sender: str | None) -> Verdict |
     if daemon:
         return _report(email, reason=f"Sent by {daemon}", detector="MAILER-DAEMON sender")
     bounce_subject = bool(BOUNCE_SUBJECT.match(email.subject))
-    wide_bounce_subject = bounce_subject or bool(BOUNCE_SUBJECT_WIDE.match(email.subject))
+    wide_bounce_subject = bounce_subject or bool(BOUNCE_SUBJECT_WIDE.search(email.subject))
     if null_return_path and wide_bounce_subject:
         return _report(
             email, reason="Null return path and a bounce subject", detector="Null return path"
+        )
+    if DAEMON_RETURN_PATH.search(email.header("Return-Path")):
+        return _report(
+            email, reason="Returned by the mailer daemon (Return-Path)", detector="Return-Path"
         )
     tracking = settings.LEADTRACK_TRACKING_ADDRESS
     if sender and sender == tracking:
@@ -176,19 +189,30 @@ def automated_verdict(*, email: Email, envelope_sender: str | None) -> Verdict |
             detector="Mail loop",
         )
     auto_submitted = email.header("Auto-Submitted").lower()
+    auto_submitted = "" if auto_submitted.startswith("no") else auto_submitted
     precedence = email.header("Precedence").lower()
+    listed = bool(email.header("List-Id") or email.header("List-Unsubscribe"))
     machine_signal = bool(
-        null_return_path
-        or (auto_submitted and not auto_submitted.startswith("no"))
-        or precedence in BULK_PRECEDENCE | {"auto_reply"}
+        null_return_path or auto_submitted or precedence in BULK_PRECEDENCE | {"auto_reply"}
     )
+    if machine_signal or listed or wide_bounce_subject:
+        # A bounce that also carries other machine headers (a list's bounce, a
+        # filter's rejection): the failed addresses decide.
+        found = machine.failures(message)
+        if found.permanent or (wide_bounce_subject and found.temporary):
+            return _report(
+                email,
+                reason="Machine headers, and a report of failed delivery",
+                detector="flufl.bounce",
+                found=found,
+            )
     if _challenge(email, machine_signal=machine_signal):
         return Verdict(
             InboundKind.CHALLENGE,
             "Challenge-response: a spam filter asks the sender to prove they are a person",
             detector="Challenge-response",
         )
-    if auto_submitted and not auto_submitted.startswith("no"):
+    if auto_submitted:
         return Verdict(
             InboundKind.AUTO_REPLY, f"Auto-Submitted: {auto_submitted}", detector="Auto-Submitted"
         )
@@ -204,15 +228,12 @@ def automated_verdict(*, email: Email, envelope_sender: str | None) -> Verdict |
     if precedence == "auto_reply":
         return Verdict(InboundKind.AUTO_REPLY, "Precedence: auto_reply", detector="Precedence")
     if null_return_path:
-        found = machine.failures(message)
-        if found.permanent:
-            return _report(email, reason="Null return path", detector="Null return path")
         return Verdict(
             InboundKind.AUTO_REPLY,
             "Null return path (automatic message)",
             detector="Null return path",
         )
-    if email.header("List-Id") or email.header("List-Unsubscribe"):
+    if listed:
         return Verdict(
             InboundKind.MAILING_LIST,
             "Mailing list (List-Id / List-Unsubscribe)",
@@ -226,14 +247,11 @@ def automated_verdict(*, email: Email, envelope_sender: str | None) -> Verdict |
         )
     if bounce_subject:
         return _report(email, reason="Bounce subject line", detector="Bounce subject")
-    if wide_bounce_subject and (
-        machine.has_part(message, machine.ORIGINAL_TYPES | machine.ORIGINAL_HEADER_TYPES)
-        or machine.failures(message).permanent
+    if wide_bounce_subject and machine.has_part(
+        message, machine.ORIGINAL_TYPES | machine.ORIGINAL_HEADER_TYPES
     ):
         return _report(
-            email,
-            reason="Bounce subject, with the original or a failed address in it",
-            detector="Bounce subject",
+            email, reason="Bounce subject, with the original attached", detector="Bounce subject"
         )
     return None
 
