@@ -20,7 +20,7 @@ from leads.inbound.threads import lead_surviving
 from leads.models import Contact, InboundMessage, Lead, OutboundEmail
 from leads.services.activity import activity_record
 
-# A bounce naming no original Message-ID is matched to the newest email Leadtrack sent a
+# A bounce quoting no original Message-ID is matched to the newest email Leadtrack sent a
 # failed address within this many days.
 RECIPIENT_MATCH_DAYS = 30
 MACHINE_FIELDS = ["machine_detector", "failed_recipients", "original_message_id"]
@@ -33,7 +33,8 @@ def _addresses(values: list[str]) -> set[str]:
 def outbound_email_for_bounce(
     *, original_message_id: str, failed_recipients: tuple[str, ...], at: datetime
 ) -> tuple[OutboundEmail, str] | None:
-    """The email Leadtrack sent that a bounce reports on, and how it was found."""
+    """The email Leadtrack sent that a bounce reports on, and how it was found: by the
+    original's Message-ID if the report quotes one, else by a failed recipient."""
     if original_message_id:
         email = (
             OutboundEmail.objects.filter(message_id=original_message_id)
@@ -42,6 +43,7 @@ def outbound_email_for_bounce(
         )
         if email is not None:
             return email, f"the original Message-ID {original_message_id}"
+        return None  # a report on someone else's email (a colleague's, say)
     since = at - timedelta(days=RECIPIENT_MATCH_DAYS)
     for address in failed_recipients:
         candidates = (
