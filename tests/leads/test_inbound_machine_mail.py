@@ -341,3 +341,44 @@ def test_machine_mail_is_listed_in_the_admin_with_what_it_is(
     assert "RFC 3464" in page
     assert f"/admin/leads/outboundemail/{OutboundEmail.objects.get().pk}/change/" in page
     assert "Feedback or abuse report" in client.get("/admin/leads/inboundmessage/").content.decode()
+
+
+def test_a_bounce_on_a_closed_lead_is_recorded_without_a_call_to_make(client, acknowledged_lead):
+    Lead.objects.filter(pk=acknowledged_lead.pk).update(
+        status="lost", closed_reason="Went elsewhere"
+    )
+
+    post_postmark(client, postmark_payload(ses_bounce_of(ACK_ID)))
+
+    assert OutboundEmail.objects.get().state == EmailState.BOUNCED
+    assert acknowledged_lead.activities.filter(kind=ActivityKind.EMAIL_BOUNCED).exists()
+    assert not FollowUp.objects.filter(lead=acknowledged_lead).exists()
+
+
+def test_a_bounced_brief_to_a_colleague_asks_nobody_to_phone_the_enquirer(
+    client, acknowledged_lead
+):
+    brief_id = "<LD-2026-90001.brief.9f8e7d6c5b4a@ashdownmarsh.example>"
+    OutboundEmail.objects.create(
+        lead=acknowledged_lead,
+        kind=EmailKind.BRIEF,
+        dedupe_key="brief:1",
+        to=["left.the.firm@ashdownmarsh.example"],
+        subject="New lead",
+        body_text="...",
+        message_id=brief_id,
+        state=EmailState.SENT,
+        sent_at=NOW,
+    )
+
+    post_postmark(
+        client,
+        postmark_payload(
+            ses_bounce_of(brief_id).replace(ENQUIRER, "left.the.firm@ashdownmarsh.example")
+        ),
+    )
+
+    assert OutboundEmail.objects.get(kind=EmailKind.BRIEF).state == EmailState.BOUNCED
+    assert OutboundEmail.objects.get(kind=EmailKind.ACKNOWLEDGEMENT).state == EmailState.SENT
+    assert Contact.objects.get(pk=acknowledged_lead.contact_id).email_undeliverable_at is None
+    assert not FollowUp.objects.filter(lead=acknowledged_lead).exists()
