@@ -382,3 +382,17 @@ def test_a_bounced_brief_to_a_colleague_asks_nobody_to_phone_the_enquirer(
     assert OutboundEmail.objects.get(kind=EmailKind.ACKNOWLEDGEMENT).state == EmailState.SENT
     assert Contact.objects.get(pk=acknowledged_lead.contact_id).email_undeliverable_at is None
     assert not FollowUp.objects.filter(lead=acknowledged_lead).exists()
+
+
+def test_flufl_bounce_reads_only_the_top_of_a_huge_text_report():
+    lines = "".join(f"<user{i}@example.com>:\nSorry, no mailbox here.\n\n" for i in range(20_000))
+    mime = f"Return-Path: <>\nFrom: MAILER-DAEMON@mx.example\nSubject: failure notice\n\n{lines}"
+    message = mime_parse(mime)
+
+    read = machine._bounded(message)
+
+    assert read is not message
+    assert len(read.get_payload()) <= machine.READ_MAX_CHARS
+    small = mime_parse(sample("sisimai/email-amazonses-03.eml"))
+    assert machine._bounded(small) is small
+    assert verdict_of(mime).kind == InboundKind.BOUNCE
