@@ -13,6 +13,12 @@ the webhook answer time p50/p95/p99 and captures per second.
 ``--pin 1`` runs the web process alone on core 1 and everything else (this client,
 PostgreSQL, Redis) on the other cores, as when the database has a machine of its own;
 ``--workers 2`` measures two processes.
+
+``--machine-rounds N`` (default 2) mixes in the real-mail corpus of
+``tests/leads/data/machine-mail/`` (bounces, delays, an abuse report, auto-replies from
+many MTAs) N times over, each copy given a Message-ID of its own, posted in random order
+among the enquiries; the run then checks that none of them became a lead or queued an
+email, and reports their answer times apart.
 """
 
 import argparse
@@ -21,6 +27,7 @@ import http.client
 import json
 import os
 import random
+import re
 import statistics
 import subprocess
 import sys
@@ -28,13 +35,15 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from email.utils import format_datetime
+from email.utils import format_datetime, parseaddr
 from pathlib import Path
 
 import psycopg
 import requests
 
 BASE_DIR = Path(__file__).resolve().parents[1]
+MACHINE_MAIL = BASE_DIR / "tests" / "leads" / "data" / "machine-mail"
+HEADER_MESSAGE_ID = re.compile(r"(?im)^message-id:[^\n]*\n(?:[ \t][^\n]*\n)*")
 SECRET = "bench:inbound-secret"  # noqa: S105 (the bench server's own webhook secret)
 
 TEMPLATE = """Received: by mx.postmarkapp.com with SMTP id {n}so1;
@@ -87,6 +96,41 @@ def payload(run: str, n: int) -> bytes:
             "Attachments": [],
         }
     ).encode()
+
+
+def machine_payload(run: str, n: int, mime: str) -> bytes:
+    """Postmark's inbound JSON for one real machine message, with a Message-ID of this
+    run's own (the original's dropped from the top-level headers only)."""
+    head, sep, body = mime.partition("\n\n")
+    head = HEADER_MESSAGE_ID.sub("", head + "\n").rstrip("\n")
+    # Last in the header block: some samples start with an mbox "From " line.
+    mime = f"{head}\nMessage-ID: <bench-machine-{run}-{n}@bench.example>{sep}{body}"
+    match = re.search(r"(?im)^from:[ \t]*([^\n]*)", head)
+    name, address = parseaddr(match.group(1) if match else "")
+    subject = re.search(r"(?im)^subject:[ \t]*([^\n]*)", head)
+    return json.dumps(
+        {
+            "From": address,
+            "FromFull": {"Email": address, "Name": name},
+            "To": "enquiries@ashdownmarsh.example",
+            "ToFull": [{"Email": "enquiries@ashdownmarsh.example", "Name": ""}],
+            "Subject": subject.group(1) if subject else "",
+            "MessageID": str(uuid.uuid5(uuid.NAMESPACE_URL, f"machine-{run}-{n}")),
+            "OriginalRecipient": "enquiries@ashdownmarsh.example",
+            "Headers": [],
+            "TextBody": "",
+            "HtmlBody": "",
+            "RawEmail": mime,
+            "Attachments": [],
+        }
+    ).encode()
+
+
+def machine_corpus() -> list[str]:
+    return [
+        path.read_bytes().decode("utf-8", errors="replace")
+        for path in sorted(MACHINE_MAIL.rglob("*.eml"))
+    ]
 
 
 def environment(*, database_url: str, broker_url: str) -> dict[str, str]:
@@ -228,6 +272,12 @@ def main() -> None:
         "the others (as when the database has its own machine)",
     )
     parser.add_argument("--warmup", type=int, default=50)
+    parser.add_argument(
+        "--machine-rounds",
+        type=int,
+        default=2,
+        help="times the real machine-mail corpus is mixed in (0: enquiries only)",
+    )
     args = parser.parse_args()
 
     env = environment(database_url=args.database_url, broker_url=args.broker_url)
@@ -267,6 +317,16 @@ def main() -> None:
                 jobs.insert(
                     rng.randint(len(jobs) // 2, len(jobs)), rng.choice(bodies[: len(jobs) // 2])
                 )
+            corpus = machine_corpus()
+            machine_bodies = [
+                machine_payload(run, round_ * len(corpus) + i, mime)
+                for round_ in range(args.machine_rounds)
+                for i, mime in enumerate(corpus)
+            ]
+            for body in machine_bodies:  # mixed in among the enquiries
+                jobs.insert(rng.randint(0, len(jobs)), body)
+            machine_set = {id(body) for body in machine_bodies}
+            outbound_before = outbound_count(args.database_url)
             server_cpu, database_cpu = cpu_seconds(server.pid), postgres_cpu_seconds()
             started = time.perf_counter()
             results = list(pool.map(post, jobs))
@@ -279,6 +339,9 @@ def main() -> None:
         server.wait(timeout=20)
         others_unpin(pinned)
 
+    machine_latencies = sorted(
+        ms for job, (ms, _) in zip(jobs, results, strict=True) if id(job) in machine_set
+    )
     latencies = sorted(ms for ms, _ in results)
     statuses: dict[int, int] = {}
     for _, status in results:
@@ -290,7 +353,8 @@ def main() -> None:
         ).fetchone()
     quantiles = statistics.quantiles(latencies, n=100)
     print(
-        f"posts: {len(jobs)} ({args.emails} distinct emails, {args.replays} replays), "
+        f"posts: {len(jobs)} ({args.emails} distinct emails, {args.replays} replays, "
+        f"{len(machine_bodies)} machine messages), "
         f"{args.clients} client threads, gunicorn {args.workers} process(es) x {args.threads} "
         "threads" + (f", web pinned to core {args.pin}" if args.pin is not None else "")
     )
@@ -315,6 +379,45 @@ def main() -> None:
     print(f"database: {stored} emails stored, {leads} leads (expected {args.emails} of each)")
     if stored != args.emails or leads != args.emails:
         raise SystemExit("FAILED: replays created duplicates or emails were lost")
+    if machine_bodies:
+        machine_report(args, run, machine_bodies, machine_latencies, outbound_before)
+
+
+def outbound_count(database_url: str) -> int:
+    with psycopg.connect(database_url.replace("postgres://", "postgresql://", 1)) as db:
+        return db.execute("SELECT count(*) FROM leads_outboundemail").fetchone()[0]
+
+
+def machine_report(args, run, machine_bodies, latencies, outbound_before) -> None:
+    """The machine messages of this run: answered, stored by kind, none a lead, no email
+    queued by the run (the enquiries' pipelines are only enqueued: no worker runs)."""
+    with psycopg.connect(args.database_url.replace("postgres://", "postgresql://", 1)) as db:
+        rows = db.execute(
+            "SELECT kind, count(*), count(lead_id) FROM leads_inboundmessage "
+            "WHERE message_id LIKE %s GROUP BY kind ORDER BY kind",
+            (f"<bench-machine-{run}-%",),
+        ).fetchall()
+    outbound_after = outbound_count(args.database_url)
+    stored = sum(count for _, count, _ in rows)
+    leads = sum(linked for _, _, linked in rows)
+    kinds = ", ".join(f"{kind} {count}" for kind, count, _ in rows)
+    quantiles = statistics.quantiles(latencies, n=100)
+    print(
+        f"machine mail: {len(machine_bodies)} posts ({args.machine_rounds} x the corpus), "
+        f"answer time ms p50 {quantiles[49]:.1f}  p95 {quantiles[94]:.1f}  "
+        f"max {latencies[-1]:.1f}"
+    )
+    print(f"machine mail stored: {stored} ({kinds}); leads: {leads}")
+    print(f"emails queued during the run: {outbound_after - outbound_before}")
+    machine_kinds = {"auto_reply", "bounce", "delivery_report", "feedback_report", "challenge",
+                     "mailing_list"}  # fmt: skip
+    if (
+        stored != len(machine_bodies)
+        or leads
+        or outbound_after != outbound_before
+        or any(kind not in machine_kinds for kind, _, _ in rows)
+    ):
+        raise SystemExit("FAILED: machine mail was lost, became a lead, or was mailed")
 
 
 if __name__ == "__main__":

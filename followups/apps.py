@@ -19,6 +19,9 @@ class FollowupsConfig(AppConfig):
         signals.contact_logged.connect(
             receivers.on_contact_logged, dispatch_uid="followups.contact_logged"
         )
+        signals.contact_email_bounced.connect(
+            receivers.on_contact_email_bounced, dispatch_uid="followups.contact_email_bounced"
+        )
         routing_signals.lead_assigned.connect(
             receivers.on_lead_assigned, dispatch_uid="followups.lead_assigned"
         )

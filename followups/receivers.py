@@ -5,6 +5,7 @@ Connected in ``FollowupsConfig.ready()``; no business logic here.
 
 from followups.choices import ContactEvent
 from followups.services import (
+    followup_phone_after_bounce,
     followups_on_status_changed,
     followups_reassign,
     followups_record_contact,
@@ -27,3 +28,7 @@ def on_contact_logged(sender, *, lead, kind, at=None, actor=None, **kwargs) -> N
 
 def on_lead_assigned(sender, *, lead, actor=None, **kwargs) -> None:
     followups_reassign(lead=lead, owner=lead.owner, actor=actor)
+
+
+def on_contact_email_bounced(sender, *, lead, address, reason, at=None, **kwargs) -> None:
+    followup_phone_after_bounce(lead=lead, address=address, reason=reason, at=at)

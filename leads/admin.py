@@ -316,10 +316,28 @@ class ContactForm(forms.ModelForm):
 @admin.register(Contact)
 class ContactAdmin(admin.ModelAdmin):
     form = ContactForm
-    list_display = ["name", "email", "phone", "organisation", "created_at"]
+    list_display = [
+        "name",
+        "email",
+        "phone",
+        "organisation",
+        "created_at",
+        "email_undeliverable_at",
+    ]
     search_fields = ["name", "email", "phone", "organisation"]
-    fields = [*CONTACT_FIELDS, "created_at", "leads"]
-    readonly_fields = ["created_at", "leads"]
+    fields = [
+        *CONTACT_FIELDS,
+        "created_at",
+        "email_undeliverable_at",
+        "email_undeliverable_reason",
+        "leads",
+    ]
+    readonly_fields = [
+        "created_at",
+        "email_undeliverable_at",
+        "email_undeliverable_reason",
+        "leads",
+    ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Contacts are made by capture, which matches them across channels; a contact
@@ -369,7 +387,16 @@ class InboundMessageAdmin(ReadOnlyAdmin):
 
 @admin.register(OutboundEmail)
 class OutboundEmailAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "kind", "recipients", "subject", "state", "sent_at", "lead"]
+    list_display = [
+        "created_at",
+        "kind",
+        "recipients",
+        "subject",
+        "state",
+        "sent_at",
+        "bounced_at",
+        "lead",
+    ]
     list_filter = ["kind", "state"]
     search_fields = ["subject", "lead__reference", "message_id"]
     list_select_related = ["lead"]

@@ -91,16 +91,37 @@ class InboundMessageAdmin(ReadOnlyAdmin):
         "subject",
         "lead",
         "attempts",
+        "machine_detector",
+        "failed_addresses",
+        "bounced_email_link",
     ]
-    list_filter = ["kind", "provider", "channel", "arrival_basis"]
-    search_fields = ["from_email", "subject", "message_id", "external_id", "lead__reference"]
-    list_select_related = ["lead"]
+    list_filter = ["kind", "machine_detector", "provider", "channel", "arrival_basis"]
+    search_fields = [
+        "from_email",
+        "subject",
+        "message_id",
+        "external_id",
+        "lead__reference",
+        "original_message_id",
+    ]
+    list_select_related = ["lead", "bounced_email"]
     date_hierarchy = "received_at"
     show_full_result_count = False
     actions = ["process_again"]
     inlines = [AttachmentInline]
     fieldsets = [
         (None, {"fields": [("kind", "reason"), "lead", ("provider", "channel")]}),
+        (
+            "Machine mail",
+            {
+                "fields": [
+                    "machine_detector",
+                    "failed_addresses",
+                    "original_message_id",
+                    "bounced_email_link",
+                ]
+            },
+        ),
         (
             "Email",
             {
@@ -143,6 +164,17 @@ class InboundMessageAdmin(ReadOnlyAdmin):
     @admin.display(description="arrived (London)", ordering="arrived_at")
     def arrived(self, obj: InboundMessage) -> str:
         return london(obj.arrived_at)
+
+    @admin.display(description="failed addresses")
+    def failed_addresses(self, obj: InboundMessage) -> str:
+        return ", ".join(obj.failed_recipients or []) or "—"
+
+    @admin.display(description="bounced email")
+    def bounced_email_link(self, obj: InboundMessage) -> str:
+        if obj.bounced_email_id is None:
+            return "—"
+        url = reverse("admin:leads_outboundemail_change", args=[obj.bounced_email_id])
+        return format_html('<a href="{}">{}</a>', url, obj.bounced_email)
 
     @admin.display(description="HTML (sanitised)")
     def html_preview(self, obj: InboundMessage) -> str:

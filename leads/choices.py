@@ -54,6 +54,7 @@ class ActivityKind(models.TextChoices):
     MERGED = "merged", "Merged"
     CONTACT_CHANGED = "contact_changed", "Contact details changed"
     PIPELINE_FAILED = "pipeline_failed", "Pipeline step failed"
+    EMAIL_BOUNCED = "email_bounced", "Email bounced"
 
 
 class ReferrerKind(models.TextChoices):
@@ -72,11 +73,27 @@ class InboundKind(models.TextChoices):
     REPLY = "reply", "Reply to a lead"
     AUTO_REPLY = "auto_reply", "Auto-reply"
     BOUNCE = "bounce", "Bounce"
+    DELIVERY_REPORT = "delivery_report", "Delivery report (delayed or delivered)"
+    FEEDBACK_REPORT = "feedback_report", "Feedback or abuse report"
+    CHALLENGE = "challenge", "Challenge-response"
     MAILING_LIST = "mailing_list", "Mailing list"
     SPAM = "spam", "Spam (held for review)"
     STAFF_REPLY = "staff_reply", "Staff reply"
     PENDING = "pending", "Not yet processed"
     FAILED = "failed", "Could not be processed"
+
+
+# Mail written by machines: stored and shown, never a lead or an acknowledgement.
+MACHINE_KINDS = frozenset(
+    {
+        InboundKind.AUTO_REPLY,
+        InboundKind.BOUNCE,
+        InboundKind.DELIVERY_REPORT,
+        InboundKind.FEEDBACK_REPORT,
+        InboundKind.CHALLENGE,
+        InboundKind.MAILING_LIST,
+    }
+)
 
 
 class RawFormat(models.TextChoices):
@@ -98,6 +115,7 @@ class EmailState(models.TextChoices):
     QUEUED = "queued", "Queued"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
+    BOUNCED = "bounced", "Bounced"
 
 
 class EmailKind(models.TextChoices):

@@ -37,6 +37,10 @@ class Contact(models.Model):
     organisation = models.CharField(max_length=200, blank=True)
     job_title = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    email_undeliverable_at = models.DateTimeField(
+        null=True, blank=True, help_text="When mail to this address bounced (phone instead)."
+    )
+    email_undeliverable_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["name", "email"]
@@ -326,6 +330,24 @@ class InboundMessage(models.Model):
     reason = models.CharField(
         max_length=300, blank=True, help_text="Why it was classified as it was."
     )
+    # Machine mail: which check recognised it, and what a report says.
+    machine_detector = models.CharField(
+        max_length=60, blank=True, help_text="Which check recognised it as machine mail."
+    )
+    failed_recipients = models.JSONField(
+        default=list, blank=True, help_text="The addresses a delivery report says failed."
+    )
+    original_message_id = models.CharField(
+        max_length=300, blank=True, help_text="The Message-ID of the email a report is about."
+    )
+    bounced_email = models.ForeignKey(
+        "OutboundEmail",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="bounce_reports",
+        help_text="The email Leadtrack sent that this bounce reports on.",
+    )
 
     class Meta:
         ordering = ["-received_at"]
@@ -434,6 +456,8 @@ class OutboundEmail(models.Model):
         related_name="+",
         help_text="Who wrote it; empty when Leadtrack did.",
     )
+    bounced_at = models.DateTimeField(null=True, blank=True)
+    bounce_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

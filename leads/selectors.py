@@ -15,9 +15,9 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Q, QuerySet
 
-from leads.choices import Channel
+from leads.choices import Channel, EmailKind, EmailState
 from leads.identity import DEFAULT_PHONE_REGION
-from leads.models import Activity, InboundMessage, Lead
+from leads.models import Activity, InboundMessage, Lead, OutboundEmail
 
 
 def lead_list() -> QuerySet[Lead]:
@@ -28,6 +28,14 @@ def lead_list() -> QuerySet[Lead]:
 def lead_timeline(*, lead: Lead) -> QuerySet[Activity]:
     """The lead's timeline, oldest first, with who did each thing."""
     return Activity.objects.filter(lead=lead).select_related("actor").order_by("at", "pk")
+
+
+def lead_acknowledged(*, lead: Lead) -> bool:
+    """Whether the enquirer was acknowledged: an acknowledgement was sent and did not
+    bounce (a bounced one counts as none)."""
+    return OutboundEmail.objects.filter(
+        lead=lead, kind=EmailKind.ACKNOWLEDGEMENT, state=EmailState.SENT
+    ).exists()
 
 
 def inbound_delivered_id(

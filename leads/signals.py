@@ -21,3 +21,6 @@ lead_updated = Signal()
 # keep, merged, actor: staff merged ``merged`` into ``keep`` (duplicates of one enquiry);
 # higher apps move or close what they hold for ``merged`` (e.g. open follow-ups)
 lead_merged = Signal()
+# lead, outbound_email, address, reason, at: an email Leadtrack sent to the lead's contact
+# bounced, so the address is undeliverable; higher apps ask the owner to phone instead
+contact_email_bounced = Signal()

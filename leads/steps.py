@@ -69,6 +69,9 @@ def acknowledge(*, lead: Lead) -> None:
         return
     if not lead.contact.email or lead.merged_into_id is not None:
         return
+    # An address that bounced before is not written to again: the owner phones instead.
+    if lead.contact.email_undeliverable_at is not None:
+        return
     context = acknowledgement_context(lead=lead, now=timezone.now())
     thread = reply_thread(lead=lead) if lead.channel == Channel.EMAIL else None
     if thread is not None and thread.in_reply_to:

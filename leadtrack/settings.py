@@ -320,6 +320,8 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         # The filesystem broker has no host; kombu warns about that on every connection.
         "kombu.connection": {"level": "ERROR"},
+        # flufl.bounce logs each detector it runs at INFO, a dozen lines per bounce.
+        "flufl.bounce": {"level": "WARNING"},
     },
 }
 

@@ -11,6 +11,7 @@ from followups.services.digests import (
 from followups.services.escalation import SweepResult, escalation_sweep
 from followups.services.scheduling import (
     followup_complete,
+    followup_phone_after_bounce,
     followup_reschedule,
     followup_snooze,
     followups_on_status_changed,
@@ -28,6 +29,7 @@ __all__ = [
     "digests_send_daily",
     "escalation_sweep",
     "followup_complete",
+    "followup_phone_after_bounce",
     "followup_reschedule",
     "followup_snooze",
     "followups_on_status_changed",

@@ -314,6 +314,44 @@ def followups_on_status_changed(
     lead_next_action_refresh(lead=lead)
 
 
+BOUNCE_GUIDANCE = "Phone: email bounced."
+# How soon, in working time, the owner is asked to phone after an email bounced.
+BOUNCE_CALL_WITHIN_HOURS = 1
+
+
+@transaction.atomic
+def followup_phone_after_bounce(
+    *, lead: Lead, address: str, reason: str, at: dt.datetime | None = None
+) -> FollowUp | None:
+    """Mail to the enquirer bounced: ask the lead's owner to phone instead, with a call
+    follow-up due within the hour (once while one is open; none on a closed lead)."""
+    if lead.status in CLOSED_STATUSES or lead.merged_into_id is not None:
+        return None
+    already = FollowUp.objects.filter(
+        lead=lead,
+        completed_at__isnull=True,
+        kind=FollowUpKind.CALL,
+        guidance__startswith=BOUNCE_GUIDANCE,
+    ).exists()
+    if already:
+        return None
+    start = max(at or timezone.now(), timezone.now())
+    phone = lead.contact.phone or "the number on their enquiry, or find one"
+    followup = _create(
+        lead=lead,
+        stage=STAGE_OF_STATUS[lead.status],
+        kind=FollowUpKind.CALL,
+        due_at=WorkingCalendar.load().add(start, BOUNCE_CALL_WITHIN_HOURS, IntervalUnit.HOURS),
+        guidance=f"{BOUNCE_GUIDANCE} Mail to {address} cannot be delivered ({reason}). "
+        f"Phone {phone} instead, and ask for an address that works.",
+        calendar_time=False,
+        step=None,
+        actor=None,
+    )
+    lead_next_action_refresh(lead=lead)
+    return followup
+
+
 @transaction.atomic
 def followups_reassign(
     *, lead: Lead, owner: AbstractBaseUser | None, actor: AbstractBaseUser | None = None

@@ -35,7 +35,7 @@ from leads.choices import (
     RawFormat,
 )
 from leads.identity import clean_single_line
-from leads.inbound.classification import automated_verdict, spam_verdict
+from leads.inbound.classification import automated_verdict, machine_mail, spam_verdict
 from leads.inbound.esp import Delivery, delivery_from_event
 from leads.inbound.forwarding import FORWARD_SUBJECT, forwarded_enquiry, subject_unforward
 from leads.inbound.outcomes import InboundDeferred, InboundRejected
@@ -52,6 +52,7 @@ from leads.inbound.threads import thread_lead
 from leads.models import Activity, Attachment, InboundMessage, Lead, attachment_upload_to
 from leads.selectors import active_user_id_by_email, inbound_delivered_id
 from leads.services.activity import activity_record
+from leads.services.bounces import machine_mail_record
 from leads.services.capture import (
     ContactDetails,
     contact_details_clean,
@@ -87,7 +88,7 @@ def inbound_email_receive(*, event: AnymailInboundEvent, esp_name: str) -> Inbou
     """Capture one email an ESP delivered, once. Raises InboundRejected for a delivery
     that can never be accepted (nothing stored), InboundDeferred when it is stored but
     not yet processed."""
-    if not addresses(event.message, "From"):
+    if not addresses(event.message, "From") and not machine_mail(event.message):
         raise InboundRejected(
             "The email has no valid From address, so there is nobody to answer; it was not stored."
         )
@@ -279,15 +280,15 @@ def _process(inbound: InboundMessage, *, release_spam: bool, message: Message | 
             )
         message = mime_parse(mime)
     email = email_read(message, stripped_text=meta.get("stripped_text") or "")
-    if email.sender is None:
+    if email.sender is None and not machine_mail(email.message):  # e.g. From: MAILER-DAEMON
         raise ValueError("The stored email has no valid From address.")
     now = timezone.now()
     esp_timestamp = parse_datetime(meta["esp_timestamp"]) if meta.get("esp_timestamp") else None
     arrived_at, basis = arrival_time(esp_timestamp=esp_timestamp, email=email, now=now)
     inbound.in_reply_to = email.in_reply_to
     inbound.references = email.references
-    inbound.from_email = email.sender.email
-    inbound.from_name = email.sender.name
+    inbound.from_email = email.sender.email if email.sender else ""
+    inbound.from_name = email.sender.name if email.sender else email.header("From")[:200]
     inbound.to = [str(a) for a in email.to]
     inbound.cc = [str(a) for a in email.cc]
     inbound.subject = email.subject
@@ -309,7 +310,9 @@ def _classify_and_record(inbound: InboundMessage, *, email: Email, release_spam:
     if verdict is not None:
         # Kept and linked to its lead for context, but never a lead or an acknowledgement.
         match = thread_lead(email, exclude_inbound_id=inbound.pk)
-        return _finish(inbound, verdict.kind, verdict.reason, lead=match[0] if match else None)
+        _finish(inbound, verdict.kind, verdict.reason, lead=match[0] if match else None)
+        machine_mail_record(inbound=inbound, verdict=verdict)  # a bounce finds its email
+        return None
     if not release_spam:
         verdict = spam_verdict(
             spam_detected=meta.get("spam_detected"), spam_score=meta.get("spam_score")
