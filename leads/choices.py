@@ -54,6 +54,7 @@ class ActivityKind(models.TextChoices):
     MERGED = "merged", "Merged"
     CONTACT_CHANGED = "contact_changed", "Contact details changed"
     PIPELINE_FAILED = "pipeline_failed", "Pipeline step failed"
+    SECOND_ENQUIRY = "second_enquiry", "Second enquiry from an existing contact"
 
 
 class ReferrerKind(models.TextChoices):

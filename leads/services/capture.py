@@ -1,15 +1,23 @@
-"""Capture: turn an enquiry from any channel into a lead, exactly once.
+"""Capture: turn an enquiry from any channel into a lead, exactly once, by one joining
+rule for every channel (email, web form, API, admin entry, import).
 
-The raw input, the contact, the lead and its first timeline entry are written in one
-transaction, and only when that commits is the pipeline enqueued. A repeated delivery
-(same provider and external id, e.g. an API Idempotency-Key) returns the first lead.
+The raw input (or the inbound message a channel already stored), the contact, the lead
+and its first timeline entry are written in one transaction, and only when that commits
+is the pipeline enqueued. A repeated delivery (same provider and external id, e.g. an API
+Idempotency-Key or the form's submission key) returns the first lead.
 
-An enquiry from a contact who already has an open lead that arrived within
-``LEADTRACK_JOIN_WINDOW_DAYS`` joins that lead instead: it is kept as an inbound message
-on it, written on its timeline as ``message_received``, and announced with
-``leads.signals.message_received``; no second lead, no second acknowledgement.
+An enquiry joins an open lead only for the **same matter**: the channel adapter tied it
+to that lead (``same_matter``: a reply in the email thread, a reference the API was
+given), or the enquirer quoted the lead's reference (``LD-YYYY-NNNNN``) in the subject or
+text. A joined enquiry is kept as an inbound message on the lead, written on its timeline
+as ``message_received``, and announced with ``leads.signals.message_received``; no second
+lead, no second acknowledgement. A known contact writing about something new gets a new
+lead linked to the same contact, and both timelines say "Second enquiry from an existing
+contact"; where capture cannot tell, it makes a new lead and says so (merging is cheap, a
+lost enquiry is not).
 """
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -28,8 +36,8 @@ from leads.services.activity import activity_record
 
 # A supplied arrival time may run ahead of our clock by this much (clock skew).
 ARRIVAL_CLOCK_SKEW = timedelta(minutes=5)
-# The longest message body kept (characters); longer is refused, never silently cut.
-MESSAGE_MAX_LENGTH = 100_000
+# A lead's reference as a person quotes it: ``LD-2026-00042``.
+LEAD_REFERENCE = re.compile(r"\bLD-\d{4}-\d{5,}\b")
 
 
 @dataclass(frozen=True)
@@ -43,12 +51,20 @@ class ContactDetails:
 
 @dataclass(frozen=True)
 class Capture:
-    """What capture did: ``created`` a new lead, ``joined`` the enquiry to the contact's
-    open lead, or neither (a repeated delivery, answered with the lead it made first)."""
+    """What capture did: ``created`` a new lead, ``joined`` the enquiry to an open lead of
+    the same matter, or neither (a repeated delivery or a resubmitted identical enquiry,
+    answered with the lead it made first; ``duplicate`` says which).
+
+    ``other_open_leads`` are, for a new lead from a known contact, that contact's other
+    open leads (the second enquiry is noted on their timelines); ``reason`` says in a
+    sentence why capture joined or made a new lead."""
 
     lead: Lead
     created: bool
     joined: bool = False
+    duplicate: bool = False
+    other_open_leads: tuple[Lead, ...] = ()
+    reason: str = ""
 
 
 def arrival_time_check(*, arrived_at: datetime | None, now: datetime) -> datetime:
@@ -131,25 +147,6 @@ def contact_match(*, details: ContactDetails) -> Contact:
     return contact_update_or_create(details=details, contact=contact_find(details=details))
 
 
-def open_lead_to_join(*, contact: Contact, arrived_at: datetime) -> Lead | None:
-    """The contact's open lead that a new enquiry arriving at ``arrived_at`` joins, locked:
-    the most recent one that arrived within the joining window, if any."""
-    days = settings.LEADTRACK_JOIN_WINDOW_DAYS
-    if days <= 0:
-        return None
-    return (
-        Lead.objects.select_for_update()
-        .filter(
-            contact=contact,
-            status__in=OPEN_STATUSES,
-            merged_into__isnull=True,
-            arrived_at__gte=arrived_at - timedelta(days=days),
-        )
-        .order_by("-arrived_at", "-pk")
-        .first()
-    )
-
-
 def text_without_nul(value: Any) -> Any:
     """The value with NUL characters removed from every string in it (PostgreSQL stores
     no NUL in text or JSON), so a hostile payload is kept, not refused with a 500."""
@@ -160,31 +157,6 @@ def text_without_nul(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [text_without_nul(item) for item in value]
     return value
-
-
-def _existing_capture(*, provider: str, external_id: str | None) -> Capture | None:
-    if not external_id:
-        return None
-    inbound = (
-        InboundMessage.objects.filter(provider=provider, external_id=external_id)
-        .select_related("lead")
-        .first()
-    )
-    if inbound is not None and inbound.lead is not None:
-        return Capture(lead=inbound.lead, created=False)
-    return None
-
-
-def channel_phrase(channel: str) -> str:
-    """The channel as it reads mid-sentence: "web form", "API"."""
-    label = Channel(channel).label
-    return label if label.isupper() else label.lower()
-
-
-def lead_reference(lead: Lead) -> str:
-    """The human reference, e.g. ``LD-2026-00042``: arrival year and a unique number."""
-    year = timezone.localtime(lead.arrived_at).year
-    return f"LD-{year}-{lead.pk:05d}"
 
 
 def lead_capture(
@@ -207,45 +179,78 @@ def lead_capture(
     practice_area_hint: str = "",
     acknowledge: bool = True,
     join: bool = True,
+    inbound: InboundMessage | None = None,
+    same_matter: Lead | None = None,
+    same_matter_reason: str = "",
+    forwarded_by: str = "",
 ) -> Capture:
-    """Record a new enquiry as a lead (or join it to the contact's open lead), once, and
-    start the new lead's pipeline after commit.
+    """Record an enquiry as a new lead, or join it to an open lead of the same matter,
+    once, and start a new lead's pipeline after commit.
 
-    ``acknowledge=False`` marks a lead whose enquirer must not be emailed (imports of old
-    enquiries); channels outside ``LEADTRACK_ACKNOWLEDGE_CHANNELS`` are never emailed.
-    ``join=False`` always makes a new lead.
+    ``inbound`` is a message the channel already stored (an email): it is linked to the
+    lead instead of storing another, and its text is kept whole (a person submitting a
+    form or an API call is refused over ``LEADTRACK_MESSAGE_MAX_CHARS`` instead).
+    ``same_matter`` is the lead the channel tied the enquiry to (a reply in its email
+    thread), with ``same_matter_reason`` saying how; ``forwarded_by`` names the colleague
+    who forwarded it. ``acknowledge=False`` marks a lead whose enquirer must not be
+    emailed (imports of old enquiries); channels outside
+    ``LEADTRACK_ACKNOWLEDGE_CHANNELS`` are never emailed. ``join=False`` always makes a
+    new lead.
     """
     if channel not in Channel.values:
         raise ValidationError({"channel": f"“{channel}” is not a channel."})
-    provider = provider or channel
-    existing = _existing_capture(provider=provider, external_id=external_id)
-    if existing is not None:
-        return existing
+    if inbound is not None:
+        if inbound.pk is not None and inbound.lead_id is not None:
+            # Processed before (a redelivery, a retried task): answer with its lead.
+            return Capture(lead=inbound.lead, created=False, duplicate=True)
+        provider, external_id = inbound.provider, inbound.external_id
+    else:
+        provider = provider or channel
+        existing = _existing_capture(provider=provider, external_id=external_id)
+        if existing is not None:
+            return existing
 
     now = timezone.now()
     arrived = arrival_time_check(arrived_at=arrived_at, now=now)
     details = contact_details_clean(contact)
     message = clean_text(message)
-    if len(message) > MESSAGE_MAX_LENGTH:
+    limit = settings.LEADTRACK_MESSAGE_MAX_CHARS
+    if inbound is None and len(message) > limit:
         raise ValidationError(
-            {"message": f"The message is longer than {MESSAGE_MAX_LENGTH:,} characters."}
+            {
+                "message": f"The message is {len(message):,} characters long; the most we "
+                f"accept is {limit:,}. Shorten it, or send it as an email."
+            }
         )
     try:
         with transaction.atomic():
-            inbound = InboundMessage.objects.create(
-                provider=provider,
-                channel=channel,
-                external_id=external_id or None,
-                received_at=now,
-                raw=text_without_nul(raw),
-                payload=text_without_nul(payload or {}),
-                attempts=1,
-            )
+            stored = inbound is not None
+            if inbound is None:
+                inbound = InboundMessage.objects.create(
+                    provider=provider,
+                    channel=channel,
+                    external_id=external_id or None,
+                    received_at=now,
+                    raw=text_without_nul(raw),
+                    payload=text_without_nul(payload or {}),
+                    attempts=1,
+                    # The words as the channel gave them, shown with the lead's messages.
+                    subject=clean_single_line(subject, max_length=300),
+                    body_text=message,
+                    arrived_at=arrived,
+                )
             contact_row = contact_match(details=details)
-            joinable = open_lead_to_join(contact=contact_row, arrived_at=arrived) if join else None
-            if joinable is not None:
+            matter, why = _same_matter(
+                contact=contact_row,
+                subject=subject,
+                message=message,
+                same_matter=same_matter if join else None,
+                same_matter_reason=same_matter_reason,
+                join=join,
+            )
+            if matter is not None:
                 capture = _lead_join(
-                    lead=joinable,
+                    lead=matter,
                     channel=channel,
                     referral_source=referral_source,
                     subject=subject,
@@ -253,7 +258,9 @@ def lead_capture(
                     arrived_at=arrived,
                     captured_at=now,
                     inbound=inbound,
+                    inbound_stored=stored,
                     actor=actor,
+                    reason=why,
                 )
             else:
                 capture = _lead_create(
@@ -268,10 +275,13 @@ def lead_capture(
                     consent=consent,
                     consent_text=consent_text,
                     inbound=inbound,
+                    inbound_stored=stored,
                     actor=actor,
                     referral_source=referral_source,
                     practice_area_hint=practice_area_hint,
                     acknowledge=acknowledge,
+                    forwarded_by=forwarded_by,
+                    not_joined=why,
                 )
     except IntegrityError:
         # A concurrent delivery of the same message won the race: answer with its lead.
@@ -280,6 +290,94 @@ def lead_capture(
             raise
         return existing
     return capture
+
+
+def lead_surviving(lead: Lead) -> Lead:
+    """A merged lead's surviving lead (followed to the end of the chain), locked."""
+    seen = set()
+    while lead.merged_into_id is not None and lead.pk not in seen:
+        seen.add(lead.pk)
+        lead = Lead.objects.select_for_update().get(pk=lead.merged_into_id)
+    return lead
+
+
+def _same_matter(
+    *,
+    contact: Contact,
+    subject: str,
+    message: str,
+    same_matter: Lead | None,
+    same_matter_reason: str,
+    join: bool,
+) -> tuple[Lead | None, str]:
+    """The open lead this enquiry continues, locked, and why; or None and, where a lead
+    was named but cannot be joined, why not."""
+    if not join:
+        return None, ""
+    if same_matter is not None:
+        lead = lead_surviving(Lead.objects.select_for_update().get(pk=same_matter.pk))
+        why = same_matter_reason or "Tied to this lead by its channel"
+        if lead.status in OPEN_STATUSES:
+            return lead, why
+        return None, (
+            f"{why}, but {lead.reference} is {lead.get_status_display().lower()}, so this "
+            "is a new lead"
+        )
+    for reference in dict.fromkeys(LEAD_REFERENCE.findall(f"{subject}\n{message}")):
+        lead = Lead.objects.select_for_update().filter(reference=reference).first()
+        if lead is None:
+            continue
+        lead = lead_surviving(lead)
+        if lead.contact_id != contact.pk:
+            return None, (
+                f"It quotes {reference}, but that is another contact's lead, so this is a "
+                "new lead; merge them if it is the same matter"
+            )
+        if lead.status not in OPEN_STATUSES:
+            return None, (
+                f"It quotes {reference}, which is {lead.get_status_display().lower()}, so "
+                "this is a new lead"
+            )
+        return lead, f"Lead reference {reference} quoted in the enquiry"
+    return None, ""
+
+
+def _existing_capture(*, provider: str, external_id: str | None) -> Capture | None:
+    if not external_id:
+        return None
+    inbound = (
+        InboundMessage.objects.filter(provider=provider, external_id=external_id)
+        .select_related("lead")
+        .first()
+    )
+    if inbound is not None and inbound.lead is not None:
+        return Capture(lead=inbound.lead, created=False, duplicate=True)
+    return None
+
+
+def channel_phrase(channel: str) -> str:
+    """The channel as it reads mid-sentence: "web form", "API"."""
+    label = Channel(channel).label
+    return label if label.isupper() else label.lower()
+
+
+def lead_reference(lead: Lead) -> str:
+    """The human reference, e.g. ``LD-2026-00042``: arrival year and a unique number."""
+    year = timezone.localtime(lead.arrived_at).year
+    return f"LD-{year}-{lead.pk:05d}"
+
+
+def _inbound_link(
+    inbound: InboundMessage, *, lead: Lead, kind: InboundKind, reason: str, at: datetime
+) -> None:
+    inbound.lead = lead
+    inbound.kind = kind
+    inbound.processed_at = at
+    inbound.reason = reason[:300]
+    if inbound.pk is None:
+        inbound.save(force_insert=True)
+    else:
+        inbound.save(update_fields=["lead", "kind", "processed_at", "reason", "payload"])
 
 
 def _lead_create(
@@ -295,11 +393,17 @@ def _lead_create(
     consent: bool,
     consent_text: str,
     inbound: InboundMessage,
+    inbound_stored: bool,
     actor: AbstractBaseUser | None,
     referral_source: ReferralSource | None,
     practice_area_hint: str,
     acknowledge: bool,
+    forwarded_by: str,
+    not_joined: str,
 ) -> Capture:
+    others = tuple(
+        Lead.objects.filter(contact=contact, status__in=OPEN_STATUSES).order_by("arrived_at")
+    )
     lead = Lead(
         channel=channel,
         source=clean_single_line(source),
@@ -321,26 +425,76 @@ def _lead_create(
     lead.reference = lead_reference(lead)
     lead.save(update_fields=["reference"])
 
-    inbound.lead = lead
-    inbound.kind = InboundKind.ENQUIRY
-    inbound.processed_at = captured_at
-    inbound.save(update_fields=["lead", "kind", "processed_at"])
+    if others:
+        listed = ", ".join(other.reference for other in others)
+        reason = (
+            f"Second enquiry from an existing contact, who has the open lead(s) {listed}; "
+            "nothing ties it to them (no reply in a thread, no reference quoted), so it is "
+            "a new lead: merge it if it is the same matter"
+        )
+    else:
+        reason = "New enquiry"
+    if not_joined:
+        reason = f"{not_joined}. {reason}" if others else not_joined
+    if forwarded_by:
+        reason = f"{reason} (forwarded by {forwarded_by})"
+    _inbound_link(inbound, lead=lead, kind=InboundKind.ENQUIRY, reason=reason, at=captured_at)
 
     when = timezone.localtime(arrived_at).strftime("%d %b %Y %H:%M")
     activity_record(
         lead=lead,
         kind=ActivityKind.CAPTURED,
-        summary=f"Enquiry captured from {channel_phrase(channel)} (arrived {when})",
+        summary=f"Enquiry captured from {channel_phrase(channel)} (arrived {when})"
+        + (f", forwarded by {clean_single_line(forwarded_by)}" if forwarded_by else ""),
         actor=actor,
         at=captured_at,
         data={
             "inbound_message_id": inbound.pk,
             "source": lead.source,
             **({"referral_source_id": referral_source.pk} if referral_source else {}),
+            **({"forwarded_by": forwarded_by} if forwarded_by else {}),
+            **({"not_joined": not_joined} if not_joined else {}),
         },
     )
+    if others:
+        _second_enquiry_record(lead=lead, others=others, at=captured_at, reason=reason)
+    elif not_joined:
+        activity_record(
+            lead=lead,
+            kind=ActivityKind.NOTE,
+            summary=clean_single_line(not_joined, max_length=500),
+            at=captured_at,
+            data={"inbound_message_id": inbound.pk, "not_joined": not_joined},
+        )
     transaction.on_commit(lambda: pipeline_enqueue(lead_id=lead.pk), robust=True)
-    return Capture(lead=lead, created=True)
+    return Capture(lead=lead, created=True, other_open_leads=others, reason=reason)
+
+
+def _second_enquiry_record(
+    *, lead: Lead, others: tuple[Lead, ...], at: datetime, reason: str
+) -> None:
+    """ "Second enquiry from an existing contact" on the new lead's timeline and on each of
+    the contact's other open leads."""
+    listed = ", ".join(other.reference for other in others)
+    activity_record(
+        lead=lead,
+        kind=ActivityKind.SECOND_ENQUIRY,
+        summary=clean_single_line(reason, max_length=500),
+        at=at,
+        data={"other_lead_ids": [other.pk for other in others], "other_references": listed},
+    )
+    for other in others:
+        activity_record(
+            lead=other,
+            kind=ActivityKind.SECOND_ENQUIRY,
+            summary=(
+                f"Second enquiry from an existing contact: {lead.reference} was captured as "
+                f"a new lead from {channel_phrase(lead.channel)}; merge it into this one if "
+                "it is the same matter"
+            ),
+            at=at,
+            data={"new_lead_id": lead.pk, "new_reference": lead.reference},
+        )
 
 
 def _lead_join(
@@ -353,19 +507,14 @@ def _lead_join(
     arrived_at: datetime,
     captured_at: datetime,
     inbound: InboundMessage,
+    inbound_stored: bool,
     actor: AbstractBaseUser | None,
+    reason: str,
 ) -> Capture:
-    inbound.lead = lead
-    inbound.kind = InboundKind.ENQUIRY
-    inbound.processed_at = captured_at
-    inbound.payload = {
-        **inbound.payload,
-        "joined": True,
-        "subject": clean_single_line(subject, max_length=300),
-        "message": message,
-        "arrived_at": arrived_at.isoformat(),
-    }
-    inbound.save(update_fields=["lead", "kind", "processed_at", "payload"])
+    if not inbound_stored:
+        inbound.payload = {**inbound.payload, "joined": True}
+    kind = InboundKind.REPLY if inbound_stored else InboundKind.ENQUIRY
+    _inbound_link(inbound, lead=lead, kind=kind, reason=reason, at=captured_at)
     if referral_source is not None and lead.referral_source_id is None:
         lead.referral_source = referral_source
         lead.save(update_fields=["referral_source"])
@@ -374,9 +523,10 @@ def _lead_join(
     activity_record(
         lead=lead,
         kind=ActivityKind.MESSAGE_RECEIVED,
-        summary=(
-            f"Further enquiry by {channel_phrase(channel)} (arrived {when}) joined this lead"
-            + (f": {excerpt}" if excerpt else "")
+        summary=clean_single_line(
+            f"Further message by {channel_phrase(channel)} (arrived {when}) joined this lead "
+            f"({reason})" + (f": {excerpt}" if excerpt else ""),
+            max_length=500,
         ),
         actor=actor,
         at=captured_at,
@@ -384,11 +534,12 @@ def _lead_join(
             "inbound_message_id": inbound.pk,
             "channel": channel,
             "joined": True,
+            "reason": reason,
             **({"referral_source_id": referral_source.pk} if referral_source else {}),
         },
     )
     signals.message_received.send(sender=Lead, lead=lead, inbound_message=inbound)
-    return Capture(lead=lead, created=False, joined=True)
+    return Capture(lead=lead, created=False, joined=True, reason=reason)
 
 
 def pipeline_enqueue(*, lead_id: int) -> None:
