@@ -29,24 +29,33 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from leads import signals
-from leads.choices import OPEN_STATUSES, ActivityKind, Channel, InboundKind
-from leads.identity import clean_single_line, clean_text, normalise_email, normalise_phone
+from leads.choices import OPEN_STATUSES, ActivityKind, Channel, InboundKind, Status
+from leads.identity import clean_single_line, clean_text, normalise_email, phone_read
 from leads.models import Contact, InboundMessage, Lead, ReferralSource
 from leads.services.activity import activity_record
 
 # A supplied arrival time may run ahead of our clock by this much (clock skew).
 ARRIVAL_CLOCK_SKEW = timedelta(minutes=5)
+# The same text from the same contact within this time is one enquiry sent twice (a
+# double-clicked form, a resent email): kept on the first lead, not made a second.
+RESUBMISSION_WINDOW = timedelta(minutes=10)
 # A lead's reference as a person quotes it: ``LD-2026-00042``.
 LEAD_REFERENCE = re.compile(r"\bLD-\d{4}-\d{5,}\b")
 
 
 @dataclass(frozen=True)
 class ContactDetails:
+    """What an enquirer told us about themselves; ``contact_details_clean`` fills the last
+    two: whether the phone number is possible but not known to be allocated, and input in
+    the phone field that cannot be a phone number (kept for the record, not as a number)."""
+
     name: str = ""
     email: str = ""
     phone: str = ""
     organisation: str = ""
     job_title: str = ""
+    phone_unverified: bool = False
+    phone_as_given: str = ""
 
 
 @dataclass(frozen=True)
@@ -88,63 +97,125 @@ def arrival_time_check(*, arrived_at: datetime | None, now: datetime) -> datetim
     return arrived_at
 
 
-def contact_details_clean(details: ContactDetails) -> ContactDetails:
-    """Normalise what the enquirer told us, or raise ValidationError naming the field."""
+def message_too_long(message: str) -> str:
+    """Why a message a person submits is refused for its length, or "" (one limit for
+    every channel, ``LEADTRACK_MESSAGE_MAX_CHARS``; a stored email is kept whole)."""
+    limit = settings.LEADTRACK_MESSAGE_MAX_CHARS
+    length = len(message.replace("\r\n", "\n"))  # a line break is one character
+    if length <= limit:
+        return ""
+    return (
+        f"The message is {length:,} characters long; the most we accept is "
+        f"{limit:,}. Shorten it; documents can follow once we reply."
+    )
+
+
+def contact_details_clean(details: ContactDetails, *, strict_phone: bool = False) -> ContactDetails:
+    """Normalise what the enquirer told us, or raise ValidationError naming the field.
+
+    A phone number that is possible but not known to be allocated is kept, flagged
+    ``phone_unverified``. Input that cannot be a phone number is refused only when there is
+    no email address to reply to (or ``strict_phone``, for a person correcting a contact);
+    otherwise it is kept as ``phone_as_given`` and the contact has no number."""
     errors: dict[str, str] = {}
-    email = phone = ""
+    email = ""
+    phone = None
+    phone_as_given = ""
     try:
         email = normalise_email(details.email)
     except ValidationError:
         errors["email"] = f"“{details.email}” is not a valid email address."
     try:
-        phone = normalise_phone(details.phone)
+        phone = phone_read(details.phone)
     except ValidationError as exc:
-        errors["phone"] = exc.messages[0]
-    name = clean_single_line(details.name)
+        if strict_phone or not email:
+            errors["phone"] = (
+                f"{exc.messages[0]} Enter a UK number such as 020 7946 0000, or an "
+                "international one starting with +."
+            )
+        else:
+            phone_as_given = clean_single_line(details.phone)
     if not (email or phone or errors):
         errors.setdefault("email", "Give an email address or a phone number to reply to.")
     if errors:
         raise ValidationError(errors)
     return ContactDetails(
-        name=name,
+        name=clean_single_line(details.name),
         email=email,
-        phone=phone,
+        phone=phone.e164 if phone else "",
         organisation=clean_single_line(details.organisation),
         job_title=clean_single_line(details.job_title),
+        phone_unverified=bool(phone and not phone.verified),
+        phone_as_given=phone_as_given,
     )
 
 
 def contact_find(*, details: ContactDetails) -> Contact | None:
-    """The existing contact with this email (or else phone), if any."""
-    contact = None
+    """The existing contact for these details: the one with this email; else, by phone,
+    the one with this number and no email (or, when no email was given, the first with
+    this number)."""
     if details.email:
-        contact = Contact.objects.filter(email=details.email).order_by("pk").first()
-    if contact is None and details.phone:
-        contact = Contact.objects.filter(phone=details.phone).order_by("pk").first()
-    return contact
+        contact = Contact.objects.filter(email=details.email).first()
+        if contact is not None or not details.phone:
+            return contact
+        return Contact.objects.filter(phone=details.phone, email="").first()
+    if not details.phone:
+        return None
+    by_phone = Contact.objects.filter(phone=details.phone)
+    return by_phone.filter(email="").first() or by_phone.order_by("pk").first()
+
+
+CONTACT_DETAIL_FIELDS = ("name", "email", "phone", "organisation", "job_title")
 
 
 def contact_update_or_create(*, details: ContactDetails, contact: Contact | None) -> Contact:
     """``contact`` (as ``contact_find`` found it) updated with anything new, or a new
     contact when there is none."""
     if contact is None:
-        return Contact.objects.create(**details.__dict__)
+        return Contact.objects.create(
+            **{field: getattr(details, field) for field in CONTACT_DETAIL_FIELDS},
+            phone_unverified=details.phone_unverified,
+        )
     changed = [
         field
-        for field in ("name", "email", "phone", "organisation", "job_title")
+        for field in CONTACT_DETAIL_FIELDS
         if getattr(details, field) and not getattr(contact, field)
     ]
     for field in changed:
         setattr(contact, field, getattr(details, field))
+    if "phone" in changed:
+        contact.phone_unverified = details.phone_unverified
+        changed.append("phone_unverified")
     if changed:
         contact.save(update_fields=changed)
     return contact
 
 
+CONTACT_MATCH_ATTEMPTS = 3
+
+
 def contact_match(*, details: ContactDetails) -> Contact:
-    """The existing contact with this email (or else phone), updated with anything new,
-    or a new contact."""
-    return contact_update_or_create(details=details, contact=contact_find(details=details))
+    """The one contact for this person (by email, else phone), updated with anything new,
+    or a new one; locked until the caller's transaction ends, so that concurrent captures
+    from one person make one contact and take their turns with it."""
+    attempt = 1
+    while True:
+        found = contact_find(details=details)
+        try:
+            with transaction.atomic():
+                if found is not None:
+                    found = Contact.objects.select_for_update().get(pk=found.pk)
+                contact = contact_update_or_create(details=details, contact=found)
+        except IntegrityError:
+            # Another capture made this person's contact (or took the address) first;
+            # the unique keys on email and phone say so. Find theirs and use it.
+            if attempt >= CONTACT_MATCH_ATTEMPTS:
+                raise
+            attempt += 1
+            continue
+        if found is None:
+            contact = Contact.objects.select_for_update().get(pk=contact.pk)
+        return contact
 
 
 def text_without_nul(value: Any) -> Any:
@@ -214,14 +285,9 @@ def lead_capture(
     arrived = arrival_time_check(arrived_at=arrived_at, now=now)
     details = contact_details_clean(contact)
     message = clean_text(message)
-    limit = settings.LEADTRACK_MESSAGE_MAX_CHARS
-    if inbound is None and len(message) > limit:
-        raise ValidationError(
-            {
-                "message": f"The message is {len(message):,} characters long; the most we "
-                f"accept is {limit:,}. Shorten it, or send it as an email."
-            }
-        )
+    problem = message_too_long(message) if inbound is None else ""
+    if problem:
+        raise ValidationError({"message": problem})
     try:
         with transaction.atomic():
             stored = inbound is not None
@@ -240,6 +306,13 @@ def lead_capture(
                     arrived_at=arrived,
                 )
             contact_row = contact_match(details=details)
+            again = _same_enquiry_again(
+                contact=contact_row, subject=subject, message=message, now=now
+            )
+            if again is not None:
+                return _resubmission_keep(
+                    lead=again, channel=channel, inbound=inbound, arrived_at=arrived, now=now
+                )
             matter, why = _same_matter(
                 contact=contact_row,
                 subject=subject,
@@ -282,6 +355,7 @@ def lead_capture(
                     acknowledge=acknowledge,
                     forwarded_by=forwarded_by,
                     not_joined=why,
+                    phone_as_given=details.phone_as_given,
                 )
     except IntegrityError:
         # A concurrent delivery of the same message won the race: answer with its lead.
@@ -290,6 +364,52 @@ def lead_capture(
             raise
         return existing
     return capture
+
+
+def _same_enquiry_again(
+    *, contact: Contact, subject: str, message: str, now: datetime
+) -> Lead | None:
+    """The contact's lead captured moments ago with this very text (a double-clicked
+    form, a resent email), if any; the contact is locked, so concurrent ones see it."""
+    if not message.strip():
+        return None
+    return (
+        Lead.objects.filter(
+            contact=contact,
+            captured_at__gte=now - RESUBMISSION_WINDOW,
+            subject=clean_single_line(subject, max_length=300),
+            message=message,
+        )
+        .exclude(status=Status.MERGED)
+        .order_by("pk")
+        .first()
+    )
+
+
+def _resubmission_keep(
+    *,
+    lead: Lead,
+    channel: Channel,
+    inbound: InboundMessage,
+    arrived_at: datetime,
+    now: datetime,
+) -> Capture:
+    when = timezone.localtime(arrived_at).strftime("%d %b %Y %H:%M")
+    reason = (
+        f"The same enquiry again from the same contact within "
+        f"{RESUBMISSION_WINDOW.seconds // 60} minutes; kept on {lead.reference}, not a "
+        "second lead"
+    )
+    _inbound_link(inbound, lead=lead, kind=InboundKind.ENQUIRY, reason=reason, at=now)
+    activity_record(
+        lead=lead,
+        kind=ActivityKind.NOTE,
+        summary=f"The same enquiry arrived again by {channel_phrase(channel)} ({when}); "
+        "kept with this lead, no second lead made",
+        at=now,
+        data={"inbound_message_id": inbound.pk, "resubmitted": True},
+    )
+    return Capture(lead=lead, created=False, duplicate=True, reason=reason)
 
 
 def lead_surviving(lead: Lead) -> Lead:
@@ -400,6 +520,7 @@ def _lead_create(
     acknowledge: bool,
     forwarded_by: str,
     not_joined: str,
+    phone_as_given: str,
 ) -> Capture:
     others = tuple(
         Lead.objects.filter(contact=contact, status__in=OPEN_STATUSES).order_by("arrived_at")
@@ -454,8 +575,21 @@ def _lead_create(
             **({"referral_source_id": referral_source.pk} if referral_source else {}),
             **({"forwarded_by": forwarded_by} if forwarded_by else {}),
             **({"not_joined": not_joined} if not_joined else {}),
+            **({"phone_as_given": phone_as_given} if phone_as_given else {}),
         },
     )
+    if phone_as_given:
+        activity_record(
+            lead=lead,
+            kind=ActivityKind.NOTE,
+            summary=clean_single_line(
+                f"The phone field said “{phone_as_given}”, which cannot be a phone number; "
+                "it is kept here, and the reply goes by email",
+                max_length=500,
+            ),
+            at=captured_at,
+            data={"phone_as_given": phone_as_given},
+        )
     if others:
         _second_enquiry_record(lead=lead, others=others, at=captured_at, reason=reason)
     elif not_joined:

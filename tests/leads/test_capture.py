@@ -84,7 +84,7 @@ def test_same_matter_named_by_the_channel_joins_and_links_the_stored_message():
     first = capture()
     stored = InboundMessage.objects.create(
         provider="postmark", channel=Channel.EMAIL, external_id="<reply@example.com>"
-    )
+    )  # as the email path stores it before processing
     second = capture(
         Channel.EMAIL,
         message="Thanks, Tuesday suits me.",
@@ -130,10 +130,12 @@ def test_reference_of_another_contacts_lead_makes_a_new_lead_and_says_so():
 def test_same_matter_that_is_closed_makes_a_new_lead_and_says_so():
     first = capture()
     lead_change_status(lead=first.lead, status=Status.LOST, reason="Went elsewhere")
-    second = capture(same_matter=first.lead, same_matter_reason="Reply in the thread")
+    second = capture(
+        message="Can we start again?", same_matter=first.lead, same_matter_reason="Reply"
+    )
 
     assert second.created and second.lead.pk != first.lead.pk
-    assert "is lost, so this is a new lead" in second.reason
+    assert second.reason == "Reply, but LD-2026-00001 is lost, so this is a new lead"
 
 
 @time_machine.travel(NOW, tick=False)
