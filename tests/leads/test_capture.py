@@ -310,3 +310,65 @@ def test_joined_enquiry_does_not_enqueue_a_pipeline(django_capture_on_commit_cal
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         capture(message=f"again, on {first.lead.reference}")
     assert callbacks == []
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_different_email_with_the_same_phone_is_a_different_contact():
+    first = capture(email="jane@example.com", phone="07912 345678")
+    second = capture(email="john@example.com", phone="07912 345678", message="My own matter.")
+    assert first.lead.contact_id != second.lead.contact_id
+    assert second.lead.contact.email == "john@example.com"
+
+
+def test_the_database_holds_one_contact_per_email_and_per_phone_without_email():
+    from django.db import IntegrityError, transaction
+
+    Contact.objects.create(email="jane@example.com")
+    Contact.objects.create(phone="+447912345678")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Contact.objects.create(email="jane@example.com")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Contact.objects.create(phone="+447912345678")
+    # A phone may repeat beside different email addresses (two people, one switchboard).
+    Contact.objects.create(email="john@example.com", phone="+447912345678")
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_contact_made_concurrently_between_look_up_and_insert_is_used(monkeypatch):
+    from leads.services import capture as capture_module
+
+    real_find = capture_module.contact_find
+    calls = []
+
+    def find_late(*, details):
+        calls.append(details.email)
+        if len(calls) == 1:  # another capture commits its contact right after this look-up
+            Contact.objects.create(email=details.email, name="Made by the other capture")
+            return None
+        return real_find(details=details)
+
+    monkeypatch.setattr(capture_module, "contact_find", find_late)
+    result = capture()
+    assert len(calls) == 2
+    assert Contact.objects.count() == 1
+    assert result.lead.contact.name == "Made by the other capture"
+
+
+@time_machine.travel(NOW, tick=False)
+def test_phone_that_cannot_be_a_number_is_noted_when_email_can_reply():
+    result = capture(phone="not known")
+    assert result.lead.contact.phone == ""
+    note = result.lead.activities.get(kind=ActivityKind.NOTE)
+    assert "“not known”, which cannot be a phone number" in note.summary
+    captured = result.lead.activities.get(kind=ActivityKind.CAPTURED)
+    assert captured.data["phone_as_given"] == "not known"
+
+
+@time_machine.travel(NOW, tick=False)
+def test_email_stored_by_the_channel_is_kept_whole_over_the_person_limit(settings):
+    settings.LEADTRACK_MESSAGE_MAX_CHARS = 100
+    stored = InboundMessage.objects.create(
+        provider="postmark", channel=Channel.EMAIL, external_id="<long@example.com>"
+    )
+    result = capture(Channel.EMAIL, message="y" * 5_000, inbound=stored)
+    assert len(result.lead.message) == 5_000
