@@ -36,8 +36,8 @@ from leads.services.activity import activity_record
 
 # A supplied arrival time may run ahead of our clock by this much (clock skew).
 ARRIVAL_CLOCK_SKEW = timedelta(minutes=5)
-# The same text from the same contact within this time is one enquiry sent twice (a
-# double-clicked form, a resent email): kept on the first lead, not made a second.
+# The same text from the same contact arriving within this time of it is one enquiry sent
+# twice (a double-clicked form, a resent email): kept on the first lead, not a second.
 RESUBMISSION_WINDOW = timedelta(minutes=10)
 # A lead's reference as a person quotes it: ``LD-2026-00042``.
 LEAD_REFERENCE = re.compile(r"\bLD-\d{4}-\d{5,}\b")
@@ -307,7 +307,7 @@ def lead_capture(
                 )
             contact_row = contact_match(details=details)
             again = _same_enquiry_again(
-                contact=contact_row, subject=subject, message=message, now=now
+                contact=contact_row, subject=subject, message=message, arrived_at=arrived
             )
             if again is not None:
                 return _resubmission_keep(
@@ -367,16 +367,18 @@ def lead_capture(
 
 
 def _same_enquiry_again(
-    *, contact: Contact, subject: str, message: str, now: datetime
+    *, contact: Contact, subject: str, message: str, arrived_at: datetime
 ) -> Lead | None:
-    """The contact's lead captured moments ago with this very text (a double-clicked
-    form, a resent email), if any; the contact is locked, so concurrent ones see it."""
+    """The contact's lead with this very text that arrived moments apart (a double-clicked
+    form, a resent email, a row twice in a spreadsheet), if any; the contact is locked,
+    so concurrent captures see each other's."""
     if not message.strip():
         return None
     return (
         Lead.objects.filter(
             contact=contact,
-            captured_at__gte=now - RESUBMISSION_WINDOW,
+            arrived_at__gte=arrived_at - RESUBMISSION_WINDOW,
+            arrived_at__lte=arrived_at + RESUBMISSION_WINDOW,
             subject=clean_single_line(subject, max_length=300),
             message=message,
         )
@@ -396,7 +398,7 @@ def _resubmission_keep(
 ) -> Capture:
     when = timezone.localtime(arrived_at).strftime("%d %b %Y %H:%M")
     reason = (
-        f"The same enquiry again from the same contact within "
+        "The same enquiry again from the same contact within "
         f"{RESUBMISSION_WINDOW.seconds // 60} minutes; kept on {lead.reference}, not a "
         "second lead"
     )
