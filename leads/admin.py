@@ -236,7 +236,12 @@ class LeadAdmin(admin.ModelAdmin):
             for label, value in [
                 ("Name", contact.name),
                 ("Email", contact.email),
-                ("Phone", contact.phone),
+                (
+                    "Phone",
+                    f"{contact.phone} (unverified: not a known allocated range)"
+                    if contact.phone and contact.phone_unverified
+                    else contact.phone,
+                ),
                 ("Organisation", contact.organisation),
             ]
             if value
@@ -313,8 +318,8 @@ class ContactAdmin(admin.ModelAdmin):
     form = ContactForm
     list_display = ["name", "email", "phone", "organisation", "created_at"]
     search_fields = ["name", "email", "phone", "organisation"]
-    fields = [*CONTACT_FIELDS, "created_at", "leads"]
-    readonly_fields = ["created_at", "leads"]
+    fields = [*CONTACT_FIELDS, "phone_unverified", "created_at", "leads"]
+    readonly_fields = ["phone_unverified", "created_at", "leads"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Contacts are made by capture, which matches them across channels; a contact

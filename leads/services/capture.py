@@ -291,6 +291,15 @@ def lead_capture(
     try:
         with transaction.atomic():
             stored = inbound is not None
+            if stored and inbound.pk is not None:
+                # Two workers on one stored message: the second finds the first's lead.
+                locked = (
+                    InboundMessage.objects.select_for_update()
+                    .select_related("lead")
+                    .get(pk=inbound.pk)
+                )
+                if locked.lead is not None:
+                    return Capture(lead=locked.lead, created=False, duplicate=True)
             if inbound is None:
                 inbound = InboundMessage.objects.create(
                     provider=provider,

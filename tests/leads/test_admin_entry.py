@@ -123,10 +123,11 @@ def test_call_from_a_contact_with_an_open_lead_about_something_new_is_a_new_lead
 
 @time_machine.travel(NOW, tick=False)
 def test_number_in_a_range_not_known_to_be_allocated_is_kept_flagged_unverified(client, partner):
-    client.post(PHONE_URL, phone_data(phone="07700 900123"))
+    response = client.post(PHONE_URL, phone_data(phone="07700 900123"), follow=True)
     contact = Lead.objects.get().contact
     assert contact.phone == "+447700900123"
     assert contact.phone_unverified
+    assert "+447700900123 (unverified: not a known allocated range)" in response.content.decode()
 
 
 @time_machine.travel(NOW, tick=False)

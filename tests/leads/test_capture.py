@@ -372,3 +372,16 @@ def test_email_stored_by_the_channel_is_kept_whole_over_the_person_limit(setting
     )
     result = capture(Channel.EMAIL, message="y" * 5_000, inbound=stored)
     assert len(result.lead.message) == 5_000
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_second_worker_with_a_stale_copy_of_the_stored_message_makes_no_second_lead():
+    stored = InboundMessage.objects.create(
+        provider="postmark", channel=Channel.EMAIL, external_id="<twice@example.com>"
+    )
+    stale = InboundMessage.objects.get(pk=stored.pk)  # read before the first worker linked it
+    first = capture(Channel.EMAIL, inbound=stored)
+    again = capture(Channel.EMAIL, inbound=stale, message="I need advice about a lease.")
+
+    assert again.duplicate and again.lead.pk == first.lead.pk
+    assert Lead.objects.count() == 1
