@@ -381,7 +381,7 @@ def test_a_second_worker_with_a_stale_copy_of_the_stored_message_makes_no_second
     )
     stale = InboundMessage.objects.get(pk=stored.pk)  # read before the first worker linked it
     first = capture(Channel.EMAIL, inbound=stored)
-    again = capture(Channel.EMAIL, inbound=stale, message="I need advice about a lease.")
+    again = capture(Channel.EMAIL, inbound=stale, message="Text read again differently.")
 
     assert again.duplicate and again.lead.pk == first.lead.pk
     assert Lead.objects.count() == 1
