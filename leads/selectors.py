@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import QuerySet
 
-from leads.choices import OPEN_STATUSES, Channel
+from leads.choices import Channel, Status
 from leads.models import Activity, InboundMessage, Lead
 
 
@@ -19,15 +19,18 @@ def lead_list() -> QuerySet[Lead]:
     return Lead.objects.select_related("contact", "owner").filter(merged_into__isnull=True)
 
 
-def contact_other_open_leads(*, lead: Lead) -> list[Lead]:
-    """The lead's contact's other open leads, oldest first, with their owners: a second
-    enquiry from an existing contact is a new lead, and whoever takes it should know."""
-    return list(
-        Lead.objects.filter(contact_id=lead.contact_id, status__in=OPEN_STATUSES)
-        .exclude(pk=lead.pk)
-        .select_related("owner")
-        .order_by("arrived_at", "pk")
-    )
+# How many of a contact's other leads a second enquiry names (the most recent).
+OTHER_LEADS_NAMED = 10
+
+
+def contact_other_leads(*, contact_id: int, lead: Lead | None = None) -> list[Lead]:
+    """The contact's other leads (not merged), most recent first, with their owners, at
+    most ``OTHER_LEADS_NAMED``: a second enquiry from an existing contact is a new lead,
+    and whoever takes it should know the history."""
+    leads = Lead.objects.filter(contact_id=contact_id).exclude(status=Status.MERGED)
+    if lead is not None:
+        leads = leads.exclude(pk=lead.pk)
+    return list(leads.select_related("owner").order_by("-arrived_at", "-pk")[:OTHER_LEADS_NAMED])
 
 
 def lead_timeline(*, lead: Lead) -> QuerySet[Activity]:

@@ -17,7 +17,7 @@ from django.utils.timesince import timesince
 
 from leads.choices import OPEN_STATUSES, Channel
 from leads.models import Lead
-from leads.selectors import contact_other_open_leads
+from leads.selectors import contact_other_leads
 from routing.choices import RuleState
 from routing.models import Assignment, Member, MemberAbsence, RoutingRule
 
@@ -305,8 +305,8 @@ def brief_context(*, lead: Lead, member: Member, reason: str) -> dict:
         ),
         "admin_url": lead_admin_url(lead),
         "referrer": facts.referrer,
-        # Second enquiry from an existing contact: their other open leads.
-        "other_open_leads": contact_other_open_leads(lead=lead),
+        # Second enquiry from an existing contact: their other leads.
+        "other_leads": contact_other_leads(contact_id=lead.contact_id, lead=lead),
     }
 
 

@@ -32,6 +32,7 @@ from leads import signals
 from leads.choices import OPEN_STATUSES, ActivityKind, Channel, InboundKind, Status
 from leads.identity import clean_single_line, clean_text, normalise_email, phone_read
 from leads.models import Contact, InboundMessage, Lead, ReferralSource
+from leads.selectors import contact_other_leads
 from leads.services.activity import activity_record
 
 # A supplied arrival time may run ahead of our clock by this much (clock skew).
@@ -533,9 +534,7 @@ def _lead_create(
     not_joined: str,
     phone_as_given: str,
 ) -> Capture:
-    others = tuple(
-        Lead.objects.filter(contact=contact, status__in=OPEN_STATUSES).order_by("arrived_at")
-    )
+    earlier = contact_other_leads(contact_id=contact.pk)
     lead = Lead(
         channel=channel,
         source=clean_single_line(source),
@@ -557,17 +556,19 @@ def _lead_create(
     lead.reference = lead_reference(lead)
     lead.save(update_fields=["reference"])
 
-    if others:
-        listed = ", ".join(other.reference for other in others)
+    if earlier:
+        listed = ", ".join(
+            f"{other.reference} ({other.get_status_display().lower()})" for other in earlier
+        )
+        second = f"Second enquiry from an existing contact, whose other leads are {listed}"
         reason = (
-            f"Second enquiry from an existing contact, who has the open lead(s) {listed}; "
-            "nothing ties it to them (no reply in a thread, no reference quoted), so it is "
-            "a new lead: merge it if it is the same matter"
+            f"{not_joined}. {second}"
+            if not_joined
+            else f"{second}; nothing ties it to them (no reply in a thread, no reference "
+            "quoted), so it is a new lead: merge it if it is the same matter"
         )
     else:
-        reason = "New enquiry"
-    if not_joined:
-        reason = f"{not_joined}. {reason}" if others else not_joined
+        reason = not_joined or "New enquiry"
     if forwarded_by:
         reason = f"{reason} (forwarded by {forwarded_by})"
     _inbound_link(inbound, lead=lead, kind=InboundKind.ENQUIRY, reason=reason, at=captured_at)
@@ -601,8 +602,8 @@ def _lead_create(
             at=captured_at,
             data={"phone_as_given": phone_as_given},
         )
-    if others:
-        _second_enquiry_record(lead=lead, others=others, at=captured_at, reason=reason)
+    if earlier:
+        _second_enquiry_record(lead=lead, others=earlier, at=captured_at, reason=reason)
     elif not_joined:
         activity_record(
             lead=lead,
@@ -612,14 +613,13 @@ def _lead_create(
             data={"inbound_message_id": inbound.pk, "not_joined": not_joined},
         )
     transaction.on_commit(lambda: pipeline_enqueue(lead_id=lead.pk), robust=True)
+    others = tuple(other for other in reversed(earlier) if other.status in OPEN_STATUSES)
     return Capture(lead=lead, created=True, other_open_leads=others, reason=reason)
 
 
-def _second_enquiry_record(
-    *, lead: Lead, others: tuple[Lead, ...], at: datetime, reason: str
-) -> None:
+def _second_enquiry_record(*, lead: Lead, others: list[Lead], at: datetime, reason: str) -> None:
     """ "Second enquiry from an existing contact" on the new lead's timeline and on each of
-    the contact's other open leads."""
+    the contact's other leads (the most recent, open or closed)."""
     listed = ", ".join(other.reference for other in others)
     activity_record(
         lead=lead,

@@ -135,7 +135,7 @@ def test_same_matter_that_is_closed_makes_a_new_lead_and_says_so():
     )
 
     assert second.created and second.lead.pk != first.lead.pk
-    assert second.reason == "Reply, but LD-2026-00001 is lost, so this is a new lead"
+    assert second.reason.startswith("Reply, but LD-2026-00001 is lost, so this is a new lead.")
 
 
 @time_machine.travel(NOW, tick=False)
@@ -385,3 +385,15 @@ def test_a_second_worker_with_a_stale_copy_of_the_stored_message_makes_no_second
 
     assert again.duplicate and again.lead.pk == first.lead.pk
     assert Lead.objects.count() == 1
+
+
+@time_machine.travel(NOW, tick=False)
+def test_returning_client_with_only_a_closed_lead_is_noted_as_a_second_enquiry():
+    first = capture()
+    lead_change_status(lead=first.lead, status=Status.LOST, reason="Went elsewhere")
+    second = capture(message="A new question about a will.")
+
+    assert second.created and second.other_open_leads == ()
+    entry = second.lead.activities.get(kind=ActivityKind.SECOND_ENQUIRY)
+    assert f"{first.lead.reference} (lost)" in entry.summary
+    assert first.lead.activities.filter(kind=ActivityKind.SECOND_ENQUIRY).exists()

@@ -105,7 +105,7 @@ class TestPipeline:
         assert second.pk != first.pk
         brief = next(m for m in mail.outbox if lead_reference_in(m.subject, second))
         assert "SECOND ENQUIRY FROM AN EXISTING CONTACT" in brief.body
-        assert f"They also have {first.reference} (" in brief.body
+        assert f"Their other leads: {first.reference} (" in brief.body
         assert "Second enquiry" in brief.alternatives[0][0]
 
     def test_rerunning_the_step_assigns_and_briefs_only_once(
