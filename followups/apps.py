@@ -22,6 +22,7 @@ class FollowupsConfig(AppConfig):
         signals.contact_email_bounced.connect(
             receivers.on_contact_email_bounced, dispatch_uid="followups.contact_email_bounced"
         )
+        signals.lead_merged.connect(receivers.on_lead_merged, dispatch_uid="followups.lead_merged")
         routing_signals.lead_assigned.connect(
             receivers.on_lead_assigned, dispatch_uid="followups.lead_assigned"
         )

@@ -6,6 +6,7 @@ Connected in ``FollowupsConfig.ready()``; no business logic here.
 from followups.choices import ContactEvent
 from followups.services import (
     followup_phone_after_bounce,
+    followups_close_for_merged,
     followups_on_status_changed,
     followups_reassign,
     followups_record_contact,
@@ -32,3 +33,7 @@ def on_lead_assigned(sender, *, lead, actor=None, **kwargs) -> None:
 
 def on_contact_email_bounced(sender, *, lead, address, reason, at=None, **kwargs) -> None:
     followup_phone_after_bounce(lead=lead, address=address, reason=reason, at=at)
+
+
+def on_lead_merged(sender, *, keep, merged, actor=None, **kwargs) -> None:
+    followups_close_for_merged(merged=merged, keep=keep, actor=actor)

@@ -242,7 +242,12 @@ class LeadAdmin(admin.ModelAdmin):
             for label, value in [
                 ("Name", contact.name),
                 ("Email", contact.email),
-                ("Phone", contact.phone),
+                (
+                    "Phone",
+                    f"{contact.phone} (unverified: not a known allocated range)"
+                    if contact.phone and contact.phone_unverified
+                    else contact.phone,
+                ),
                 ("Organisation", contact.organisation),
             ]
             if value
@@ -306,7 +311,8 @@ class ContactForm(forms.ModelForm):
         data = super().clean()
         try:
             self.details = contact_details_clean(
-                ContactDetails(**{name: data.get(name) or "" for name in CONTACT_FIELDS})
+                ContactDetails(**{name: data.get(name) or "" for name in CONTACT_FIELDS}),
+                strict_phone=True,
             )
         except ValidationError as exc:
             raise ValidationError(exc.message_dict) from exc
@@ -327,12 +333,14 @@ class ContactAdmin(admin.ModelAdmin):
     search_fields = ["name", "email", "phone", "organisation"]
     fields = [
         *CONTACT_FIELDS,
+        "phone_unverified",
         "created_at",
         "email_undeliverable_at",
         "email_undeliverable_reason",
         "leads",
     ]
     readonly_fields = [
+        "phone_unverified",
         "created_at",
         "email_undeliverable_at",
         "email_undeliverable_reason",
@@ -432,9 +440,7 @@ class ReferralSourceAdmin(admin.ModelAdmin):
             .annotate(
                 referral_count=Count("leads", filter=live),
                 won_count=Count("leads", filter=live & Q(leads__status=Status.WON)),
-                open_count=Count(
-                    "leads", filter=live & ~Q(leads__status__in=list(CLOSED_STATUSES))
-                ),
+                open_count=Count("leads", filter=~Q(leads__status__in=list(CLOSED_STATUSES))),
             )
             .order_by("name", "organisation")
         )

@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Q, QuerySet
 
-from leads.choices import Channel, EmailKind, EmailState
+from leads.choices import Channel, EmailKind, EmailState, Status
 from leads.identity import DEFAULT_PHONE_REGION
 from leads.models import Activity, InboundMessage, Lead, OutboundEmail
 
@@ -23,6 +23,20 @@ from leads.models import Activity, InboundMessage, Lead, OutboundEmail
 def lead_list() -> QuerySet[Lead]:
     """Leads with what a list shows of each: contact and owner, in one query."""
     return Lead.objects.select_related("contact", "owner").filter(merged_into__isnull=True)
+
+
+# How many of a contact's other leads a second enquiry names (the most recent).
+OTHER_LEADS_NAMED = 10
+
+
+def contact_other_leads(*, contact_id: int, lead: Lead | None = None) -> list[Lead]:
+    """The contact's other leads (not merged), most recent first, with their owners, at
+    most ``OTHER_LEADS_NAMED``: a second enquiry from an existing contact is a new lead,
+    and whoever takes it should know the history."""
+    leads = Lead.objects.filter(contact_id=contact_id).exclude(status=Status.MERGED)
+    if lead is not None:
+        leads = leads.exclude(pk=lead.pk)
+    return list(leads.select_related("owner").order_by("-arrived_at", "-pk")[:OTHER_LEADS_NAMED])
 
 
 def lead_timeline(*, lead: Lead) -> QuerySet[Activity]:

@@ -3,8 +3,9 @@ text, whether the input is the usual all-printable text (checked in C) or carrie
 control characters that must go."""
 
 import pytest
+from django.core.exceptions import ValidationError
 
-from leads.identity import clean_single_line, clean_text, printable_lines
+from leads.identity import PhoneNumber, clean_single_line, clean_text, phone_read, printable_lines
 from leads.inbound.bodies import text_tidy
 
 
@@ -60,3 +61,35 @@ def test_text_tidy_gives_the_same_text_whichever_path_it_takes():
     dirty = "Dear Sir,\x00\n\n\n\nOur lease \x07  ends in June.  \nThanks\x1b"
     assert text_tidy(clean) == "Dear Sir,\n\nOur lease ends in June.\nThanks"
     assert text_tidy(dirty) == text_tidy(clean)
+
+
+@pytest.mark.parametrize(
+    ("value", "e164", "verified"),
+    [
+        ("020 7946 0000", "+442079460000", True),
+        ("07912 345678", "+447912345678", True),
+        ("+44 7912 345678", "+447912345678", True),
+        ("07700 900123", "+447700900123", False),  # Ofcom's drama range: never allocated
+        ("+44 7700 900982", "+447700900982", False),
+    ],
+)
+def test_possible_numbers_are_read_and_unallocated_ones_flagged(value, e164, verified):
+    assert phone_read(value) == PhoneNumber(e164=e164, verified=verified)
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("ring the office", "is not a phone number"),
+        ("12", "cannot be a phone number"),
+        ("07911 1234567", "cannot be a phone number"),
+        ("12345", "cannot be dialled as given"),
+    ],
+)
+def test_input_that_cannot_be_a_number_is_refused(value, problem):
+    with pytest.raises(ValidationError, match=problem):
+        phone_read(value)
+
+
+def test_empty_phone_is_no_number():
+    assert phone_read("  ") is None
