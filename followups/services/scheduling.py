@@ -341,7 +341,7 @@ def followup_phone_after_bounce(
         lead=lead,
         stage=STAGE_OF_STATUS[lead.status],
         kind=FollowUpKind.CALL,
-        due_at=WorkingCalendar.load().add(start, BOUNCE_CALL_WITHIN_HOURS, IntervalUnit.HOURS),
+        due_at=working_calendar().add(start, BOUNCE_CALL_WITHIN_HOURS, IntervalUnit.HOURS),
         guidance=f"{BOUNCE_GUIDANCE} Mail to {address} cannot be delivered ({reason}). "
         f"Phone {phone} instead, and ask for an address that works.",
         calendar_time=False,

@@ -6,10 +6,10 @@ import datetime as dt
 import pytest
 import time_machine
 
+from firm.calendar import LONDON
 from followups import services
 from followups.choices import CompletedHow
 from followups.models import Escalation
-from followups.working_time import LONDON
 from leads.choices import ActivityKind, EmailKind, Status
 from leads.models import OutboundEmail
 from leads.services import lead_merge

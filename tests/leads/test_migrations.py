@@ -8,8 +8,21 @@ from django.utils import timezone
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE = [("leads", "0007_activity_kind_second_enquiry")]
 AFTER = [("leads", "0009_lead_status_merged"), ("followups", "0002_close_merged_leads_followups")]
+FIRST_NEW = ("leads", "0008_contact_one_per_person")
+
+
+def _before() -> list[tuple[str, str]]:
+    """The state just before this milestone's contact migration: every leads migration
+    not after it (branches merged beside it add columns the old rows must have)."""
+    graph = MigrationExecutor(connection).loader.graph
+    later = set(graph.backwards_plan(FIRST_NEW))  # FIRST_NEW and all after it
+    earlier = {node for node in graph.nodes if node[0] == "leads" and node not in later}
+    return sorted(
+        node
+        for node in earlier
+        if not any(child.key in earlier for child in graph.node_map[node].children)
+    )
 
 
 def migrate(targets):
@@ -21,9 +34,10 @@ def migrate(targets):
 
 @pytest.fixture
 def old_apps():
-    migrate(BEFORE)
+    before = _before()
+    migrate(before)
     executor = MigrationExecutor(connection)
-    yield executor.loader.project_state([*BEFORE, ("followups", "0001_initial")]).apps
+    yield executor.loader.project_state([*before, ("followups", "0001_initial")]).apps
     migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
 
 
