@@ -95,6 +95,8 @@ class LeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def get_queryset(self):
         # Only the leads this user may see (leadtrack.access, as in the admin): any other
         # lead is a 404 on every route, reading or writing.
+        if getattr(self, "swagger_fake_view", False):  # the schema generator, no user
+            return Lead.objects.none()
         return visible_leads(self.request.user, self._leads())
 
     def _leads(self):
@@ -134,10 +136,20 @@ class LeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         values = data.validated_data
         same_matter = None
         if values["reference"]:
-            same_matter = Lead.objects.filter(reference=values["reference"].strip()).first()
+            # Only a lead the caller may see can be named, so a reference never reveals or
+            # joins another team's lead.
+            same_matter = (
+                visible_leads(request.user, Lead.objects.all())
+                .filter(reference=values["reference"].strip())
+                .first()
+            )
             if same_matter is None:
                 raise ValidationError(
-                    {"reference": [f"No lead has the reference “{values['reference']}”."]}
+                    {
+                        "reference": [
+                            f"No lead you may see has the reference “{values['reference']}”."
+                        ]
+                    }
                 )
         capture = services.lead_capture(
             channel=values["channel"],
@@ -253,6 +265,8 @@ class FollowUpViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     def get_queryset(self):
         # Only follow-ups on leads this user may see: any other is a 404.
+        if getattr(self, "swagger_fake_view", False):  # the schema generator, no user
+            return FollowUp.objects.none()
         queryset = visible_followups(
             self.request.user, followup_selectors.followup_list().order_by("due_at", "pk")
         )

@@ -107,7 +107,7 @@ def test_known_contact_with_a_new_matter_gets_a_new_lead_answered_201(api_client
 def test_unknown_reference_is_refused_and_nothing_written(api_client):
     response = api_client.post(URL, body(reference="LD-2026-99999"), format="json")
     assert response.status_code == 400
-    assert "No lead has the reference" in json.dumps(response.json())
+    assert "No lead you may see has the reference" in json.dumps(response.json())
     assert nothing_written()
 
 

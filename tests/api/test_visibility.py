@@ -2,6 +2,8 @@
 and follow-ups (leadtrack.access, as in the admin): another team's lead is a 404 on every
 route, for reading and for changing; a partner sees the whole firm."""
 
+import json
+
 import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -105,3 +107,22 @@ def test_a_user_without_change_permission_may_read_but_not_change(firm):
     response = client.post(f"/api/v1/leads/{lead.pk}/notes/", {"text": "hello"}, format="json")
     assert response.status_code == 403
     assert "may read this but not change it" in response.json()["detail"]
+
+
+def test_capture_cannot_name_another_teams_lead_by_its_reference(firm):
+    people, leads, _ = firm
+    other = leads["other"]
+    response = client_for(people["earner"]).post(
+        "/api/v1/leads/",
+        {
+            "contact": {"name": "Jo Bloggs", "email": "jo@example.com"},
+            "message": "More about my matter",
+            "reference": other.reference,
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert f"No lead you may see has the reference “{other.reference}”" in json.dumps(
+        response.json(), ensure_ascii=False
+    )
+    assert other.activities.count() == 0
