@@ -389,8 +389,10 @@ LEADTRACK_SPAM_SCORE_THRESHOLD = env.float("LEADTRACK_SPAM_SCORE_THRESHOLD", def
 LEADTRACK_ATTACHMENT_MAX_BYTES = env.int("LEADTRACK_ATTACHMENT_MAX_BYTES", default=4 * 1024 * 1024)
 LEADTRACK_ATTACHMENTS_PER_EMAIL = env.int("LEADTRACK_ATTACHMENTS_PER_EMAIL", default=20)
 # A stored email that fails this many times is marked failed (and shown in the admin);
-# until then the webhook answers 503 so the ESP retries, and beat reprocesses it.
+# until then the worker retries it with backoff, and beat reprocesses it.
 LEADTRACK_INBOUND_MAX_ATTEMPTS = env.int("LEADTRACK_INBOUND_MAX_ATTEMPTS", default=5)
+# A signed webhook (Mailgun) whose signature is older or newer than this is a replay.
+LEADTRACK_WEBHOOK_MAX_AGE_SECONDS = env.int("LEADTRACK_WEBHOOK_MAX_AGE_SECONDS", default=300)
 # Without ANYMAIL_WEBHOOK_SECRET, webhooks that rely on basic auth refuse deliveries,
 # unless this is set (local experiments only).
 LEADTRACK_INBOUND_ALLOW_UNAUTHENTICATED = env.bool(
