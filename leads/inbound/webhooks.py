@@ -142,10 +142,14 @@ class InboundWebhookMixin:
                 Retry_After="300",
             )
         try:
-            super().post(request, *args, **kwargs)
+            response = super().post(request, *args, **kwargs)
         except AnymailWebhookValidationFailure as exc:
             logger.warning("Inbound %s webhook refused: %s", esp, exc)
             return answer(401, f"{exc}.", WWW_Authenticate='Basic realm="Leadtrack inbound email"')
+        except self.fetch_errors as exc:
+            # The ESP's message store (Mailtrap, Resend, SES S3) did not answer: try later.
+            logger.warning("Inbound %s message could not be fetched: %s", esp, exc)
+            return answer(503, f"The email could not be fetched from {esp}; retry later.")
         except AnymailAPIError as exc:
             # Raised while validating when the body is not the ESP's format at all (Amazon
             # SES: not an SNS message, or an unknown SNS message type).
@@ -155,11 +159,9 @@ class InboundWebhookMixin:
         except AnymailConfigurationError as exc:
             logger.error("Inbound %s webhook wired wrongly: %s", esp, exc)
             return answer(self.reject_status, str(exc))
-        except self.fetch_errors as exc:
-            # The ESP's message store (Mailtrap, Resend, SES S3) did not answer: try later.
-            logger.warning("Inbound %s message could not be fetched: %s", esp, exc)
-            return answer(503, f"The email could not be fetched from {esp}; retry later.")
         except InboundRejected as exc:
             logger.warning("Inbound %s email refused: %s", esp, exc)
             return answer(self.reject_status, str(exc))
+        if response.status_code != 200:  # anymail's own answer (SNS's basic-auth challenge)
+            return response
         return answer(200, "Stored; it will be processed in a moment.")

@@ -267,12 +267,13 @@ def _event_meta(event: AnymailInboundEvent) -> dict[str, Any]:
     }
 
 
-def _events_from_request(view, raw: bytes, raw_format: str, meta: dict, esp_timestamp):
+def _events_from_request(module, view, raw: bytes, raw_format: str, meta: dict, esp_timestamp):
     """The ESP's view parsing the stored post again; a post anymail refused is read
     once more with its control characters replaced by spaces."""
     content_type = meta.get("content_type") or "application/json"
     request = _request(raw, content_type)
-    if raw_format == RawFormat.FORM and "timestamp" not in request.POST:
+    request.body  # read first: anymail's SendGrid view reads the body after the form  # noqa: B018
+    if getattr(module, "EVENT_ID_SIGNS", False) and "timestamp" not in request.POST:
         # Mailgun's signing timestamp was not stored; anymail reads the event time from it.
         when = int(esp_timestamp.timestamp()) if esp_timestamp else 0
         request.POST = request.POST.copy()
@@ -306,7 +307,7 @@ def messages_from_stored(
         except BUILD_ERRORS:
             event = view.esp_to_anymail_event(_controls_replaced(json.loads(raw)))
         return [StoredEmail(event.message, meta, esp_timestamp)]
-    events = _events_from_request(view, raw, raw_format, meta, esp_timestamp)
+    events = _events_from_request(module, view, raw, raw_format, meta, esp_timestamp)
     return [
         StoredEmail(
             event.message,
