@@ -19,6 +19,7 @@ class FollowupsConfig(AppConfig):
         signals.contact_logged.connect(
             receivers.on_contact_logged, dispatch_uid="followups.contact_logged"
         )
+        signals.lead_merged.connect(receivers.on_lead_merged, dispatch_uid="followups.lead_merged")
         routing_signals.lead_assigned.connect(
             receivers.on_lead_assigned, dispatch_uid="followups.lead_assigned"
         )

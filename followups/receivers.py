@@ -5,6 +5,7 @@ Connected in ``FollowupsConfig.ready()``; no business logic here.
 
 from followups.choices import ContactEvent
 from followups.services import (
+    followups_close_for_merged,
     followups_on_status_changed,
     followups_reassign,
     followups_record_contact,
@@ -27,3 +28,7 @@ def on_contact_logged(sender, *, lead, kind, at=None, actor=None, **kwargs) -> N
 
 def on_lead_assigned(sender, *, lead, actor=None, **kwargs) -> None:
     followups_reassign(lead=lead, owner=lead.owner, actor=actor)
+
+
+def on_lead_merged(sender, *, keep, merged, actor=None, **kwargs) -> None:
+    followups_close_for_merged(merged=merged, keep=keep, actor=actor)

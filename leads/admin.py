@@ -300,7 +300,8 @@ class ContactForm(forms.ModelForm):
         data = super().clean()
         try:
             self.details = contact_details_clean(
-                ContactDetails(**{name: data.get(name) or "" for name in CONTACT_FIELDS})
+                ContactDetails(**{name: data.get(name) or "" for name in CONTACT_FIELDS}),
+                strict_phone=True,
             )
         except ValidationError as exc:
             raise ValidationError(exc.message_dict) from exc
@@ -399,9 +400,7 @@ class ReferralSourceAdmin(admin.ModelAdmin):
             .annotate(
                 referral_count=Count("leads", filter=live),
                 won_count=Count("leads", filter=live & Q(leads__status=Status.WON)),
-                open_count=Count(
-                    "leads", filter=live & ~Q(leads__status__in=list(CLOSED_STATUSES))
-                ),
+                open_count=Count("leads", filter=~Q(leads__status__in=list(CLOSED_STATUSES))),
             )
             .order_by("name", "organisation")
         )

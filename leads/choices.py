@@ -13,9 +13,11 @@ class Status(models.TextChoices):
     WON = "won", "Won"
     LOST = "lost", "Lost"
     DISQUALIFIED = "disqualified", "Disqualified"
+    # Folded into another lead (``Lead.merged_into``); set only by ``lead_merge``, final.
+    MERGED = "merged", "Merged"
 
 
-CLOSED_STATUSES = frozenset({Status.WON, Status.LOST, Status.DISQUALIFIED})
+CLOSED_STATUSES = frozenset({Status.WON, Status.LOST, Status.DISQUALIFIED, Status.MERGED})
 OPEN_STATUSES = frozenset(set(Status) - CLOSED_STATUSES)
 STATUSES_NEEDING_REASON = frozenset({Status.LOST, Status.DISQUALIFIED})
 
@@ -54,6 +56,7 @@ class ActivityKind(models.TextChoices):
     MERGED = "merged", "Merged"
     CONTACT_CHANGED = "contact_changed", "Contact details changed"
     PIPELINE_FAILED = "pipeline_failed", "Pipeline step failed"
+    SECOND_ENQUIRY = "second_enquiry", "Second enquiry from an existing contact"
 
 
 class ReferrerKind(models.TextChoices):

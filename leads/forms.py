@@ -12,8 +12,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from leads.choices import ReferrerKind
-from leads.identity import normalise_email, normalise_phone
+from leads.identity import normalise_email, phone_read
 from leads.models import Lead, ReferralSource
+from leads.services.capture import message_too_long
 
 
 def _one_line(value: str, label: str) -> str:
@@ -37,10 +38,11 @@ class StaffEnquiryForm(forms.Form):
         help_text="UK time (Europe/London). Defaults to now.",
     )
     subject = forms.CharField(label="About", max_length=300, strip=False)
+    # No max_length (a browser would cut a paste silently): clean_message refuses a
+    # message over the limit every channel shares.
     message = forms.CharField(
         label="Notes",
         required=False,
-        max_length=20_000,
         widget=forms.Textarea(attrs={"rows": 6, "cols": 60}),
         help_text="What they need, in their words where you can: qualification reads it.",
     )
@@ -56,7 +58,16 @@ class StaffEnquiryForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean_name(self) -> str:
-        return _one_line(self.cleaned_data["name"], "The name")
+        name = _one_line(self.cleaned_data["name"], "The name")
+        if not name:  # only spaces is no name
+            raise ValidationError(self.fields["name"].error_messages["required"])
+        return name
+
+    def clean_message(self) -> str:
+        problem = message_too_long(self.cleaned_data["message"])
+        if problem:
+            raise ValidationError(problem)
+        return self.cleaned_data["message"]
 
     def clean_organisation(self) -> str:
         return _one_line(self.cleaned_data["organisation"], "The organisation")
@@ -71,16 +82,27 @@ class StaffEnquiryForm(forms.Form):
             raise ValidationError("Enter a valid email address, or leave it empty.") from exc
 
     def clean_phone(self) -> str:
-        try:
-            return normalise_phone(self.cleaned_data["phone"])
-        except ValidationError as exc:
-            raise ValidationError(
-                "Enter a UK number such as 020 7946 0000, or an international one starting with +."
-            ) from exc
+        """The number as typed: capture keeps a possible but unallocated number (flagged
+        unverified); ``clean`` refuses one that cannot be a number only when there is no
+        email address to reply to."""
+        return " ".join(self.cleaned_data["phone"].split())
 
     def clean(self) -> dict:
         data = super().clean()
-        if not (data.get("email") or data.get("phone")) and not (
+        phone = data.get("phone") or ""
+        usable_phone = False
+        if phone:
+            try:
+                usable_phone = phone_read(phone) is not None
+            except ValidationError as exc:
+                if not data.get("email"):
+                    self.add_error(
+                        "phone",
+                        f"{exc.messages[0]} Enter a UK number such as 020 7946 0000, or an "
+                        "international one starting with +.",
+                    )
+                    return data
+        if not (data.get("email") or usable_phone) and not (
             self.errors.get("email") or self.errors.get("phone")
         ):
             raise ValidationError("Give an email address or a phone number to reply to.")

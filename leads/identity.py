@@ -1,6 +1,8 @@
 """Normalised identity: the forms of an email address and a phone number by which one
 person is recognised across channels (lower-case email, E.164 phone with GB default)."""
 
+from dataclasses import dataclass
+
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -17,18 +19,42 @@ def normalise_email(value: str) -> str:
     return value
 
 
-def normalise_phone(value: str, *, region: str = DEFAULT_PHONE_REGION) -> str:
-    """Return the number in E.164 (``+447700900123``), or raise ValidationError."""
+@dataclass(frozen=True)
+class PhoneNumber:
+    """A phone number in E.164 and whether the numbering plan says it is allocated:
+    a number that is possible but not known to be in use (Ofcom's drama range
+    07700 900xxx, a range newer than the library's metadata) is kept, ``verified=False``."""
+
+    e164: str
+    verified: bool
+
+
+def phone_read(value: str, *, region: str = DEFAULT_PHONE_REGION) -> PhoneNumber | None:
+    """The number in E.164 (``+447700900123``), None for empty input; raises
+    ValidationError only for input that cannot be a phone number at all."""
     value = (value or "").strip()
     if not value:
-        return ""
+        return None
     try:
         number = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException as exc:
         raise ValidationError(f"“{value}” is not a phone number.") from exc
-    if not phonenumbers.is_valid_number(number):
-        raise ValidationError(f"“{value}” is not a valid phone number.")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    possible = phonenumbers.is_possible_number_with_reason(number)
+    if possible == phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY:
+        raise ValidationError(f"“{value}” cannot be dialled as given (no area code).")
+    if possible != phonenumbers.ValidationResult.IS_POSSIBLE:
+        raise ValidationError(f"“{value}” cannot be a phone number (wrong number of digits).")
+    return PhoneNumber(
+        e164=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
+        verified=phonenumbers.is_valid_number(number),
+    )
+
+
+def normalise_phone(value: str, *, region: str = DEFAULT_PHONE_REGION) -> str:
+    """Return the number in E.164 (``+447700900123``), or raise ValidationError for input
+    that cannot be a phone number (a possible but unallocated number is kept)."""
+    number = phone_read(value, region=region)
+    return number.e164 if number else ""
 
 
 def clean_single_line(value: str, *, max_length: int = 200) -> str:

@@ -34,12 +34,28 @@ class Contact(models.Model):
     phone = models.CharField(
         max_length=32, blank=True, db_index=True, help_text="E.164, e.g. +447700900123."
     )
+    phone_unverified = models.BooleanField(
+        default=False,
+        help_text="The number is possible but not known to be allocated (e.g. a range "
+        "newer than the numbering data): kept as given; check it when you call.",
+    )
     organisation = models.CharField(max_length=200, blank=True)
     job_title = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["name", "email"]
+        constraints = [
+            # One contact per person, whoever writes in at once: by email, else by phone.
+            models.UniqueConstraint(
+                fields=["email"], condition=~Q(email=""), name="contact_unique_email"
+            ),
+            models.UniqueConstraint(
+                fields=["phone"],
+                condition=Q(email="") & ~Q(phone=""),
+                name="contact_unique_phone_without_email",
+            ),
+        ]
 
     def __str__(self) -> str:
         label = self.name or self.email or self.phone or f"Contact {self.pk}"

@@ -10,13 +10,24 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import QuerySet
 
-from leads.choices import Channel
+from leads.choices import OPEN_STATUSES, Channel
 from leads.models import Activity, InboundMessage, Lead
 
 
 def lead_list() -> QuerySet[Lead]:
     """Leads with what a list shows of each: contact and owner, in one query."""
     return Lead.objects.select_related("contact", "owner").filter(merged_into__isnull=True)
+
+
+def contact_other_open_leads(*, lead: Lead) -> list[Lead]:
+    """The lead's contact's other open leads, oldest first, with their owners: a second
+    enquiry from an existing contact is a new lead, and whoever takes it should know."""
+    return list(
+        Lead.objects.filter(contact_id=lead.contact_id, status__in=OPEN_STATUSES)
+        .exclude(pk=lead.pk)
+        .select_related("owner")
+        .order_by("arrived_at", "pk")
+    )
 
 
 def lead_timeline(*, lead: Lead) -> QuerySet[Activity]:

@@ -2,7 +2,8 @@
 
 The forward path is ``new → assigned → contacted → meeting → proposal → won``; a lead may
 skip ahead along it, step back one stage, be lost or disqualified from any open status
-(with a reason), and be reopened from a closed status (with a reason).
+(with a reason), and be reopened from a closed status (with a reason). ``merged`` is
+final: only ``lead_merge`` sets it, and nothing follows it.
 """
 
 from leads.choices import CLOSED_STATUSES, OPEN_STATUSES, Status
@@ -36,7 +37,11 @@ def _open_transitions(status: Status) -> frozenset[Status]:
 TRANSITIONS: dict[Status, frozenset[Status]] = {
     **{status: _open_transitions(status) for status in OPEN_STATUSES},
     # Reopening: back to an open stage after assignment, always with a reason.
-    **{status: frozenset(OPEN_STATUSES - {Status.NEW}) for status in CLOSED_STATUSES},
+    **{
+        status: frozenset(OPEN_STATUSES - {Status.NEW})
+        for status in CLOSED_STATUSES - {Status.MERGED}
+    },
+    Status.MERGED: frozenset(),
 }
 
 

@@ -47,9 +47,12 @@ def _capture_from_form(
 def _done(request: HttpRequest, capture: Capture, *, what: str) -> HttpResponse:
     lead = capture.lead
     if capture.joined:
+        text = f"{what} logged on {lead.reference}, the same matter ({capture.reason})."
+    elif capture.created and capture.other_open_leads:
+        others = ", ".join(other.reference for other in capture.other_open_leads)
         text = (
-            f"{what} logged on {lead.reference}: this contact already had that open lead, so "
-            "the enquiry was added to its timeline."
+            f"{what} logged as {lead.reference}: a second enquiry from this contact, who "
+            f"also has {others} open. Merge them if it is the same matter."
         )
     elif capture.created:
         text = f"{what} logged as {lead.reference}."

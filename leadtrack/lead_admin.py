@@ -190,7 +190,8 @@ class ArrivalRangeFilter(admin.ListFilter):
 
 
 class StatusChangeForm(forms.Form):
-    status = forms.ChoiceField(choices=Status.choices)
+    # Merged is set by merging, never chosen.
+    status = forms.ChoiceField(choices=[c for c in Status.choices if c[0] != Status.MERGED])
     reason = forms.CharField(
         required=False,
         max_length=300,
@@ -472,13 +473,21 @@ class TrackerLeadMixin:
 
 
 def inbound_text(message: InboundMessage) -> str:
-    """The words of an inbound message as plain text (shown escaped, never as HTML)."""
+    """The words of an inbound message as plain text (shown escaped, never as HTML): an
+    email's new text (else its whole body), what a form or the API sent, or, for rows
+    stored before capture kept the text on the row, the text in their payload."""
+    for value in (message.summary, message.body_text):
+        if value.strip():
+            return value
     payload = message.payload if isinstance(message.payload, dict) else {}
-    for key in ("text", "message", "body", "stripped_text", "body_plain"):
-        value = payload.get(key)
+    fields = payload.get("fields") if isinstance(payload.get("fields"), dict) else {}
+    for value in (*(payload.get(key) for key in INBOUND_TEXT_KEYS), fields.get("message")):
         if isinstance(value, str) and value.strip():
             return value
     return "(no text)"
+
+
+INBOUND_TEXT_KEYS = ("text", "message", "body", "stripped_text", "body_plain")
 
 
 CSV_HEADINGS = [

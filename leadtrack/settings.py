@@ -337,9 +337,12 @@ LEADTRACK_PIPELINE = [
 LEADTRACK_ACKNOWLEDGE_CHANNELS = env.list(
     "LEADTRACK_ACKNOWLEDGE_CHANNELS", default=["email", "web_form", "api", "social"]
 )
-# An enquiry from a contact with an open lead that arrived within this many days joins
-# that lead (a message on its timeline) instead of making a new one; 0 turns joining off.
+# Read only by the email path in leads/services/inbound.py until it captures through
+# lead_capture (branch webhook); capture itself joins by the same matter, never by time.
 LEADTRACK_JOIN_WINDOW_DAYS = env.int("LEADTRACK_JOIN_WINDOW_DAYS", default=14)
+# The longest message a person may submit (web form, API, admin entry, import), in
+# characters; longer is refused with an error saying so. Email is kept whole.
+LEADTRACK_MESSAGE_MAX_CHARS = env.int("LEADTRACK_MESSAGE_MAX_CHARS", default=20_000)
 # The public enquiry form accepts this many posts per client address per window.
 LEADTRACK_ENQUIRY_RATE_LIMIT = env.int("LEADTRACK_ENQUIRY_RATE_LIMIT", default=10)
 LEADTRACK_ENQUIRY_RATE_WINDOW_SECONDS = env.int(

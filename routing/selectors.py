@@ -17,6 +17,7 @@ from django.utils.timesince import timesince
 
 from leads.choices import OPEN_STATUSES, Channel
 from leads.models import Lead
+from leads.selectors import contact_other_open_leads
 from routing.choices import RuleState
 from routing.models import Assignment, Member, MemberAbsence, RoutingRule
 
@@ -159,9 +160,7 @@ def roster_load(
     members = list(members.order_by("pk"))
     user_ids = [member.user_id for member in members]
     counts = dict(
-        Lead.objects.filter(
-            owner_id__in=user_ids, status__in=OPEN_STATUSES, merged_into__isnull=True
-        )
+        Lead.objects.filter(owner_id__in=user_ids, status__in=OPEN_STATUSES)
         .values_list("owner_id")
         .annotate(n=Count("pk"))
         .values_list("owner_id", "n")
@@ -202,9 +201,9 @@ def lead_assignments(*, lead: Lead) -> QuerySet[Assignment]:
 
 
 def member_open_leads(*, member: Member) -> QuerySet[Lead]:
-    return Lead.objects.filter(
-        owner_id=member.user_id, status__in=OPEN_STATUSES, merged_into__isnull=True
-    ).order_by("arrived_at", "pk")
+    return Lead.objects.filter(owner_id=member.user_id, status__in=OPEN_STATUSES).order_by(
+        "arrived_at", "pk"
+    )
 
 
 def members_for_choice() -> QuerySet[Member]:
@@ -306,6 +305,8 @@ def brief_context(*, lead: Lead, member: Member, reason: str) -> dict:
         ),
         "admin_url": lead_admin_url(lead),
         "referrer": facts.referrer,
+        # Second enquiry from an existing contact: their other open leads.
+        "other_open_leads": contact_other_open_leads(lead=lead),
     }
 
 

@@ -185,10 +185,12 @@ def _member_for_user(user: AbstractBaseUser) -> Member:
 def _open_lead_check(lead: Lead) -> None:
     if lead.status in CLOSED_STATUSES:
         raise ValidationError(
-            {"lead": f"{lead} is {lead.get_status_display().lower()}; reopen it first."}
+            {
+                "lead": f"{lead} was merged into another lead."
+                if lead.status == Status.MERGED
+                else f"{lead} is {lead.get_status_display().lower()}; reopen it first."
+            }
         )
-    if lead.merged_into_id is not None:
-        raise ValidationError({"lead": f"{lead} was merged into another lead."})
 
 
 @transaction.atomic

@@ -19,9 +19,7 @@ def assign(*, lead: Lead) -> None:
     can take the lead, the step fails and the pipeline's retries and safety net keep
     trying until someone can.
     """
-    if lead.owner_id is not None or lead.status in CLOSED_STATUSES:
-        return
-    if lead.merged_into_id is not None:
+    if lead.owner_id is not None or lead.status in CLOSED_STATUSES:  # merged is closed
         return
     if not Member.objects.exists():
         logger.warning(

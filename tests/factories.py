@@ -33,6 +33,8 @@ class UserFactory(factory.django.DjangoModelFactory):
 class ContactFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Contact
+        # One contact per email address (a unique key), as capture keeps it.
+        django_get_or_create = ("email",)
 
     name = factory.Faker("name", locale="en_GB")
     email = factory.Sequence(lambda n: f"enquirer{n}@example.com")

@@ -46,7 +46,7 @@ def digest_send(*, member: Member, now: dt.datetime | None = None) -> bool:
     if not user.email:
         return False
     open_leads = list(
-        Lead.objects.filter(owner=user, merged_into__isnull=True)
+        Lead.objects.filter(owner=user)
         .exclude(status__in=CLOSED_STATUSES)
         .select_related("contact")
         .order_by("next_action_due_at", "arrived_at")[:200]

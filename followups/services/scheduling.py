@@ -141,7 +141,7 @@ def _schedule_stage(
 @transaction.atomic
 def followups_schedule(*, lead: Lead) -> list[FollowUp]:
     """Give a lead its first obligation from its policy, once (the pipeline step)."""
-    if lead.status in CLOSED_STATUSES or lead.merged_into_id is not None:
+    if lead.status in CLOSED_STATUSES:
         return []
     if FollowUp.objects.filter(lead=lead).exists():
         return []
@@ -313,6 +313,32 @@ def followups_on_status_changed(
             lead=lead, stage=new_stage, start=now, calendar=WorkingCalendar.load(), actor=actor
         )
     lead_next_action_refresh(lead=lead)
+
+
+@transaction.atomic
+def followups_close_for_merged(
+    *, merged: Lead, keep: Lead, actor: AbstractBaseUser | None = None
+) -> int:
+    """Close the open follow-ups of a lead merged into ``keep`` (which has its own), so no
+    sweep escalates an obligation for a lead that no longer stands alone; returns how
+    many were closed."""
+    now = timezone.now()
+    open_now = list(
+        FollowUp.objects.select_for_update()
+        .select_related("lead")
+        .filter(lead=merged, completed_at__isnull=True)
+        .order_by("due_at", "pk")
+    )
+    for followup in open_now:
+        _complete(
+            followup=followup,
+            how=CompletedHow.LEAD_CLOSED,
+            at=now,
+            actor=actor,
+            note=f"lead merged into {keep.reference}",
+        )
+    lead_next_action_refresh(lead=merged)
+    return len(open_now)
 
 
 @transaction.atomic

@@ -23,7 +23,7 @@ def contact_update(
 ) -> Contact:
     """Correct the contact's details; every field that changed is noted, old and new
     values, on each of the contact's leads. Raises ValidationError naming the field."""
-    cleaned = contact_details_clean(details)
+    cleaned = contact_details_clean(details, strict_phone=True)
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     changes: dict[str, list[Any]] = {}
     for name in CONTACT_FIELDS:
@@ -33,8 +33,12 @@ def contact_update(
             setattr(contact, name, new)
     if not changes:
         return contact
+    fields = list(changes)
+    if "phone" in changes:
+        contact.phone_unverified = cleaned.phone_unverified
+        fields.append("phone_unverified")
     contact.full_clean()
-    contact.save(update_fields=list(changes))
+    contact.save(update_fields=fields)
     described = "; ".join(
         f"{Contact._meta.get_field(name).verbose_name} from “{old or '—'}” to “{new or '—'}”"
         for name, (old, new) in changes.items()

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from leads import signals
-from leads.choices import ActivityKind
+from leads.choices import ActivityKind, Status
 from leads.models import Activity, InboundMessage, Lead, OutboundEmail, StatusPeriod
 from leads.services.activity import activity_record
 from leads.services.statuses import status_periods_restage
@@ -29,7 +29,9 @@ def _latest(*values):
 @transaction.atomic
 def lead_merge(*, keep: Lead, merge: Lead, actor: AbstractBaseUser | None) -> Lead:
     """Fold ``merge`` into ``keep``: its timeline, inbound messages and emails move to
-    ``keep``, it is marked ``merged_into`` and leaves every list; both timelines say so."""
+    ``keep``, it is closed as ``merged`` (``merged_into`` names ``keep``) and leaves every
+    list; both timelines say so, and ``lead_merged`` lets the higher apps close what they
+    hold for it (its open follow-ups)."""
     if keep.pk == merge.pk:
         raise ValidationError("Choose two different leads to merge.")
     first, second = sorted([keep.pk, merge.pk])
@@ -64,8 +66,15 @@ def lead_merge(*, keep: Lead, merge: Lead, actor: AbstractBaseUser | None) -> Le
         fields.append("practice_area_hint")
     keep.save(update_fields=fields)
 
+    # Merged is a closed status of its own, so "open" needs no second condition anywhere.
     merge.merged_into = keep
-    merge.save(update_fields=["merged_into"])
+    merge.status = Status.MERGED
+    merge.status_changed_at = now
+    merge.closed_at = now
+    merge.closed_reason = f"Merged into {keep.reference}"
+    merge.save(
+        update_fields=["merged_into", "status", "status_changed_at", "closed_at", "closed_reason"]
+    )
 
     details = {
         "kept_lead_id": keep.pk,

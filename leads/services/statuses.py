@@ -37,6 +37,15 @@ def lead_change_status(
     old = lead.status
     if status == old:
         raise ValidationError({"status": f"The lead is already {lead.get_status_display()}."})
+    if Status.MERGED in (old, status):
+        raise ValidationError(
+            {
+                "status": f"{lead.reference} was merged into another lead; change that lead."
+                if old == Status.MERGED
+                else "Leads are marked merged by merging them (the lead list's merge "
+                "action), not by a status change."
+            }
+        )
     if Status(status) not in allowed_transitions(old):
         allowed = ", ".join(sorted(allowed_transitions(old))) or "none"
         raise ValidationError(

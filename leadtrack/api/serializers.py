@@ -84,7 +84,8 @@ class ContactInput(StrictSerializer):
 
 class LeadCaptureInput(StrictSerializer):
     contact = ContactInput()
-    message = TextField(max_length=100_000, allow_blank=True, trim_whitespace=False)
+    # Its length is checked by capture, with the limit every channel shares.
+    message = TextField(allow_blank=True, trim_whitespace=False)
     subject = TextField(max_length=300, required=False, allow_blank=True, default="")
     source = TextField(max_length=200, required=False, allow_blank=True, default="")
     arrived_at = AwareDateTimeField(required=False, allow_null=True, default=None)
@@ -92,6 +93,14 @@ class LeadCaptureInput(StrictSerializer):
     consent = serializers.BooleanField(required=False, default=False)
     utm = serializers.DictField(
         child=TextField(max_length=200, allow_blank=True), required=False, default=dict
+    )
+    reference = TextField(
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The reference of the lead this message continues (the same matter), "
+        "e.g. LD-2026-00042: it joins that lead if it is open.",
     )
 
     def validate_subject(self, value: str) -> str:

@@ -105,6 +105,13 @@ class LeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
                 {"Idempotency-Key": [f"Use at most {IDEMPOTENCY_KEY_MAX} characters."]}
             )
         values = data.validated_data
+        same_matter = None
+        if values["reference"]:
+            same_matter = Lead.objects.filter(reference=values["reference"].strip()).first()
+            if same_matter is None:
+                raise ValidationError(
+                    {"reference": [f"No lead has the reference “{values['reference']}”."]}
+                )
         capture = services.lead_capture(
             channel=values["channel"],
             contact=services.ContactDetails(**values["contact"]),
@@ -119,6 +126,8 @@ class LeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             raw=request.body.decode("utf-8", errors="replace"),
             payload=request.data,
             actor=request.user,
+            same_matter=same_matter,
+            same_matter_reason=f"The API call named {same_matter.reference}" if same_matter else "",
         )
         lead = self.get_queryset().get(pk=capture.lead.pk)
         code = status.HTTP_201_CREATED if capture.created else status.HTTP_200_OK

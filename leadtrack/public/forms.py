@@ -1,11 +1,13 @@
 """The public enquiry form: what an enquirer fills in on the firm's website, checked on
 the server with messages a member of the public can act on."""
 
+import uuid
+
 from django import forms
 from django.core.exceptions import ValidationError
 
 from leads.choices import HowHeard
-from leads.identity import normalise_phone
+from leads.services.capture import message_too_long
 from qualification.models import PracticeArea
 
 HOW_HEARD_CHOICES = [("", "Please choose"), *HowHeard.choices]
@@ -14,8 +16,6 @@ CONSENT_TEXT = (
     "I agree that the firm may use these details to reply to my enquiry and keep a record "
     "of it, as its privacy notice describes."
 )
-
-MESSAGE_MAX_LENGTH = 10_000
 
 
 def single_line(value: str, *, label: str) -> str:
@@ -60,18 +60,13 @@ class EnquiryForm(forms.Form):
     practice_area = forms.ChoiceField(
         label="What is it about?", required=False, choices=[("", "Not sure")]
     )
+    # No max_length: a browser would cut a long paste silently; the server refuses it
+    # with the one limit every channel shares, saying so.
     message = forms.CharField(
         label="How can we help?",
-        max_length=MESSAGE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 7}),
         help_text="A few lines about what you need and any dates that matter.",
-        error_messages={
-            "required": "Tell us briefly what you need help with.",
-            "max_length": (
-                "Keep your message under %(limit_value)d characters (it has %(show_value)d); "
-                "you can send documents once we reply."
-            ),
-        },
+        error_messages={"required": "Tell us briefly what you need help with."},
     )
     how_heard = forms.ChoiceField(
         label="How did you hear about us?", choices=HOW_HEARD_CHOICES, required=False
@@ -81,6 +76,8 @@ class EnquiryForm(forms.Form):
         required=True,
         error_messages={"required": "Tick the box to let us use your details to reply."},
     )
+    # Made when the form is shown: a double click or a resubmitted page is one enquiry.
+    submission_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
     # Honeypot: hidden from people, filled in by bots. Never shown, never stored.
     website = forms.CharField(
         required=False,
@@ -88,6 +85,7 @@ class EnquiryForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("initial", {}).setdefault("submission_key", uuid.uuid4())
         super().__init__(*args, **kwargs)
         areas = PracticeArea.objects.filter(accepts_work=True).order_by("name")
         self.fields["practice_area"].choices = [
@@ -96,19 +94,26 @@ class EnquiryForm(forms.Form):
         ]
 
     def clean_name(self) -> str:
-        return single_line(self.cleaned_data["name"], label="Your name")
+        name = single_line(self.cleaned_data["name"], label="Your name")
+        if not name:  # only spaces is no name
+            raise ValidationError(self.fields["name"].error_messages["required"])
+        return name
+
+    def clean_message(self) -> str:
+        message = self.cleaned_data["message"]
+        problem = message_too_long(message)
+        if problem:
+            raise ValidationError(problem)
+        return message
 
     def clean_organisation(self) -> str:
         return single_line(self.cleaned_data["organisation"], label="Organisation")
 
     def clean_phone(self) -> str:
-        value = self.cleaned_data["phone"]
-        try:
-            return normalise_phone(value)
-        except ValidationError as exc:
-            raise ValidationError(
-                "Enter a UK number such as 020 7946 0000, or an international one starting with +."
-            ) from exc
+        """The number as given: capture keeps a possible but unallocated number (flagged
+        unverified), and the email address is always there to reply to, so nothing
+        typed here refuses the enquiry."""
+        return self.cleaned_data["phone"]
 
     @property
     def is_bot(self) -> bool:

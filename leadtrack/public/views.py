@@ -109,6 +109,8 @@ def enquire(request: HttpRequest) -> HttpResponse:
             consent=values["consent"],
             consent_text=CONSENT_TEXT,
             provider="web_form",
+            # The key the form was shown with: the same page posted twice is one lead.
+            external_id=str(values["submission_key"]) if values["submission_key"] else None,
             practice_area_hint=values["practice_area"],
             payload={
                 "fields": {

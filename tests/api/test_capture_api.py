@@ -76,9 +76,12 @@ def test_idempotency_key_makes_a_repeat_return_the_first_lead(api_client):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_enquiry_from_a_contact_with_an_open_lead_answers_200_with_that_lead(api_client):
+def test_message_naming_the_lead_reference_joins_it_and_answers_200(api_client):
     first = api_client.post(URL, body(), format="json")
-    second = api_client.post(URL, body(message="Also a lease question."), format="json")
+    reference = first.json()["reference"]
+    second = api_client.post(
+        URL, body(message="Also a lease question.", reference=reference), format="json"
+    )
     assert second.status_code == 200
     assert second.json()["id"] == first.json()["id"]
     timeline = api_client.get(f"{URL}{first.json()['id']}/activities/").json()
@@ -86,6 +89,35 @@ def test_enquiry_from_a_contact_with_an_open_lead_answers_200_with_that_lead(api
         ActivityKind.CAPTURED,
         ActivityKind.MESSAGE_RECEIVED,
     ]
+    assert f"The API call named {reference}" in timeline[1]["summary"]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_known_contact_with_a_new_matter_gets_a_new_lead_answered_201(api_client):
+    first = api_client.post(URL, body(), format="json")
+    second = api_client.post(URL, body(message="Now a question about a will."), format="json")
+    assert second.status_code == 201
+    assert second.json()["id"] != first.json()["id"]
+    assert Contact.objects.count() == 1
+    timeline = api_client.get(f"{URL}{second.json()['id']}/activities/").json()
+    assert ActivityKind.SECOND_ENQUIRY in [entry["kind"] for entry in timeline]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_unknown_reference_is_refused_and_nothing_written(api_client):
+    response = api_client.post(URL, body(reference="LD-2026-99999"), format="json")
+    assert response.status_code == 400
+    assert "No lead has the reference" in json.dumps(response.json())
+    assert nothing_written()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_message_over_the_shared_limit_is_refused_with_its_length(api_client, settings):
+    settings.LEADTRACK_MESSAGE_MAX_CHARS = 50
+    response = api_client.post(URL, body(message="x" * 51), format="json")
+    assert response.status_code == 400
+    assert "51 characters long; the most we accept is 50" in json.dumps(response.json())
+    assert nothing_written()
 
 
 @time_machine.travel(NOW, tick=False)
@@ -94,7 +126,7 @@ def test_enquiry_from_a_contact_with_an_open_lead_answers_200_with_that_lead(api
     [
         (body(contact={"name": "No Way"}), "email", "email address or a phone number"),
         (body(contact={"email": "not-an-email"}), "email", "valid email"),
-        (body(contact={"email": "jane@example.com", "phone": "12"}), "phone", "phone number"),
+        (body(contact={"phone": "12"}), "phone", "cannot be a phone number"),
         (body(colour="blue"), "colour", "not recognised"),
         (body(contact={"email": "a@example.com", "fax": "1"}), "fax", "not recognised"),
         (body(message=["a", "list"]), "message", "not a number, list or object"),

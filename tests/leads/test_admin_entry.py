@@ -90,18 +90,61 @@ def test_submitting_the_same_form_twice_logs_one_enquiry(client, partner):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_call_from_a_contact_with_an_open_lead_joins_it(client, partner):
+def test_call_quoting_the_reference_of_the_contacts_open_lead_joins_it(client, partner):
+    existing = lead_capture(
+        channel=Channel.EMAIL,
+        contact=ContactDetails(email="tom@baker.example", phone="07912 345678"),
+        message="Lease question",
+    ).lead
+    data = phone_data(subject=f"Calling about {existing.reference}")
+    response = client.post(PHONE_URL, data, follow=True)
+    assert Lead.objects.count() == 1
+    assert f"logged on {existing.reference}, the same matter" in response.content.decode()
+    entry = existing.activities.get(kind=ActivityKind.MESSAGE_RECEIVED)
+    assert entry.actor == partner
+    assert "by phone" in entry.summary
+
+
+@time_machine.travel(NOW, tick=False)
+def test_call_from_a_contact_with_an_open_lead_about_something_new_is_a_new_lead(client, partner):
     existing = lead_capture(
         channel=Channel.EMAIL,
         contact=ContactDetails(email="tom@baker.example", phone="07912 345678"),
         message="Lease question",
     ).lead
     response = client.post(PHONE_URL, phone_data(), follow=True)
-    assert Lead.objects.count() == 1
-    assert "already had that open lead" in response.content.decode()
-    entry = existing.activities.get(kind=ActivityKind.MESSAGE_RECEIVED)
-    assert entry.actor == partner
-    assert "by phone" in entry.summary
+    assert Lead.objects.count() == 2
+    page = response.content.decode()
+    assert "a second enquiry from this contact" in page
+    assert existing.reference in page
+    new = Lead.objects.exclude(pk=existing.pk).get()
+    assert new.contact_id == existing.contact_id
+
+
+@time_machine.travel(NOW, tick=False)
+def test_number_in_a_range_not_known_to_be_allocated_is_kept_flagged_unverified(client, partner):
+    client.post(PHONE_URL, phone_data(phone="07700 900123"))
+    contact = Lead.objects.get().contact
+    assert contact.phone == "+447700900123"
+    assert contact.phone_unverified
+
+
+@time_machine.travel(NOW, tick=False)
+def test_phone_that_cannot_be_a_number_is_kept_on_the_timeline_when_email_can_reply(
+    client, partner
+):
+    client.post(PHONE_URL, phone_data(phone="ring the office", email="tom@baker.example"))
+    lead = Lead.objects.get()
+    assert lead.contact.phone == "" and lead.contact.email == "tom@baker.example"
+    note = lead.activities.get(kind=ActivityKind.NOTE)
+    assert "“ring the office”, which cannot be a phone number" in note.summary
+
+
+@time_machine.travel(NOW, tick=False)
+def test_name_of_only_spaces_is_no_name(client, partner):
+    response = client.post(PHONE_URL, phone_data(name="    "))
+    assert Lead.objects.count() == 0
+    assert "This field is required." in response.content.decode()
 
 
 @time_machine.travel(NOW, tick=False)

@@ -71,7 +71,7 @@ def test_acknowledgement_is_never_sent_twice(run_commits, django_capture_on_comm
 @time_machine.travel(NOW, tick=False)
 def test_joined_enquiry_gets_no_second_acknowledgement(run_commits):
     first = run_commits(Channel.EMAIL)
-    second = run_commits(Channel.WEB_FORM, message="One more thing")
+    second = run_commits(Channel.WEB_FORM, message=f"One more thing on {first.lead.reference}")
     assert second.joined
     assert len(mail.outbox) == 1
     assert OutboundEmail.objects.filter(lead=first.lead).count() == 1

@@ -150,9 +150,12 @@ def test_honeypot_filled_looks_like_success_and_captures_nothing(client, areas):
         ({"name": ""}, "Enter your name."),
         ({"email": ""}, "Enter your email address, so that we can reply."),
         ({"email": "rachel@"}, "Enter an email address in the form name@example.co.uk."),
-        ({"phone": "12345"}, "Enter a UK number such as 020 7946 0000"),
+        ({"name": "   "}, "Enter your name."),
         ({"message": ""}, "Tell us briefly what you need help with."),
-        ({"message": "x" * 10_001}, "Keep your message under 10000 characters"),
+        (
+            {"message": "x" * 20_001},
+            "The message is 20,001 characters long; the most we accept is 20,000.",
+        ),
         ({"consent": ""}, "Tick the box to let us use your details to reply."),
         ({"practice_area": "criminal"}, "Select a valid choice."),
         ({"name": "Eve\r\nBcc: victim@example.com"}, "Your name must be on one line"),
@@ -169,6 +172,54 @@ def test_invalid_enquiry_shows_a_clear_message_and_writes_nothing(
     assert "There is a problem with your enquiry" in html
     assert 'aria-invalid="true"' in html
     assert nothing_written()
+
+
+def test_long_message_has_no_maxlength_for_a_browser_to_cut_it_silently(client, areas):
+    html = client.get(URL).content.decode()
+    textarea = html[html.index("<textarea") : html.index("</textarea>")]
+    assert "maxlength" not in textarea
+
+
+@pytest.mark.parametrize(
+    ("phone", "stored", "unverified"),
+    [
+        ("07700 900123", "+447700900123", True),  # Ofcom's drama range: possible, unallocated
+        ("07912 345678", "+447912345678", False),
+    ],
+)
+def test_possible_phone_number_is_kept_and_flagged_if_unverified(
+    client, areas, phone, stored, unverified
+):
+    response = client.post(URL, form_data(phone=phone))
+    assert response.status_code == 302
+    contact = Lead.objects.get().contact
+    assert (contact.phone, contact.phone_unverified) == (stored, unverified)
+
+
+def test_phone_that_cannot_be_a_number_never_refuses_the_enquiry(client, areas):
+    response = client.post(URL, form_data(phone="12345"))
+    assert response.status_code == 302
+    lead = Lead.objects.get()
+    assert lead.contact.phone == ""
+    assert "“12345”, which cannot be a phone number" in lead.activities.get(kind="note").summary
+
+
+def test_the_same_form_posted_twice_is_one_lead(client, areas):
+    page = client.get(URL).content.decode()
+    key = page.split('name="submission_key" value="', 1)[1].split('"', 1)[0]
+    first = client.post(URL, form_data(submission_key=key))
+    again = client.post(URL, form_data(submission_key=key))
+    assert (first.status_code, again.status_code) == (302, 302)
+    assert Lead.objects.count() == 1
+    assert InboundMessage.objects.count() == 1
+
+
+def test_the_same_text_posted_again_without_a_key_is_one_lead(client, areas):
+    client.post(URL, form_data())
+    client.post(URL, form_data())
+    lead = Lead.objects.get()
+    assert InboundMessage.objects.filter(lead=lead).count() == 2
+    assert "arrived again by web form" in lead.activities.get(kind="note").summary
 
 
 def test_entered_values_are_kept_when_the_form_is_shown_again(client, areas):

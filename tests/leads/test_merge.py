@@ -167,3 +167,43 @@ def test_admin_merge_action_needs_exactly_two_leads(admin_client_logged_in):
     )
     assert "Select exactly two leads to merge." in response.content.decode()
     assert not Lead.objects.filter(merged_into__isnull=False).exists()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_merged_lead_is_closed_as_merged_and_stays_so(staff_user):
+    from leads.choices import CLOSED_STATUSES, OPEN_STATUSES, Status
+    from leads.services import lead_change_status
+
+    keep, merge = two_leads()
+    lead_merge(keep=keep, merge=merge, actor=staff_user)
+
+    merge.refresh_from_db()
+    assert merge.status == Status.MERGED and Status.MERGED in CLOSED_STATUSES
+    assert merge.closed_at == NOW and merge.closed_reason == f"Merged into {keep.reference}"
+    assert not Lead.objects.filter(pk=merge.pk, status__in=OPEN_STATUSES).exists()
+    with pytest.raises(ValidationError, match="was merged into another lead"):
+        lead_change_status(lead=merge, status=Status.ASSIGNED, reason="Reopen", actor=staff_user)
+    with pytest.raises(ValidationError, match="by merging them"):
+        lead_change_status(lead=keep, status=Status.MERGED, actor=staff_user)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_reference_of_a_merged_lead_joins_the_lead_it_was_merged_into(staff_user):
+    first = lead_capture(
+        channel=Channel.EMAIL,
+        contact=ContactDetails(name="Jane Doe", email="jane@home.example"),
+        message="Lease question",
+    ).lead
+    second = lead_capture(
+        channel=Channel.EMAIL,
+        contact=ContactDetails(name="Jane Doe", email="jane@home.example"),
+        message="Same lease, more detail",
+    ).lead
+    lead_merge(keep=first, merge=second, actor=staff_user)
+
+    again = lead_capture(
+        channel=Channel.WEB_FORM,
+        contact=ContactDetails(name="Jane Doe", email="jane@home.example"),
+        message=f"About {second.reference}: the landlord replied.",
+    )
+    assert again.joined and again.lead.pk == first.pk

@@ -36,6 +36,10 @@ def demo_firm(db, wednesday_morning):
     routing_demo.load()
 
 
+def lead_reference_in(subject: str, lead: Lead) -> bool:
+    return lead.reference in subject
+
+
 def capture(django_capture_on_commit_callbacks, **kwargs) -> Lead:
     kwargs.setdefault("channel", Channel.WEB_FORM)
     kwargs.setdefault("contact", ContactDetails(name="Rachel Turner", email="rachel@example.com"))
@@ -88,6 +92,21 @@ class TestPipeline:
         assert lead.qualification.recommended_action in text
         for reason in lead.qualification.basis[:2]:
             assert reason in text
+
+    def test_brief_of_a_second_enquiry_names_the_contacts_other_open_lead(
+        self, django_capture_on_commit_callbacks
+    ):
+        first = capture(django_capture_on_commit_callbacks, message="Buying a flat, completion")
+        mail.outbox.clear()
+        second = capture(
+            django_capture_on_commit_callbacks,
+            message="Separately: I was dismissed last week after raising a grievance.",
+        )
+        assert second.pk != first.pk
+        brief = next(m for m in mail.outbox if lead_reference_in(m.subject, second))
+        assert "SECOND ENQUIRY FROM AN EXISTING CONTACT" in brief.body
+        assert f"They also have {first.reference} (" in brief.body
+        assert "Second enquiry" in brief.alternatives[0][0]
 
     def test_rerunning_the_step_assigns_and_briefs_only_once(
         self, django_capture_on_commit_callbacks

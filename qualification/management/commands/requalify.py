@@ -27,7 +27,7 @@ class Command(BaseCommand):
         if model is None:
             raise CommandError("No qualification model is active; activate one in the admin.")
         if options["open"]:
-            leads = Lead.objects.filter(status__in=OPEN_STATUSES, merged_into__isnull=True)
+            leads = Lead.objects.filter(status__in=OPEN_STATUSES)
         else:
             leads = Lead.objects.filter(reference__in=references)
             missing = sorted(set(references) - set(leads.values_list("reference", flat=True)))
