@@ -23,7 +23,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -61,21 +60,14 @@ from leads.inbound.threads import thread_lead
 from leads.models import Activity, Attachment, InboundMessage, Lead, attachment_upload_to
 from leads.selectors import active_user_id_by_email, inbound_delivered_id
 from leads.services.activity import activity_record
-from leads.services.capture import (
-    ContactDetails,
-    contact_details_clean,
-    contact_find,
-    contact_update_or_create,
-    lead_reference,
-    pipeline_enqueue,
-    text_without_nul,
-)
+from leads.services.capture import ContactDetails, lead_capture, text_without_nul
 from leads.services.statuses import lead_record_first_response
 from leads.services.webhook_tokens import webhook_tokens_forget
 
 logger = logging.getLogger(__name__)
 
-MESSAGE_MAX_CHARS = 20_000
+# A lead captured this long after its email arrived says so on its timeline.
+CAPTURE_DELAY_WORTH_SAYING = timedelta(minutes=2)
 
 __all__ = [
     "InboundRejected",
@@ -86,7 +78,6 @@ __all__ = [
     "inbound_email_release",
     "inbound_reprocess_pending",
     "lead_message_log_sent",
-    "lead_message_receive",
 ]
 
 
@@ -370,17 +361,18 @@ def _classify_and_record(inbound: InboundMessage, *, email: Email, release_spam:
     user, is_staff = staff_member(email.sender.email)
     if is_staff:
         return _from_staff(inbound=inbound, email=email, user=user)
+    # The same matter only by the thread (In-Reply-To/References naming the lead's mail)
+    # or the lead's reference; otherwise capture makes a new lead.
     match = thread_lead(email, exclude_inbound_id=inbound.pk)
-    if match is not None:
-        lead, how = match
-        return lead_message_receive(lead=lead, inbound=inbound, reason=how)
-    return _enquiry_or_join(
+    return _enquiry_capture(
         inbound=inbound,
         sender=email.sender,
         subject=email.subject,
         message=email.summary,
         arrived_at=inbound.arrived_at,
         source=_source_for(inbound, email),
+        same_matter=match[0] if match else None,
+        same_matter_reason=match[1] if match else "",
     )
 
 
@@ -457,7 +449,7 @@ def _from_staff(*, inbound: InboundMessage, email: Email, user) -> None:
             arrived_at = forwarded.sent_at
             inbound.arrival_basis = ArrivalBasis.FORWARDED
             inbound.arrived_at = arrived_at
-        return _enquiry_or_join(
+        return _enquiry_capture(
             inbound=inbound,
             sender=forwarded.sender,
             subject=subject_unforward(forwarded.subject or email.subject),
@@ -494,26 +486,7 @@ def _lead_of_recipients(email: Email) -> tuple[Lead, str] | None:
     return (lead, f"The enquirer {lead.contact.email} is a recipient") if lead else None
 
 
-def _open_lead_within_window(*, email_address: str, at: datetime) -> Lead | None:
-    """The sender's open lead that arrived, or that they last wrote to, within the
-    joining window (``LEADTRACK_JOIN_WINDOW_DAYS``, the same for every channel)."""
-    days = settings.LEADTRACK_JOIN_WINDOW_DAYS
-    if days <= 0:
-        return None
-    cutoff = at - timedelta(days=days)
-    written_since = InboundMessage.objects.filter(lead=OuterRef("pk"), arrived_at__gte=cutoff)
-    return (
-        Lead.objects.filter(
-            contact__email=email_address, status__in=OPEN_STATUSES, merged_into__isnull=True
-        )
-        .filter(Q(arrived_at__gte=cutoff) | Exists(written_since))
-        .select_related("contact")
-        .order_by("-arrived_at")
-        .first()
-    )
-
-
-def _enquiry_or_join(
+def _enquiry_capture(
     *,
     inbound: InboundMessage,
     sender: Address,
@@ -521,71 +494,57 @@ def _enquiry_or_join(
     message: str,
     arrived_at: datetime,
     source: str,
+    same_matter: Lead | None = None,
+    same_matter_reason: str = "",
     forwarded_by: str = "",
 ) -> None:
-    details = contact_details_clean(ContactDetails(name=sender.name, email=sender.email))
-    contact = contact_find(details=details)
-    # Only someone already a contact can have an open lead to join.
-    lead = _open_lead_within_window(email_address=details.email, at=arrived_at) if contact else None
-    if lead is not None:
-        days = settings.LEADTRACK_JOIN_WINDOW_DAYS
-        return lead_message_receive(
-            lead=lead,
-            inbound=inbound,
-            reason=f"Same sender wrote within {days} days to an open lead",
-        )
-    contact = contact_update_or_create(details=details, contact=contact)
-    now = timezone.now()
-    lead = Lead(
+    """An enquirer's email through the one capture service: a new lead, or the lead of
+    the same matter joined; the stored row is linked, not stored again."""
+    capture = lead_capture(
         channel=Channel.EMAIL,
-        source=clean_single_line(source),
+        contact=ContactDetails(name=sender.name, email=sender.email),
+        message=message,
+        subject=subject,
+        source=source,
         arrived_at=arrived_at,
-        captured_at=now,
-        status_changed_at=now,
-        contact=contact,
-        subject=clean_single_line(subject, max_length=300),
-        message=message[:MESSAGE_MAX_CHARS],
+        inbound=inbound,
+        same_matter=same_matter,
+        same_matter_reason=same_matter_reason,
+        forwarded_by=forwarded_by,
     )
-    lead.full_clean(exclude=["reference", "contact", "owner", "merged_into"])
-    lead.save()
-    lead.reference = lead_reference(lead)
-    lead.save(update_fields=["reference"])
-    reason = f"New enquiry forwarded by {forwarded_by}" if forwarded_by else "New enquiry"
-    _finish(inbound, InboundKind.ENQUIRY, reason, lead=lead)
-    when = timezone.localtime(arrived_at).strftime("%d %b %Y %H:%M")
+    inbound.save(update_fields=PARSED_FIELDS)  # what was read, beside what capture linked
+    if capture.created:
+        _capture_delay_note(lead=capture.lead, inbound=inbound)
+
+
+def _capture_delay_note(*, lead: Lead, inbound: InboundMessage) -> None:
+    """Say on the timeline when a lead was captured well after its email arrived (the
+    broker or the worker was down), so the response times read honestly."""
+    captured_at = lead.captured_at
+    gap = captured_at - lead.arrived_at
+    if gap < CAPTURE_DELAY_WORTH_SAYING:
+        return
+    minutes = int(gap.total_seconds() // 60)
+
+    def at(moment: datetime) -> str:
+        return timezone.localtime(moment).strftime("%d %b %Y %H:%M")
+
     activity_record(
         lead=lead,
-        kind=ActivityKind.CAPTURED,
-        summary=f"Enquiry captured from email (arrived {when})"
-        + (f", forwarded by {forwarded_by}" if forwarded_by else ""),
-        at=now,
-        data={"inbound_message_id": inbound.pk, "source": lead.source},
+        kind=ActivityKind.NOTE,
+        summary=(
+            f"Captured {minutes:,} minute{'s' if minutes != 1 else ''} after the email arrived "
+            f"(arrived {at(lead.arrived_at)}, stored {at(inbound.received_at)}, "
+            f"captured {at(captured_at)})"
+        ),
+        at=captured_at,
+        data={"inbound_message_id": inbound.pk, "capture_delay_seconds": int(gap.total_seconds())},
     )
-    transaction.on_commit(lambda: pipeline_enqueue(lead_id=lead.pk), robust=True)
 
 
 # ---------------------------------------------------------------------------
 # Messages on an existing lead
 # ---------------------------------------------------------------------------
-
-
-@transaction.atomic(savepoint=False)  # all or nothing with the caller's transaction
-def lead_message_receive(
-    *, lead: Lead, inbound: InboundMessage, reason: str = "Reply to the lead"
-) -> Activity:
-    """Record an enquirer's email on their lead (no new lead, no acknowledgement) and
-    tell the higher apps."""
-    _finish(inbound, InboundKind.REPLY, reason, lead=lead)
-    who = inbound.from_name or inbound.from_email
-    activity = activity_record(
-        lead=lead,
-        kind=ActivityKind.MESSAGE_RECEIVED,
-        summary=f"Email received from {who}: {inbound.subject or '(no subject)'}",
-        at=inbound.arrived_at or inbound.received_at,
-        data={"inbound_message_id": inbound.pk, "message_id": inbound.message_id},
-    )
-    signals.message_received.send(sender=Lead, lead=lead, inbound_message=inbound)
-    return activity
 
 
 @transaction.atomic(savepoint=False)  # all or nothing with the caller's transaction
