@@ -318,7 +318,8 @@ def test_amazon_ses_sns_notification_makes_one_lead_and_its_replay_nothing(clien
     inbound = the_one_enquiry(
         provider="amazon_ses", arrived_at=SES_RECEIVED_AT, basis=ArrivalBasis.ESP_TIMESTAMP
     )
-    assert bytes(inbound.raw_bytes) == mime.encode()  # the email SES put in the notification, decoded
+    # The email SES put in the notification, decoded.
+    assert bytes(inbound.raw_bytes) == mime.encode()
     assert inbound.raw_format == RawFormat.MIME
     assert inbound.esp_event_id == "o3vrnil0e2ic28trm7dfhrc2v0clambda4nbp0g1"
 

@@ -185,9 +185,7 @@ def test_processing_task_retries_with_backoff_within_time_limits():
     assert task.acks_late and task.soft_time_limit < task.time_limit
 
 
-def test_worker_killed_mid_way_leaves_nothing_half_written_and_is_reprocessed(
-    client, not_queued
-):
+def test_worker_killed_mid_way_leaves_nothing_half_written_and_is_reprocessed(client, not_queued):
     post_postmark(client, postmark_payload(corpus("with_attachment.eml")))
     inbound = InboundMessage.objects.get()
 
@@ -253,9 +251,7 @@ def test_arrival_time_is_the_esps_timestamp_and_a_late_capture_says_so(client, b
 # --- Nothing dropped: stored, not refused ----------------------------------------------
 
 
-def test_mail_from_a_mailer_daemon_without_a_domain_is_stored_as_machine_mail(
-    client, mailoutbox
-):
+def test_mail_from_a_mailer_daemon_without_a_domain_is_stored_as_machine_mail(client, mailoutbox):
     mime = corpus(ENQUIRY).replace(
         "From: Jane Doe <jane.doe@gmail.com>", "From: MAILER-DAEMON (Mail Delivery System)"
     )
