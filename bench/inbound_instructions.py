@@ -12,7 +12,11 @@ run to within about 0.1%; milliseconds follow from it by the machine's speed, wh
 
     /work/main/.venv/bin/python bench/inbound_instructions.py \\
         --database-url postgres://postgres@127.0.0.1:5432/bench_inbound \\
-        --broker-url redis://127.0.0.1:6379/12 --posts 50
+        --broker-url redis://127.0.0.1:6379/12 --posts 50 [--project floor]
+
+``--project floor`` counts the bare receiver under ``bench/floor/`` instead (a minimal
+Django project, the same anymail and parsing policy, one INSERT per email), with the same
+payloads, so the product's cost reads as a multiple of what any receiver must spend.
 
 Needs Debian's ``valgrind`` (``apt-get install valgrind``); takes about a minute.
 """
@@ -109,6 +113,12 @@ def main() -> None:
     )
     parser.add_argument("--broker-url", default="redis://127.0.0.1:6379/12")
     parser.add_argument("--posts", type=int, default=50, help="new emails, then as many replays")
+    parser.add_argument(
+        "--project",
+        choices=["product", "floor"],
+        default="product",
+        help="Leadtrack, or the bare receiver under bench/floor/",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -121,15 +131,18 @@ def main() -> None:
         **environment(database_url=args.database_url, broker_url=args.broker_url),
         "DJANGO_SETTINGS_MODULE": "leadtrack.settings",
     }
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=BASE_DIR, env=env,
-        check=True,
-    )  # fmt: skip
+    migrate = [sys.executable, "manage.py", "migrate", "--noinput", "-v0"]
+    if args.project == "floor":
+        env["DJANGO_SETTINGS_MODULE"] = "floor.settings"
+        env["PYTHONPATH"] = os.pathsep.join([str(BASE_DIR / "bench"), str(BASE_DIR)])
+        migrate = [sys.executable, "-m", "django", "migrate", "--run-syncdb", "--noinput", "-v0"]
+    subprocess.run(migrate, cwd=BASE_DIR, env=env, check=True)
     with tempfile.TemporaryDirectory() as folder:
         command = [
             "valgrind", "--tool=callgrind", "--instr-atstart=no",
             f"--callgrind-out-file={folder}/callgrind.out.%p",
             sys.executable, __file__, "--child", "--posts", str(args.posts),
+            "--project", args.project,
             "--database-url", args.database_url, "--broker-url", args.broker_url,
         ]  # fmt: skip
         done = subprocess.run(command, cwd=BASE_DIR, env=env, capture_output=True, text=True)
@@ -140,6 +153,7 @@ def main() -> None:
     if len(counted) < 2:
         raise SystemExit(f"FAILED: expected two callgrind dumps, found {len(counted)}")
     captures, replays = counted[0], counted[1]
+    print(f"project: {args.project}")
     print(f"posts: {args.posts} new emails, then the same {args.posts} again (replays)")
     print(f"instructions per capture: {captures / args.posts / 1e6:.2f} million")
     print(f"instructions per replay:  {replays / args.posts / 1e6:.2f} million")

@@ -4,7 +4,9 @@ Starts one gunicorn web process (gthread) on 127.0.0.1 against the given Postgre
 database and broker (no Celery worker: the pipeline is only enqueued, never run in the
 request), posts Postmark-format inbound webhooks (raw MIME, basic auth) from a bounded
 pool of client threads, a share of them replays of emails already sent, and reports
-the webhook answer time p50/p95/p99 and captures per second.
+the webhook answer time p50/p95/p99 and webhooks (and emails stored) per second. Since
+issue 19 the webhook stores the email and a worker makes the lead; no worker runs here,
+so what is measured is the web process alone.
 
     /work/main/.venv/bin/python bench/inbound_webhooks.py \\
         --database-url postgres://postgres@127.0.0.1:5432/wt_capture_email \\
@@ -365,7 +367,7 @@ def main() -> None:
     )
     print(
         f"wall time {elapsed:.1f} s: {len(jobs) / elapsed:.0f} webhooks/s, "
-        f"{leads / elapsed:.0f} captures/s"
+        f"{stored / elapsed:.0f} emails stored/s"
     )
     print(
         f"web process CPU: {server_cpu * 1000 / len(jobs):.1f} ms per webhook "
@@ -376,8 +378,10 @@ def main() -> None:
             else ""
         )
     )
-    print(f"database: {stored} emails stored, {leads} leads (expected {args.emails} of each)")
-    if stored != args.emails or leads != args.emails:
+    # The webhook stores the email; a worker makes the lead (none runs here: the leads
+    # made in the request, by code before issue 19, are counted when there are any).
+    print(f"database: {stored} emails stored (expected {args.emails}), {leads} leads made")
+    if stored != args.emails or leads not in (0, args.emails):
         raise SystemExit("FAILED: replays created duplicates or emails were lost")
     if machine_bodies:
         machine_report(args, run, machine_bodies, machine_latencies, outbound_before)

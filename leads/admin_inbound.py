@@ -187,7 +187,11 @@ class InboundMessageAdmin(ReadOnlyAdmin):
 
     @admin.display(description="raw")
     def raw_text(self, obj: InboundMessage) -> str:
-        return format_html("<pre style='white-space:pre-wrap'>{}</pre>", obj.raw[:200_000])
+        # An email's payload is kept as bytes; shown as text, undecodable bytes replaced
+        # and NUL shown as the escape it is.
+        raw = obj.raw or bytes(obj.raw_bytes or b"")[:200_000].decode("utf-8", "replace")
+        raw = raw.replace("\x00", "\\x00")
+        return format_html("<pre style='white-space:pre-wrap'>{}</pre>", raw[:200_000])
 
     @admin.action(description="Process again (spam released, or a failed email)")
     def process_again(self, request: HttpRequest, queryset: QuerySet[InboundMessage]) -> None:

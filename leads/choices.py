@@ -82,6 +82,7 @@ class InboundKind(models.TextChoices):
     MAILING_LIST = "mailing_list", "Mailing list"
     SPAM = "spam", "Spam (held for review)"
     STAFF_REPLY = "staff_reply", "Staff reply"
+    NO_SENDER = "no_sender", "No valid sender (machine mail)"
     PENDING = "pending", "Not yet processed"
     FAILED = "failed", "Could not be processed"
 

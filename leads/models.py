@@ -326,6 +326,17 @@ class InboundMessage(models.Model):
         blank=True,
         help_text="The email as MIME, rebuilt by anymail, when the ESP sent parsed fields only.",
     )
+    raw_bytes = models.BinaryField(
+        blank=True,
+        default=b"",
+        help_text=(
+            "Email: the ESP's payload exactly as stored by the webhook, as bytes (NUL and "
+            "all), without its signature fields; what ``raw_format`` says it is."
+        ),
+    )
+    esp_timestamp = models.DateTimeField(
+        null=True, blank=True, help_text="Email: when the ESP says it received the email."
+    )
     message_id = models.CharField(max_length=300, blank=True, db_index=True)
     esp_event_id = models.CharField(max_length=300, blank=True)
     in_reply_to = models.CharField(max_length=300, blank=True)
@@ -396,6 +407,23 @@ class InboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} {self.external_id or self.pk} ({self.get_kind_display()})"
+
+
+class WebhookToken(models.Model):
+    """A signed webhook's one-time token (Mailgun's ``token``), kept while its timestamp
+    is fresh, so a captured post replayed within that time is refused."""
+
+    provider = models.CharField(max_length=40)
+    token = models.CharField(max_length=200)
+    seen_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "token"], name="webhook_token_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} token seen {self.seen_at:%d %b %Y %H:%M}"
 
 
 def attachment_upload_to(instance: "Attachment", filename: str) -> str:

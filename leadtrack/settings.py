@@ -233,7 +233,7 @@ CELERY_BROKER_URL = env.str(
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # kombu's filesystem transport with atomic writes and a reader that skips what it
     # cannot read (leadtrack/broker.py), so a half-written file never kills the worker.
-    CELERY_BROKER_TRANSPORT = "leadtrack.broker:Transport"
+    CELERY_BROKER_TRANSPORT = "leadtrack.broker:FilesystemTransport"
     _broker_dir = VAR_DIR / "broker"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
@@ -248,6 +248,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # kombu's Redis transport, publishing through one client (see leadtrack/broker.py).
+    CELERY_BROKER_TRANSPORT = "leadtrack.broker:RedisTransport"
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -406,8 +409,10 @@ LEADTRACK_REPLY_ATTACHMENTS_MAX_BYTES = env.int(
     "LEADTRACK_REPLY_ATTACHMENTS_MAX_BYTES", default=4 * 1024 * 1024
 )
 # A stored email that fails this many times is marked failed (and shown in the admin);
-# until then the webhook answers 503 so the ESP retries, and beat reprocesses it.
+# until then the worker retries it with backoff, and beat reprocesses it.
 LEADTRACK_INBOUND_MAX_ATTEMPTS = env.int("LEADTRACK_INBOUND_MAX_ATTEMPTS", default=5)
+# A signed webhook (Mailgun) whose signature is older or newer than this is a replay.
+LEADTRACK_WEBHOOK_MAX_AGE_SECONDS = env.int("LEADTRACK_WEBHOOK_MAX_AGE_SECONDS", default=300)
 # Without ANYMAIL_WEBHOOK_SECRET, webhooks that rely on basic auth refuse deliveries,
 # unless this is set (local experiments only).
 LEADTRACK_INBOUND_ALLOW_UNAUTHENTICATED = env.bool(

@@ -251,8 +251,13 @@ def attachment_parts(message: Message) -> list[AttachmentPart]:
         disposition = (part.get_content_disposition() or "").lower()
         if disposition not in {"attachment", "inline"} and not part.get_filename():
             continue
-        if disposition == "inline" and part.get_content_maintype() == "text":
-            continue
+        if (
+            disposition == "inline"
+            and part.get_content_maintype() == "text"
+            and not part.get_param("filename", header="content-disposition")
+            and not part.get_param("name")
+        ):
+            continue  # a body part, not a file (a named text file is kept, Content-ID or not)
         try:
             data = part.get_payload(decode=True) or b""
         except (ValueError, LookupError, TypeError):
@@ -285,7 +290,9 @@ def email_read(message: Message, *, stripped_text: str = "") -> Email:
     plain = _body_part(message, "plain")
     html_part = _body_part(message, "html")
     html = part_text(html_part) if html_part is not None else ""
-    text = text_tidy(part_text(plain)) if plain is not None else html_to_text(html)
+    text = text_tidy(part_text(plain)) if plain is not None else ""
+    if not text.strip() and html:
+        text = html_to_text(html)  # HTML only, or an empty plain part beside the HTML
     summary = reply_strip(stripped_text) if stripped_text else reply_strip(text)
     return Email(
         message=message,

@@ -1,17 +1,20 @@
-"""Leadtrack's answer to each ESP's inbound webhook, on top of anymail's own view.
+"""Leadtrack's answer to each ESP's inbound webhook: anymail's own view, wrapped.
 
-anymail authenticates the post (basic-auth secret, the ESP's signature) and turns it
-into inbound events, which go to the receiver of anymail's ``inbound`` signal. Around
-that, this mixin gives every failure a clear answer an operator can act on, and one the
-ESP understands:
+anymail's ``post()`` runs unchanged: it authenticates the post (basic-auth secret, the
+ESP's signature), parses it into inbound events and sends each to the receiver of
+anymail's ``inbound`` signal, which stores the email's payload (one INSERT) and queues
+its processing. Around that, this mixin gives each way a post can fail a clear answer
+an operator can act on, and one the ESP understands:
 
 - not configured (missing signing key or webhook secret): 503, so the ESP keeps the
   email and retries once the setting is fixed;
-- wrong basic auth or signature: 401;
-- a payload that cannot be read (malformed JSON or form, header injection, no From):
-  the ESP's "do not retry" answer where it has one, else 400; nothing is stored;
-- stored but not yet processed: 503 with Retry-After, so the ESP delivers again (the
-  repeat is recognised and processing retried), while beat reprocesses it meanwhile.
+- wrong basic auth or signature (or a replayed signature): 401;
+- a payload that cannot be decoded at all (not JSON, not a form, not MIME): the ESP's
+  "do not retry" answer where it has one, else 400; nothing is stored. A payload that
+  decodes but that anymail cannot build an email from is stored whole and read in the
+  worker, never refused;
+- anything else, a fault in Leadtrack's own code included, propagates: Django answers
+  500 and the ESP delivers again (a repeat of a stored email is a no-op answered 200).
 """
 
 import binascii
@@ -27,7 +30,7 @@ from anymail.exceptions import (
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 
-from leads.inbound.outcomes import InboundDeferred, InboundRejected
+from leads.inbound.outcomes import InboundRejected
 
 logger = logging.getLogger(__name__)
 
@@ -39,9 +42,21 @@ UNREADABLE = (
     TypeError,
     AttributeError,
     LookupError,
+    OverflowError,
+    RecursionError,  # nested beyond reading (a 100,000-deep JSON array, 3,000 MIME parts)
     binascii.Error,
     email.errors.MessageError,
 )
+
+# Of those, what says the payload is not this ESP's format at all (a field it must have
+# is missing or of the wrong type, nesting beyond reading): refused. The others (a value
+# anymail cannot put in an email, such as a vertical tab in a subject) leave a payload
+# that decodes: it is stored whole and read in the worker.
+NOT_THIS_FORMAT = (KeyError, IndexError, TypeError, AttributeError, RecursionError, AnymailAPIError)
+
+
+class PayloadUnreadable(Exception):
+    """The post's payload cannot be decoded at all; nothing was stored."""
 
 
 def answer(status: int, detail: str, **headers: str) -> JsonResponse:
@@ -76,11 +91,37 @@ class InboundWebhookMixin:
     def _unreadable(self, exc: Exception) -> JsonResponse:
         logger.warning("Inbound %s payload refused: %r", self.esp_name, exc)
         detail = " ".join(str(exc).split())[:300]
+        if not isinstance(exc, PayloadUnreadable):
+            detail = f"{type(exc).__name__}: {detail}"
         return answer(
             self.reject_status,
-            f"The {self.esp_name} inbound payload could not be read "
-            f"({type(exc).__name__}: {detail}). Nothing was stored.",
+            f"The {self.esp_name} inbound payload could not be read ({detail}). "
+            "Nothing was stored.",
         )
+
+    def parse_events(self, request: HttpRequest) -> list:
+        """anymail's events; a payload that decodes but that anymail cannot read is
+        kept whole (``UnreadInboundEvent``), one that cannot be decoded is refused."""
+        from leads.inbound.esp import UnreadInboundEvent, delivery_from_request
+
+        try:
+            return super().parse_events(request)
+        except (AnymailConfigurationError, *self.fetch_errors):
+            raise
+        except (*UNREADABLE, AnymailAPIError) as exc:
+            error = f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}"
+            if isinstance(exc, NOT_THIS_FORMAT):
+                raise PayloadUnreadable(error) from exc
+            delivery = delivery_from_request(request, esp_name=self.esp_name, error=error)
+            if delivery is None:
+                raise PayloadUnreadable(error) from exc
+            logger.warning("Inbound %s post stored whole, to read later: %s", self.esp_name, error)
+            return [UnreadInboundEvent(delivery=delivery)]
+
+    def anymail_events(self, request: HttpRequest) -> list:
+        """anymail's own parsing of a post, nothing added (the worker reads a stored
+        post with it)."""
+        return super().parse_events(request)
 
     def post(self, request: HttpRequest, *args, **kwargs) -> JsonResponse:
         esp = self.esp_name
@@ -101,47 +142,26 @@ class InboundWebhookMixin:
                 Retry_After="300",
             )
         try:
-            self.run_validators(request)
+            response = super().post(request, *args, **kwargs)
         except AnymailWebhookValidationFailure as exc:
             logger.warning("Inbound %s webhook refused: %s", esp, exc)
             return answer(401, f"{exc}.", WWW_Authenticate='Basic realm="Leadtrack inbound email"')
-        except AnymailAPIError as exc:
-            # Raised while validating when the body is not the ESP's format at all (Amazon
-            # SES: not an SNS message, or an unknown SNS message type).
-            return self._unreadable(exc)
-        try:
-            events = self.parse_events(request)
-        except AnymailConfigurationError as exc:
-            logger.error("Inbound %s webhook wired wrongly: %s", esp, exc)
-            return answer(self.reject_status, str(exc))
         except self.fetch_errors as exc:
             # The ESP's message store (Mailtrap, Resend, SES S3) did not answer: try later.
             logger.warning("Inbound %s message could not be fetched: %s", esp, exc)
             return answer(503, f"The email could not be fetched from {esp}; retry later.")
-        except (*UNREADABLE, AnymailAPIError) as exc:
+        except AnymailAPIError as exc:
+            # Raised while validating when the body is not the ESP's format at all (Amazon
+            # SES: not an SNS message, or an unknown SNS message type).
             return self._unreadable(exc)
-        refused, deferred = [], False
-        for event in events:
-            if event.message is None:
-                # e.g. a Resend "email.received" event without the email's id.
-                logger.warning("Inbound %s event refused: it carries no email", esp)
-                refused.append(f"The {esp} inbound event carries no email; nothing was stored.")
-                continue
-            try:
-                self.signal.send(sender=self.__class__, event=event, esp_name=esp)
-            except InboundRejected as exc:
-                logger.warning("Inbound %s email refused: %s", esp, exc)
-                refused.append(str(exc))
-            except InboundDeferred as exc:
-                logger.warning("Inbound %s email stored, processing deferred: %s", esp, exc)
-                deferred = True
-        if deferred:
-            return answer(
-                503,
-                "The email is stored but could not be processed yet; deliver it again "
-                "(the repeat is recognised) or Leadtrack will reprocess it.",
-                Retry_After="60",
-            )
-        if refused:
-            return answer(self.reject_status, " ".join(refused))
-        return answer(200, f"{len(events)} email(s) received.")
+        except PayloadUnreadable as exc:
+            return self._unreadable(exc)
+        except AnymailConfigurationError as exc:
+            logger.error("Inbound %s webhook wired wrongly: %s", esp, exc)
+            return answer(self.reject_status, str(exc))
+        except InboundRejected as exc:
+            logger.warning("Inbound %s email refused: %s", esp, exc)
+            return answer(self.reject_status, str(exc))
+        if response.status_code != 200:  # anymail's own answer (SNS's basic-auth challenge)
+            return response
+        return answer(200, "Stored; it will be processed in a moment.")

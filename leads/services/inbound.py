@@ -1,17 +1,19 @@
-"""Inbound email capture: store the delivery exactly as it came, then decide what it is
-(a new enquiry, a reply on a lead, a colleague's forward, a member of staff's reply,
-or mail that must never become a lead) and record it, exactly once.
+"""Inbound email capture, in two halves.
 
-The raw row and everything processing writes commit together; processing runs in a
-savepoint, so when it fails the raw row still commits, marked with the error, and is
-processed again when the ESP redelivers it or when beat's ``inbound_reprocess_pending``
-finds it. A delivery seen before (same Message-ID, same ESP event id, or the same
-payload) creates nothing new.
+The webhook (``inbound_email_receive``) stores the delivery's payload as bytes with its
+ESP timestamp in one INSERT, unique on its identities (Message-ID, else the ESP's event
+id, else a digest of the payload), so a repeat is a no-op; it queues processing after
+commit and answers. The worker (``inbound_email_process``, from the task, beat's safety
+net or "Process again") reads the stored payload and decides what it is (a new enquiry,
+a reply on a lead, a colleague's forward, a member of staff's reply, or mail that must
+never become a lead) and records it, exactly once: under a row lock, in a savepoint, so
+a failure leaves nothing half-written and the row pending, to be tried again.
 """
 
 import logging
 import traceback
 from datetime import datetime, timedelta
+from email.errors import MessageError
 from email.message import Message
 
 from anymail.signals import AnymailInboundEvent
@@ -20,8 +22,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -35,17 +36,24 @@ from leads.choices import (
     RawFormat,
 )
 from leads.identity import clean_single_line
-from leads.inbound.classification import automated_verdict, machine_mail, spam_verdict
-from leads.inbound.esp import Delivery, delivery_from_event
+from leads.inbound.classification import automated_verdict, spam_verdict
+from leads.inbound.esp import (
+    BUILD_ERRORS,
+    Delivery,
+    UnreadInboundEvent,
+    delivery_from_event,
+    delivery_from_message,
+    messages_from_stored,
+)
 from leads.inbound.forwarding import FORWARD_SUBJECT, forwarded_enquiry, subject_unforward
-from leads.inbound.outcomes import InboundDeferred, InboundRejected
+from leads.inbound.outcomes import InboundRejected
 from leads.inbound.parsing import (
     Address,
     Email,
-    addresses,
     arrival_time,
     date_believable,
     email_read,
+    header_text,
     mime_parse,
 )
 from leads.inbound.threads import thread_lead
@@ -53,112 +61,100 @@ from leads.models import Activity, Attachment, InboundMessage, Lead, attachment_
 from leads.selectors import active_user_id_by_email, inbound_delivered_id
 from leads.services.activity import activity_record
 from leads.services.bounces import machine_mail_record
-from leads.services.capture import (
-    ContactDetails,
-    contact_details_clean,
-    contact_find,
-    contact_update_or_create,
-    lead_reference,
-    pipeline_enqueue,
-)
+from leads.services.capture import ContactDetails, lead_capture, text_without_nul
 from leads.services.statuses import lead_record_first_response
+from leads.services.webhook_tokens import webhook_tokens_forget
 
 logger = logging.getLogger(__name__)
 
-MESSAGE_MAX_CHARS = 20_000
+# A lead captured this long after its email arrived says so on its timeline.
+CAPTURE_DELAY_WORTH_SAYING = timedelta(minutes=2)
 
 __all__ = [
-    "InboundDeferred",
     "InboundRejected",
+    "InboundUnreadable",
     "inbound_email_receive",
+    "inbound_email_store",
     "inbound_email_process",
     "inbound_email_release",
     "inbound_reprocess_pending",
     "lead_message_log_sent",
-    "lead_message_receive",
 ]
 
 
 # ---------------------------------------------------------------------------
-# Receiving: store first, then process
+# Receiving (the web process): store the payload, queue its processing
 # ---------------------------------------------------------------------------
 
 
 def inbound_email_receive(*, event: AnymailInboundEvent, esp_name: str) -> InboundMessage:
-    """Capture one email an ESP delivered, once. Raises InboundRejected for a delivery
-    that can never be accepted (nothing stored), InboundDeferred when it is stored but
-    not yet processed."""
-    if not addresses(event.message, "From") and not machine_mail(event.message):
-        raise InboundRejected(
-            "The email has no valid From address, so there is nobody to answer; it was not stored."
-        )
-    delivery = delivery_from_event(event, esp_name)
-    inbound = _duplicate(delivery)
-    if inbound is None:
-        inbound = _receive_first(delivery, message=event.message)
-    elif inbound.processed_at is None and inbound.kind != InboundKind.FAILED:
-        inbound = inbound_email_process(inbound_id=inbound.pk)
-    if inbound.processed_at is None and inbound.kind != InboundKind.FAILED:
-        raise InboundDeferred(inbound.error or "being processed by another request")
-    return inbound
+    """Store one email an ESP delivered, once, and queue its processing after commit.
+    Raises InboundRejected for an event that carries no email at all."""
+    if isinstance(event, UnreadInboundEvent):
+        delivery = event.delivery
+    elif event.message is None:
+        # e.g. a Resend "email.received" event without the email's id.
+        raise InboundRejected(f"The {esp_name} inbound event carries no email; nothing was stored.")
+    else:
+        delivery = delivery_from_event(event, esp_name)
+    return inbound_email_store(delivery=delivery)
 
 
-def _receive_first(delivery: Delivery, *, message: Message) -> InboundMessage:
-    """Store and process a first delivery in one transaction, from the message anymail
-    already parsed; the row is written once, with what was read from it. If processing
-    fails, that transaction is rolled back and the raw row is stored alone, with the
-    error, to be processed again."""
-    inbound = _unsaved(delivery)
-    try:
-        with transaction.atomic():
-            inbound.attempts = 1
-            _process(inbound, release_spam=False, message=message)
-        return inbound
-    except Exception as exc:  # recorded on the stored row below
-        failure = exc
-    # A concurrent delivery of the same email may have stored it first.
-    existing = _duplicate(delivery)
-    if existing is not None:
-        return existing
-    logger.error("Inbound email %s could not be processed", delivery.external_id, exc_info=failure)
-    inbound = _unsaved(delivery)
-    _failure_note(inbound, failure, attempts=1)
-    try:
-        with transaction.atomic():
-            inbound.save(force_insert=True)
-    except IntegrityError:
-        existing = _duplicate(delivery)
-        if existing is None:
-            raise
-        return existing
-    return inbound
-
-
-def _duplicate(delivery: Delivery) -> InboundMessage | None:
-    """The stored row of an email delivered before, by any of its identities."""
-    inbound_id = inbound_delivered_id(
-        provider=delivery.provider,
-        external_id=delivery.external_id,
-        message_id=delivery.message_id,
-        esp_event_id=delivery.esp_event_id,
-    )
-    return None if inbound_id is None else InboundMessage.objects.get(pk=inbound_id)
-
-
-def _unsaved(delivery: Delivery) -> InboundMessage:
-    return InboundMessage(
+def inbound_email_store(*, delivery: Delivery) -> InboundMessage:
+    """Write the delivery's row (one INSERT, unique on its identities) and queue its
+    processing after commit; a delivery stored before is not stored again, and is
+    queued again only if it is not yet processed."""
+    inbound = InboundMessage(
         provider=delivery.provider,
         channel=Channel.EMAIL,
-        external_id=delivery.external_id,
+        external_id=text_without_nul(delivery.external_id),
         received_at=timezone.now(),
         kind=InboundKind.PENDING,
-        raw=delivery.raw,
+        raw_bytes=delivery.raw,
         raw_format=delivery.raw_format,
-        message_mime=delivery.message_mime,
-        payload=delivery.meta,
-        message_id=delivery.message_id,
-        esp_event_id=delivery.esp_event_id,
+        payload=text_without_nul(delivery.meta),
+        message_id=text_without_nul(delivery.message_id),
+        esp_event_id=text_without_nul(delivery.esp_event_id),
+        esp_timestamp=delivery.esp_timestamp,
     )
+    try:
+        if connection.in_atomic_block:  # a savepoint, so the caller's transaction survives
+            with transaction.atomic():
+                inbound.save(force_insert=True)
+        else:  # autocommit, as in the webhook: the INSERT is the whole transaction
+            inbound.save(force_insert=True)
+    except IntegrityError:
+        inbound_id = inbound_delivered_id(
+            provider=inbound.provider,
+            external_id=inbound.external_id,
+            message_id=inbound.message_id,
+            esp_event_id=inbound.esp_event_id,
+        )
+        if inbound_id is None:
+            raise
+        inbound = InboundMessage.objects.only("pk", "processed_at", "kind").get(pk=inbound_id)
+        if inbound.processed_at is not None or inbound.kind == InboundKind.FAILED:
+            return inbound
+    inbound_id = inbound.pk
+    transaction.on_commit(lambda: inbound_email_enqueue(inbound_id=inbound_id), robust=True)
+    return inbound
+
+
+def inbound_email_enqueue(*, inbound_id: int) -> None:
+    """Hand the stored email to a worker; beat's safety net covers a message lost on the
+    way (the broker down, say)."""
+    from leads.tasks import inbound_email_process as task
+
+    task.delay(inbound_id=inbound_id)
+
+
+# ---------------------------------------------------------------------------
+# Processing (the worker): read the stored payload, classify, record
+# ---------------------------------------------------------------------------
+
+
+class InboundUnreadable(Exception):
+    """The stored payload cannot be read as an email, however often it is tried."""
 
 
 @transaction.atomic
@@ -167,6 +163,7 @@ def inbound_email_process(*, inbound_id: int, release_spam: bool = False) -> Inb
     inbound = (
         InboundMessage.objects.select_for_update(skip_locked=True)
         .filter(pk=inbound_id, processed_at__isnull=True)
+        .exclude(kind=InboundKind.FAILED)
         .first()
     )
     if inbound is None:
@@ -176,13 +173,13 @@ def inbound_email_process(*, inbound_id: int, release_spam: bool = False) -> Inb
 
 
 def _attempt(inbound: InboundMessage, *, release_spam: bool = False) -> None:
-    """One more try at processing a stored email, from its stored MIME, in a savepoint;
-    a failure is recorded on the row."""
+    """One more try at processing a stored email, in a savepoint; a failure is recorded
+    on the row (nothing else it wrote survives)."""
     attempts = inbound.attempts + 1
     try:
         with transaction.atomic():
             inbound.attempts = attempts
-            _process(inbound, release_spam=release_spam, message=None)
+            _process(inbound, release_spam=release_spam)
     except Exception as exc:
         logger.exception("Inbound email %s could not be processed", inbound.pk)
         inbound.refresh_from_db()
@@ -191,21 +188,27 @@ def _attempt(inbound: InboundMessage, *, release_spam: bool = False) -> None:
 
 
 def _failure_note(inbound: InboundMessage, exc: Exception, *, attempts: int) -> None:
-    """Mark the row with the failed attempt: pending, or failed once attempts run out."""
+    """Mark the row with the failed attempt: pending, or failed once attempts run out
+    (at once for a payload that can never be read)."""
     inbound.attempts = attempts
-    inbound.error = "".join(traceback.format_exception_only(exc)).strip()[:4000]
-    exhausted = attempts >= settings.LEADTRACK_INBOUND_MAX_ATTEMPTS
+    inbound.error = text_without_nul("".join(traceback.format_exception_only(exc)).strip())[:4000]
+    unreadable = isinstance(exc, InboundUnreadable)
+    exhausted = unreadable or attempts >= settings.LEADTRACK_INBOUND_MAX_ATTEMPTS
     inbound.kind = InboundKind.FAILED if exhausted else InboundKind.PENDING
-    inbound.reason = (
-        f"Could not be processed after {attempts} attempts; shown for a person to look at."
-        if exhausted
-        else ""
-    )
+    if unreadable:
+        inbound.reason = f"Stored, but it cannot be read as an email: {exc}"[:300]
+    elif exhausted:
+        inbound.reason = (
+            f"Could not be processed after {attempts} attempts; shown for a person to look at."
+        )
+    else:
+        inbound.reason = ""
 
 
 def inbound_reprocess_pending(*, older_than_seconds: int = 60, limit: int = 200) -> int:
-    """Process again stored emails left unprocessed (the safety net); returns how many
-    were processed now."""
+    """Process again stored emails left unprocessed (the safety net: a broker message
+    lost, a worker killed mid-way), and forget expired webhook tokens; returns how many
+    emails were processed now."""
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
     ids = list(
         InboundMessage.objects.filter(
@@ -221,6 +224,7 @@ def inbound_reprocess_pending(*, older_than_seconds: int = 60, limit: int = 200)
             done += 1
     if ids:
         logger.warning("Reprocessed %d of %d pending inbound email(s)", done, len(ids))
+    webhook_tokens_forget()
     return done
 
 
@@ -267,34 +271,64 @@ PARSED_FIELDS = [
     "arrived_at",
     "arrival_basis",
     "spam_score",
+    "esp_timestamp",
 ]
 
 
-def _process(inbound: InboundMessage, *, release_spam: bool, message: Message | None) -> None:
+def _stored_message(inbound: InboundMessage) -> tuple[Message, dict]:
+    """The email in the stored payload, and what the ESP said about it. A payload
+    holding several emails (a whole post stored unread) keeps the first on this row and
+    stores the others as rows of their own."""
     meta = inbound.payload or {}
-    if message is None:
+    raw = bytes(inbound.raw_bytes or b"")
+    if not raw:  # stored before payloads were kept as bytes
         mime = inbound.raw if inbound.raw_format == RawFormat.MIME else inbound.message_mime
         if not mime:
-            raise ValueError(
-                f"No MIME to read the email from ({meta.get('serialise_error') or 'empty'})."
+            raise InboundUnreadable(
+                f"no MIME was stored ({meta.get('serialise_error') or 'empty'})"
             )
-        message = mime_parse(mime)
-    email = email_read(message, stripped_text=meta.get("stripped_text") or "")
-    if email.sender is None and not machine_mail(email.message):  # e.g. From: MAILER-DAEMON
-        raise ValueError("The stored email has no valid From address.")
+        return mime_parse(mime), meta
+    try:
+        stored = messages_from_stored(
+            provider=inbound.provider,
+            raw=raw,
+            raw_format=inbound.raw_format,
+            meta=meta,
+            esp_timestamp=inbound.esp_timestamp,
+        )
+    except (*BUILD_ERRORS, UnicodeError, RecursionError, MessageError) as exc:
+        raise InboundUnreadable(f"{type(exc).__name__}: {' '.join(str(exc).split())}") from exc
+    if not stored:
+        raise InboundUnreadable("the stored post holds no email")
+    first, *others = stored
+    for other in others:
+        inbound_email_store(delivery=delivery_from_message(other, provider=inbound.provider))
+    if inbound.esp_timestamp is None and first.esp_timestamp is not None:
+        inbound.esp_timestamp = first.esp_timestamp
+    return first.message, {**meta, **first.meta}
+
+
+def _process(inbound: InboundMessage, *, release_spam: bool) -> None:
+    message, meta = _stored_message(inbound)
+    try:
+        email = email_read(message, stripped_text=meta.get("stripped_text") or "")
+    except RecursionError as exc:
+        raise InboundUnreadable("its MIME parts are nested too deeply to read") from exc
     now = timezone.now()
-    esp_timestamp = parse_datetime(meta["esp_timestamp"]) if meta.get("esp_timestamp") else None
+    esp_timestamp = inbound.esp_timestamp
+    if esp_timestamp is None and meta.get("esp_timestamp"):  # stored by an earlier version
+        esp_timestamp = parse_datetime(meta["esp_timestamp"])
     arrived_at, basis = arrival_time(esp_timestamp=esp_timestamp, email=email, now=now)
-    inbound.in_reply_to = email.in_reply_to
-    inbound.references = email.references
+    inbound.in_reply_to = text_without_nul(email.in_reply_to)
+    inbound.references = text_without_nul(email.references)
     inbound.from_email = email.sender.email if email.sender else ""
-    inbound.from_name = email.sender.name if email.sender else email.header("From")[:200]
-    inbound.to = [str(a) for a in email.to]
-    inbound.cc = [str(a) for a in email.cc]
-    inbound.subject = email.subject
-    inbound.body_text = email.text
-    inbound.body_html = email.html
-    inbound.summary = email.summary
+    inbound.from_name = text_without_nul(email.sender.name if email.sender else "")
+    inbound.to = [text_without_nul(str(a)) for a in email.to]
+    inbound.cc = [text_without_nul(str(a)) for a in email.cc]
+    inbound.subject = text_without_nul(email.subject)
+    inbound.body_text = text_without_nul(email.text)
+    inbound.body_html = text_without_nul(email.html)
+    inbound.summary = text_without_nul(email.summary)
     inbound.arrived_at = arrived_at
     inbound.arrival_basis = basis
     inbound.spam_score = meta.get("spam_score")
@@ -310,9 +344,16 @@ def _classify_and_record(inbound: InboundMessage, *, email: Email, release_spam:
     if verdict is not None:
         # Kept and linked to its lead for context, but never a lead or an acknowledgement.
         match = thread_lead(email, exclude_inbound_id=inbound.pk)
-        _finish(inbound, verdict.kind, verdict.reason, lead=match[0] if match else None)
+        finished = _finish(inbound, verdict.kind, verdict.reason, lead=match[0] if match else None)
         machine_mail_record(inbound=inbound, verdict=verdict)  # a bounce finds its email
-        return None
+        return finished
+    if email.sender is None:
+        sent_by = " ".join(header_text(email.message, "From").split())[:100] or "(none)"
+        return _finish(
+            inbound,
+            InboundKind.NO_SENDER,
+            f"No valid From address (From: {sent_by}): kept as machine mail, never a lead",
+        )
     if not release_spam:
         verdict = spam_verdict(
             spam_detected=meta.get("spam_detected"), spam_score=meta.get("spam_score")
@@ -323,17 +364,18 @@ def _classify_and_record(inbound: InboundMessage, *, email: Email, release_spam:
     user, is_staff = staff_member(email.sender.email)
     if is_staff:
         return _from_staff(inbound=inbound, email=email, user=user)
+    # The same matter only by the thread (In-Reply-To/References naming the lead's mail)
+    # or the lead's reference; otherwise capture makes a new lead.
     match = thread_lead(email, exclude_inbound_id=inbound.pk)
-    if match is not None:
-        lead, how = match
-        return lead_message_receive(lead=lead, inbound=inbound, reason=how)
-    return _enquiry_or_join(
+    return _enquiry_capture(
         inbound=inbound,
         sender=email.sender,
         subject=email.subject,
         message=email.summary,
         arrived_at=inbound.arrived_at,
         source=_source_for(inbound, email),
+        same_matter=match[0] if match else None,
+        same_matter_reason=match[1] if match else "",
     )
 
 
@@ -351,10 +393,7 @@ def _finish(
     inbound.reason = reason[:300]
     inbound.lead = lead
     inbound.processed_at = timezone.now()
-    if inbound.pk is None:  # a first delivery: its row is written once, now
-        inbound.save(force_insert=True)
-    else:
-        inbound.save(update_fields=PARSED_FIELDS)
+    inbound.save(update_fields=PARSED_FIELDS)
 
 
 def _attachments_store(*, inbound: InboundMessage, email: Email) -> None:
@@ -413,7 +452,7 @@ def _from_staff(*, inbound: InboundMessage, email: Email, user) -> None:
             arrived_at = forwarded.sent_at
             inbound.arrival_basis = ArrivalBasis.FORWARDED
             inbound.arrived_at = arrived_at
-        return _enquiry_or_join(
+        return _enquiry_capture(
             inbound=inbound,
             sender=forwarded.sender,
             subject=subject_unforward(forwarded.subject or email.subject),
@@ -450,26 +489,7 @@ def _lead_of_recipients(email: Email) -> tuple[Lead, str] | None:
     return (lead, f"The enquirer {lead.contact.email} is a recipient") if lead else None
 
 
-def _open_lead_within_window(*, email_address: str, at: datetime) -> Lead | None:
-    """The sender's open lead that arrived, or that they last wrote to, within the
-    joining window (``LEADTRACK_JOIN_WINDOW_DAYS``, the same for every channel)."""
-    days = settings.LEADTRACK_JOIN_WINDOW_DAYS
-    if days <= 0:
-        return None
-    cutoff = at - timedelta(days=days)
-    written_since = InboundMessage.objects.filter(lead=OuterRef("pk"), arrived_at__gte=cutoff)
-    return (
-        Lead.objects.filter(
-            contact__email=email_address, status__in=OPEN_STATUSES, merged_into__isnull=True
-        )
-        .filter(Q(arrived_at__gte=cutoff) | Exists(written_since))
-        .select_related("contact")
-        .order_by("-arrived_at")
-        .first()
-    )
-
-
-def _enquiry_or_join(
+def _enquiry_capture(
     *,
     inbound: InboundMessage,
     sender: Address,
@@ -477,71 +497,57 @@ def _enquiry_or_join(
     message: str,
     arrived_at: datetime,
     source: str,
+    same_matter: Lead | None = None,
+    same_matter_reason: str = "",
     forwarded_by: str = "",
 ) -> None:
-    details = contact_details_clean(ContactDetails(name=sender.name, email=sender.email))
-    contact = contact_find(details=details)
-    # Only someone already a contact can have an open lead to join.
-    lead = _open_lead_within_window(email_address=details.email, at=arrived_at) if contact else None
-    if lead is not None:
-        days = settings.LEADTRACK_JOIN_WINDOW_DAYS
-        return lead_message_receive(
-            lead=lead,
-            inbound=inbound,
-            reason=f"Same sender wrote within {days} days to an open lead",
-        )
-    contact = contact_update_or_create(details=details, contact=contact)
-    now = timezone.now()
-    lead = Lead(
+    """An enquirer's email through the one capture service: a new lead, or the lead of
+    the same matter joined; the stored row is linked, not stored again."""
+    capture = lead_capture(
         channel=Channel.EMAIL,
-        source=clean_single_line(source),
+        contact=ContactDetails(name=sender.name, email=sender.email),
+        message=message,
+        subject=subject,
+        source=source,
         arrived_at=arrived_at,
-        captured_at=now,
-        status_changed_at=now,
-        contact=contact,
-        subject=clean_single_line(subject, max_length=300),
-        message=message[:MESSAGE_MAX_CHARS],
+        inbound=inbound,
+        same_matter=same_matter,
+        same_matter_reason=same_matter_reason,
+        forwarded_by=forwarded_by,
     )
-    lead.full_clean(exclude=["reference", "contact", "owner", "merged_into"])
-    lead.save()
-    lead.reference = lead_reference(lead)
-    lead.save(update_fields=["reference"])
-    reason = f"New enquiry forwarded by {forwarded_by}" if forwarded_by else "New enquiry"
-    _finish(inbound, InboundKind.ENQUIRY, reason, lead=lead)
-    when = timezone.localtime(arrived_at).strftime("%d %b %Y %H:%M")
+    inbound.save(update_fields=PARSED_FIELDS)  # what was read, beside what capture linked
+    if capture.created:
+        _capture_delay_note(lead=capture.lead, inbound=inbound)
+
+
+def _capture_delay_note(*, lead: Lead, inbound: InboundMessage) -> None:
+    """Say on the timeline when a lead was captured well after its email arrived (the
+    broker or the worker was down), so the response times read honestly."""
+    captured_at = lead.captured_at
+    gap = captured_at - lead.arrived_at
+    if gap < CAPTURE_DELAY_WORTH_SAYING:
+        return
+    minutes = int(gap.total_seconds() // 60)
+
+    def at(moment: datetime) -> str:
+        return timezone.localtime(moment).strftime("%d %b %Y %H:%M")
+
     activity_record(
         lead=lead,
-        kind=ActivityKind.CAPTURED,
-        summary=f"Enquiry captured from email (arrived {when})"
-        + (f", forwarded by {forwarded_by}" if forwarded_by else ""),
-        at=now,
-        data={"inbound_message_id": inbound.pk, "source": lead.source},
+        kind=ActivityKind.NOTE,
+        summary=(
+            f"Captured {minutes:,} minute{'s' if minutes != 1 else ''} after the email arrived "
+            f"(arrived {at(lead.arrived_at)}, stored {at(inbound.received_at)}, "
+            f"captured {at(captured_at)})"
+        ),
+        at=captured_at,
+        data={"inbound_message_id": inbound.pk, "capture_delay_seconds": int(gap.total_seconds())},
     )
-    transaction.on_commit(lambda: pipeline_enqueue(lead_id=lead.pk), robust=True)
 
 
 # ---------------------------------------------------------------------------
 # Messages on an existing lead
 # ---------------------------------------------------------------------------
-
-
-@transaction.atomic(savepoint=False)  # all or nothing with the caller's transaction
-def lead_message_receive(
-    *, lead: Lead, inbound: InboundMessage, reason: str = "Reply to the lead"
-) -> Activity:
-    """Record an enquirer's email on their lead (no new lead, no acknowledgement) and
-    tell the higher apps."""
-    _finish(inbound, InboundKind.REPLY, reason, lead=lead)
-    who = inbound.from_name or inbound.from_email
-    activity = activity_record(
-        lead=lead,
-        kind=ActivityKind.MESSAGE_RECEIVED,
-        summary=f"Email received from {who}: {inbound.subject or '(no subject)'}",
-        at=inbound.arrived_at or inbound.received_at,
-        data={"inbound_message_id": inbound.pk, "message_id": inbound.message_id},
-    )
-    signals.message_received.send(sender=Lead, lead=lead, inbound_message=inbound)
-    return activity
 
 
 @transaction.atomic(savepoint=False)  # all or nothing with the caller's transaction

@@ -11,7 +11,7 @@ import kombu
 import pytest
 from kombu.transport.virtual.base import BrokerState
 
-from leadtrack.broker import INCOMING_PREFIX, Transport
+from leadtrack.broker import INCOMING_PREFIX, FilesystemTransport
 
 QUEUE = "celery"
 
@@ -19,13 +19,13 @@ QUEUE = "celery"
 @pytest.fixture(autouse=True)
 def fresh_broker_state(monkeypatch):
     """kombu keeps declared bindings in class-level state; each test has its own folder."""
-    monkeypatch.setattr(Transport, "global_state", BrokerState())
+    monkeypatch.setattr(FilesystemTransport, "global_state", BrokerState())
 
 
 def _connection(folder: Path) -> kombu.Connection:
     return kombu.Connection(
         "filesystem://",
-        transport="leadtrack.broker:Transport",
+        transport="leadtrack.broker:FilesystemTransport",
         transport_options={
             "data_folder_in": str(folder),
             "data_folder_out": str(folder),

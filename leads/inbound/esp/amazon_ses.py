@@ -19,10 +19,10 @@ class View(InboundWebhookMixin, AmazonSESInboundWebhookView):
     fetch_errors = (requests.RequestException, BotoCoreError, ClientError)
 
 
-def raw_mime(ses_event) -> str | None:
+def raw_mime(ses_event) -> str | bytes | None:
     content = ses_event.get("content")
     if not content:
         return None
     if ses_event.get("receipt", {}).get("action", {}).get("encoding") == "BASE64":
-        return b64decode(content.encode("ascii")).decode("utf-8", errors="replace")
+        return b64decode(content.encode("ascii"))
     return content

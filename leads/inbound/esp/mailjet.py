@@ -7,6 +7,8 @@ from leads.inbound.webhooks import InboundWebhookMixin
 
 SLUG = "mailjet"
 ESP_NAMES = ("Mailjet",)
+# The JSON is stored and the worker builds the email from it as anymail does.
+READ_FROM_JSON = True
 
 
 class View(InboundWebhookMixin, MailjetInboundWebhookView):

@@ -35,8 +35,8 @@ class View(InboundWebhookMixin, PostalKeyCheck, PostalInboundWebhookView):
     the key is checked when the view is made (PostalKeyCheck)."""
 
 
-def raw_mime(esp_event) -> str | None:
+def raw_mime(esp_event) -> str | bytes | None:
     mime = esp_event.get("message")
     if mime and esp_event.get("base64") is True:
-        mime = b64decode(mime).decode("utf-8", errors="replace")
+        mime = b64decode(mime)
     return mime or None

@@ -7,6 +7,8 @@ from leads.inbound.webhooks import InboundWebhookMixin
 
 SLUG = "postmark"
 ESP_NAMES = ("Postmark",)
+# Without RawEmail, the JSON is stored and the worker builds the email from it as anymail does.
+READ_FROM_JSON = True
 
 
 class View(InboundWebhookMixin, PostmarkInboundWebhookView):

@@ -16,9 +16,9 @@ class View(InboundWebhookMixin, SparkPostInboundWebhookView):
     nothing SparkPost-specific to add."""
 
 
-def raw_mime(raw_event) -> str | None:
+def raw_mime(raw_event) -> str | bytes | None:
     content = raw_event.get("msys", {}).get("relay_message", {}).get("content", {})
     mime = content.get("email_rfc822")
     if mime and content.get("email_rfc822_is_base64"):
-        mime = b64decode(mime).decode("utf-8", errors="replace")
+        mime = b64decode(mime)
     return mime or None
