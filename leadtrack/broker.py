@@ -28,9 +28,9 @@ from time import monotonic
 from kombu.exceptions import ChannelError
 from kombu.transport import filesystem
 from kombu.transport import redis as kombu_redis
-from kombu.utils.objects import cached_property
 from kombu.utils.encoding import str_to_bytes
 from kombu.utils.json import dumps
+from kombu.utils.objects import cached_property
 
 logger = logging.getLogger(__name__)
 
