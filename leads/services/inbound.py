@@ -322,7 +322,10 @@ def _process(inbound: InboundMessage, *, release_spam: bool) -> None:
     inbound.in_reply_to = text_without_nul(email.in_reply_to)
     inbound.references = text_without_nul(email.references)
     inbound.from_email = email.sender.email if email.sender else ""
-    inbound.from_name = text_without_nul(email.sender.name if email.sender else "")
+    # With no valid sender (MAILER-DAEMON), the From header as written says who it was.
+    inbound.from_name = text_without_nul(
+        email.sender.name if email.sender else " ".join(email.header("From").split())[:200]
+    )
     inbound.to = [text_without_nul(str(a)) for a in email.to]
     inbound.cc = [text_without_nul(str(a)) for a in email.cc]
     inbound.subject = text_without_nul(email.subject)
