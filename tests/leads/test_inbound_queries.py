@@ -29,9 +29,10 @@ WEBHOOK_QUERIES = 1
 # and whether it is processed yet.
 REPLAY_QUERIES = 3
 # The worker, a new enquiry: BEGIN; lock the row; staff look-up; thread look-ups; contact
-# made in a savepoint (insert, release) and then locked; resubmission check; the contact's open leads; lead and reference;
-# capture's link of the row; the row's parsed fields; timeline entry (and here, the corpus
-# email having arrived hours before the held clock, the note of the capture delay); COMMIT.
+# made in a savepoint (insert, release) and then locked; resubmission check; the
+# contact's open leads; lead and reference; capture's link of the row; the row's parsed
+# fields; timeline entry (and here, the corpus email having arrived hours before the
+# held clock, the note of the capture delay); COMMIT.
 PROCESS_NEW_ENQUIRY_QUERIES = 22
 
 
