@@ -294,8 +294,10 @@ def lead_capture(
             stored = inbound is not None
             if stored and inbound.pk is not None:
                 # Two workers on one stored message: the second finds the first's lead.
+                # Only the message's row is locked (PostgreSQL refuses FOR UPDATE on the
+                # nullable side of the join to its lead).
                 locked = (
-                    InboundMessage.objects.select_for_update()
+                    InboundMessage.objects.select_for_update(of=("self",))
                     .select_related("lead")
                     .get(pk=inbound.pk)
                 )
