@@ -269,6 +269,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "leadtrack.api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"token": env.str("API_TOKEN_THROTTLE", default="10/min")},
+    # The throttles read the client address as the enquiry form's rate limit does: through
+    # exactly LEADTRACK_TRUSTED_PROXY_COUNT proxies (set below from the environment).
+    "NUM_PROXIES": env.int("LEADTRACK_TRUSTED_PROXY_COUNT", default=0),
     "PAGE_SIZE": 50,
     "DATETIME_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": True,
@@ -332,6 +335,13 @@ LEADTRACK_PIPELINE = [
     "routing.steps.assign",
     "leads.steps.acknowledge",
 ]
+# Who may see which lead (and everything tied to one), on every surface: a function
+# ``(user, queryset) -> queryset`` (docs/security.md).
+LEADTRACK_LEAD_VISIBILITY = "leadtrack.access.visible_leads"
+# Checks a status change must pass, asked by ``leads.services.lead_change_status``: each
+# takes ``lead``, ``status`` and ``reason``, returns the reason to record (possibly in
+# the firm's own words) or raises ValidationError.
+LEADTRACK_STATUS_CHANGE_CHECKS = ["followups.services.closure.status_change_check"]
 # Channels whose enquirers get an acknowledgement email (staff-logged calls, referrals
 # and imports do not).
 LEADTRACK_ACKNOWLEDGE_CHANNELS = env.list(

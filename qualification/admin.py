@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from leads.models import Lead
+from leads.visibility import LeadScopedAdminMixin, visible_leads
 from qualification import services
 from qualification.choices import ModelState
 from qualification.forms import TierOverrideForm
@@ -226,7 +227,7 @@ class QualificationModelAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(QualificationResult)
-class QualificationResultAdmin(SimpleHistoryAdmin):
+class QualificationResultAdmin(LeadScopedAdminMixin, SimpleHistoryAdmin):
     """Every lead's result, for checking the model against people's judgement."""
 
     list_display = ["lead", "tier", "override_tier", "score", "practice_area", "version", "at"]
@@ -364,7 +365,8 @@ class LeadQualificationAdmin(admin.ModelAdmin):
         ]
 
     def override_tier_view(self, request: HttpRequest, lead_id: int) -> HttpResponse:
-        lead = get_object_or_404(Lead, pk=lead_id)
+        # Not found, as for a lead that does not exist, unless the user may see it.
+        lead = get_object_or_404(visible_leads(request.user, Lead.objects.all()), pk=lead_id)
         if not self.has_change_permission(request, lead) and not self.has_view_permission(
             request, lead
         ):

@@ -138,14 +138,11 @@ class LeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         lead: Lead = self.get_object()
         data = StatusChangeInput(data=request.data)
         data.is_valid(raise_exception=True)
-        reason = followup_services.closure_reason_validate(
-            status=data.validated_data["status"], reason=data.validated_data["reason"]
-        )
         with transaction.atomic():
             services.lead_change_status(
                 lead=lead,
                 status=data.validated_data["status"],
-                reason=reason,
+                reason=data.validated_data["reason"],
                 actor=request.user,
             )
         return Response(LeadOutput(self.get_queryset().get(pk=lead.pk)).data)
