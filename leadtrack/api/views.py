@@ -53,7 +53,14 @@ class TokenView(ObtainAuthToken):
         responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
     )
     def post(self, request: Request, *args, **kwargs) -> Response:
-        return super().post(request, *args, **kwargs)
+        try:
+            return super().post(request, *args, **kwargs)
+        finally:
+            # django-axes marks the request it was given (DRF's); its middleware reads
+            # Django's, and then answers with the lockout message (leadtrack/lockout.py).
+            for name in ("axes_locked_out", "axes_credentials"):
+                if hasattr(request, name):
+                    setattr(request._request, name, getattr(request, name))
 
 
 class LeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
