@@ -8,6 +8,7 @@ deployment across several machines changes environment variables only (see the R
 from pathlib import Path
 
 import environ
+from csp import constants as csp_constants
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -46,6 +47,7 @@ DJANGO_APPS = [
 THIRD_PARTY_APPS = [
     "anymail",
     "axes",
+    "csp",
     "django_celery_beat",
     "django_filters",
     "drf_spectacular",
@@ -67,6 +69,7 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "leadtrack.middleware.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -160,6 +163,27 @@ if not DEBUG:
     SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"  # the enquiry form opts out on its own view to be embeddable
+# Content-Security-Policy on every response (django-csp): scripts only from the site
+# itself (and the enquiry form's one nonced line), nothing framed except the enquiry form,
+# which the firm's website may frame: LEADTRACK_FRAME_ANCESTORS lists its origins
+# (e.g. "https://www.ashdownmarsh.co.uk"). Styles allow inline: the admin sets them.
+LEADTRACK_FRAME_ANCESTORS = env.list("LEADTRACK_FRAME_ANCESTORS", default=["'self'"])
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", csp_constants.NONCE],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        # ReDoc renders in a web worker made from a blob.
+        "worker-src": ["'self'", "blob:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 # A refused enquiry form gets a page the enquirer can act on (other pages: Django's).
 CSRF_FAILURE_VIEW = "leadtrack.public.views.csrf_failure"
 

@@ -5,6 +5,7 @@ Thin presentation over ``leads.services.lead_capture``: a per-address rate limit
 The form and its thank-you page may be shown in an iframe on the firm's website.
 """
 
+from csp.decorators import csp_replace
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -18,6 +19,9 @@ from leads.choices import Channel
 from leads.services import ContactDetails, lead_capture
 from leadtrack.public.client_address import client_address, rate_limit_key
 from leadtrack.public.forms import CONSENT_TEXT, HOW_HEARD_CHOICES, EnquiryForm
+
+# The form may be framed by the firm's own website only (Content-Security-Policy).
+embeddable = csp_replace({"frame-ancestors": settings.LEADTRACK_FRAME_ANCESTORS})
 
 UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
 # Where the enquirer came from: the embedding page passes these (see docs/channels.md).
@@ -68,6 +72,7 @@ def _render_form(request: HttpRequest, form: EnquiryForm, *, status: int) -> Htt
 
 
 @xframe_options_exempt
+@embeddable
 @require_http_methods(["GET", "POST"])
 def enquire(request: HttpRequest) -> HttpResponse:
     """Show the enquiry form; on a valid post capture the lead and thank the enquirer."""
@@ -129,6 +134,7 @@ def enquire(request: HttpRequest) -> HttpResponse:
 
 
 @xframe_options_exempt
+@embeddable
 def enquiry_thanks(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -138,6 +144,7 @@ def enquiry_thanks(request: HttpRequest) -> HttpResponse:
 
 
 @xframe_options_exempt
+@embeddable
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A refused enquiry form gets a page its sender can act on; elsewhere Django's."""
     if request.path.startswith("/enquire/"):
