@@ -5,7 +5,9 @@ and the site's own pages), so a page nobody added to ``ADMIN_PAGES`` or ``MODEL_
 fails ``test_every_admin_page_is_in_the_matrix``. For each model tied to a lead, a row
 on a fee earner's own lead and a row on another team's lead are made; the fee earner's
 list shows only their own and the other team's page is "not found", while a partner
-sees both; an anonymous visitor is sent to sign in from every page.
+sees both; an anonymous visitor is sent to sign in from every page. Every API operation
+in the OpenAPI schema is in ``API_ROUTES`` likewise, and refused to an anonymous caller
+(the per-team API checks are in tests/api/test_visibility.py).
 """
 
 import datetime as dt
@@ -279,3 +281,44 @@ def test_a_fee_earner_cannot_complete_another_team_s_follow_up(client, world):
     )
     followup.refresh_from_db()
     assert followup.completed_at is None
+
+
+# Every API operation in the OpenAPI schema, with what an anonymous caller gets.
+API_ROUTES = {
+    ("/api/v1/auth/token/", "post"): "public",
+    ("/api/v1/followups/", "get"): "refused",
+    ("/api/v1/followups/{id}/", "get"): "refused",
+    ("/api/v1/followups/{id}/", "patch"): "refused",
+    ("/api/v1/leads/", "get"): "refused",
+    ("/api/v1/leads/", "post"): "refused",
+    ("/api/v1/leads/{id}/", "get"): "refused",
+    ("/api/v1/leads/{id}/activities/", "get"): "refused",
+    ("/api/v1/leads/{id}/assign/", "post"): "refused",
+    ("/api/v1/leads/{id}/calls/", "post"): "refused",
+    ("/api/v1/leads/{id}/meetings/", "post"): "refused",
+    ("/api/v1/leads/{id}/notes/", "post"): "refused",
+    ("/api/v1/leads/{id}/status/", "post"): "refused",
+}
+
+
+def api_operations() -> set[tuple[str, str]]:
+    from drf_spectacular.generators import SchemaGenerator
+
+    paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
+    return {(path, method) for path, methods in paths.items() for method in methods}
+
+
+def test_every_api_route_is_in_the_matrix():
+    assert api_operations() == set(API_ROUTES)
+
+
+def test_an_anonymous_caller_is_refused_by_every_api_route_but_the_token(db):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    for (path, method), expected in API_ROUTES.items():
+        response = getattr(client, method)(path.replace("{id}", "1"), {}, format="json")
+        if expected == "public":
+            assert response.status_code == 400, path  # asks for a username and password
+        else:
+            assert response.status_code in (401, 403), (path, method)
