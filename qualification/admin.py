@@ -4,7 +4,7 @@ qualification section, tier override and re-qualify action. Presentation only; e
 change goes through ``qualification.services``."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -375,6 +375,8 @@ class LeadQualificationAdmin(admin.ModelAdmin):
         form = TierOverrideForm(
             request.POST or None, initial={"tier": result and result.override_tier}
         )
+        if request.method == "POST" and not self.has_change_permission(request, lead):
+            raise PermissionDenied  # seeing a lead is not changing its tier
         if request.method == "POST" and form.is_valid():
             tier = form.cleaned_data["tier"]
             reason = form.cleaned_data["reason"]
