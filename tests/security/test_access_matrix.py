@@ -16,6 +16,8 @@ import uuid
 
 import pytest
 from django.contrib import admin
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, reverse
 from django.utils import timezone
 
@@ -322,3 +324,40 @@ def test_an_anonymous_caller_is_refused_by_every_api_route_but_the_token(db):
             assert response.status_code == 400, path  # asks for a username and password
         else:
             assert response.status_code in (401, 403), (path, method)
+
+
+@pytest.mark.parametrize(
+    "label", ["followups.followup", "leads.inboundmessage", "leads.outboundemail"]
+)
+def test_a_scoped_list_costs_the_same_queries_for_one_row_or_many(
+    client, world, label, django_assert_max_num_queries
+):
+    """The visibility rule is one subquery in the list's query, not a query per row."""
+    people, rows = world
+    client.force_login(people["earner"])
+    app, model = label.split(".")
+    url = reverse(f"admin:{app}_{model}_changelist")
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    lead = rows["earner"]["leads.lead"]
+    for n in range(8):
+        FollowUp.objects.create(
+            lead=lead,
+            stage="new",
+            kind="call",
+            due_at=timezone.now() + dt.timedelta(hours=n),
+            next_escalation_at=timezone.now() + dt.timedelta(hours=n),
+            owner=people["earner"],
+        )
+        InboundMessage.objects.create(provider="web_form", channel="web_form", lead=lead)
+        OutboundEmail.objects.create(
+            lead=lead,
+            kind="brief",
+            dedupe_key=f"more-{n}",
+            to=["x@firm.example"],
+            subject="s",
+            body_text="b",
+            message_id=f"<more-{n}@firm.example>",
+        )
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert client.get(url).status_code == 200
