@@ -25,6 +25,7 @@ from followups.models import (
     ReplyTemplate,
 )
 from followups.selectors import business_calendar, followup_list
+from leads.visibility import LeadScopedAdminMixin
 
 
 def london(value) -> str:
@@ -203,7 +204,7 @@ class FollowUpForm(forms.ModelForm):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(admin.ModelAdmin):
+class FollowUpAdmin(LeadScopedAdminMixin, admin.ModelAdmin):
     form = FollowUpForm
     list_display = ["due", "lead_link", "kind", "owner", "guidance_short", "escalation_level"]
     list_display_links = ["due"]
@@ -244,7 +245,7 @@ class FollowUpAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[FollowUp]:
-        return followup_list()
+        return followup_list().filter(pk__in=super().get_queryset(request).values("pk"))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # obligations come from policies; a by-hand one is a note or a snooze
@@ -290,7 +291,7 @@ class FollowUpAdmin(admin.ModelAdmin):
             self.message_user(request, " ".join(error.messages), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
-    @admin.action(description="Mark the selected follow-ups done")
+    @admin.action(description="Mark the selected follow-ups done", permissions=["change"])
     def mark_done(self, request: HttpRequest, queryset: QuerySet[FollowUp]) -> None:
         done = 0
         for followup in queryset.filter(completed_at__isnull=True):
@@ -307,11 +308,13 @@ class MyFollowUpAdmin(FollowUpAdmin):
     list_display = ["due", "lead_link", "kind", "guidance_short", "escalation_level"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[FollowUp]:
-        return followup_list().filter(owner=request.user)
+        return super().get_queryset(request).filter(owner=request.user)
 
 
 @admin.register(Escalation)
-class EscalationAdmin(admin.ModelAdmin):
+class EscalationAdmin(LeadScopedAdminMixin, admin.ModelAdmin):
+    lead_path = "followup__lead"
+
     list_display = ["created_at", "level", "recipient_email", "followup", "lead", "email"]
     list_filter = ["level"]
     search_fields = ["recipient_email", "followup__lead__reference"]

@@ -27,6 +27,7 @@ from leads.services.capture import ContactDetails, contact_details_clean
 from leads.services.contacts import CONTACT_FIELDS, contact_update
 from leads.services.merge import lead_merge
 from leads.services.pipeline import pipeline_retry
+from leads.visibility import LeadScopedAdminMixin
 
 
 def london(value) -> str:
@@ -385,7 +386,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(InboundMessage)
-class InboundMessageAdmin(ReadOnlyAdmin):
+class InboundMessageAdmin(LeadScopedAdminMixin, ReadOnlyAdmin):
     list_display = ["received_at", "provider", "channel", "kind", "lead", "processed_at"]
     list_filter = ["kind", "provider", "channel"]
     search_fields = ["external_id", "lead__reference"]
@@ -394,7 +395,7 @@ class InboundMessageAdmin(ReadOnlyAdmin):
 
 
 @admin.register(OutboundEmail)
-class OutboundEmailAdmin(ReadOnlyAdmin):
+class OutboundEmailAdmin(LeadScopedAdminMixin, ReadOnlyAdmin):
     list_display = [
         "created_at",
         "kind",

@@ -16,6 +16,7 @@ from leads.choices import InboundKind
 from leads.inbound.bodies import html_sanitise
 from leads.models import Attachment, InboundMessage
 from leads.services.inbound import inbound_email_release
+from leads.visibility import LeadScopedAdminMixin, sees_all_leads
 
 
 def attachment_link(attachment: Attachment) -> str:
@@ -81,7 +82,7 @@ admin.site.unregister(InboundMessage)
 
 
 @admin.register(InboundMessage)
-class InboundMessageAdmin(ReadOnlyAdmin):
+class InboundMessageAdmin(LeadScopedAdminMixin, ReadOnlyAdmin):
     list_display = [
         "received",
         "arrived",
@@ -193,7 +194,14 @@ class InboundMessageAdmin(ReadOnlyAdmin):
         raw = raw.replace("\x00", "\\x00")
         return format_html("<pre style='white-space:pre-wrap'>{}</pre>", raw[:200_000])
 
-    @admin.action(description="Process again (spam released, or a failed email)")
+    def has_release_permission(self, request: HttpRequest) -> bool:
+        # Releasing held spam or a failed email decides what becomes a lead: the firm's
+        # business, not one team's.
+        return sees_all_leads(request.user) and self.has_view_permission(request)
+
+    @admin.action(
+        description="Process again (spam released, or a failed email)", permissions=["release"]
+    )
     def process_again(self, request: HttpRequest, queryset: QuerySet[InboundMessage]) -> None:
         done = 0
         for inbound in queryset.filter(kind__in=[InboundKind.SPAM, InboundKind.FAILED]):
@@ -215,7 +223,9 @@ class InboundMessageAdmin(ReadOnlyAdmin):
         """The file as a download (never rendered in the browser)."""
         if not self.has_view_permission(request):
             raise Http404
-        attachment = get_object_or_404(Attachment, pk=attachment_id, inbound_id=inbound_id)
+        # Only through a message this user may see (its lead's visibility): else not found.
+        inbound = get_object_or_404(self.get_queryset(request), pk=inbound_id)
+        attachment = get_object_or_404(Attachment, pk=attachment_id, inbound=inbound)
         if not attachment.file:
             raise Http404("This attachment was not kept.")
         response = FileResponse(

@@ -8,6 +8,7 @@ deployment across several machines changes environment variables only (see the R
 from pathlib import Path
 
 import environ
+from csp import constants as csp_constants
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -49,6 +50,7 @@ DJANGO_APPS = [
 THIRD_PARTY_APPS = [
     "anymail",
     "axes",
+    "csp",
     "django_celery_beat",
     "django_filters",
     "drf_spectacular",
@@ -72,6 +74,7 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "leadtrack.middleware.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -149,6 +152,8 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.int("AXES_COOLOFF_MINUTES", default=30) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The locked-out user is told so, and from when they can try again (page or JSON).
+AXES_LOCKOUT_CALLABLE = "leadtrack.lockout.lockout_response"
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
@@ -164,6 +169,27 @@ if not DEBUG:
     SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"  # the enquiry form opts out on its own view to be embeddable
+# Content-Security-Policy on every response (django-csp): scripts only from the site
+# itself (and the enquiry form's one nonced line), nothing framed except the enquiry form,
+# which the firm's website may frame: LEADTRACK_FRAME_ANCESTORS lists its origins
+# (e.g. "https://www.ashdownmarsh.co.uk"). Styles allow inline: the admin sets them.
+LEADTRACK_FRAME_ANCESTORS = env.list("LEADTRACK_FRAME_ANCESTORS", default=["'self'"])
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", csp_constants.NONCE],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        # ReDoc renders in a web worker made from a blob.
+        "worker-src": ["'self'", "blob:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 # A refused enquiry form gets a page the enquirer can act on (other pages: Django's).
 CSRF_FAILURE_VIEW = "leadtrack.public.views.csrf_failure"
 
@@ -281,6 +307,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "leadtrack.api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"token": env.str("API_TOKEN_THROTTLE", default="10/min")},
+    # The throttles read the client address as the enquiry form's rate limit does: through
+    # exactly LEADTRACK_TRUSTED_PROXY_COUNT proxies (set below from the environment).
+    "NUM_PROXIES": env.int("LEADTRACK_TRUSTED_PROXY_COUNT", default=0),
     "PAGE_SIZE": 50,
     "DATETIME_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": True,
@@ -346,6 +375,13 @@ LEADTRACK_PIPELINE = [
     "routing.steps.assign",
     "leads.steps.acknowledge",
 ]
+# Who may see which lead (and everything tied to one), on every surface: a function
+# ``(user, queryset) -> queryset`` (docs/security.md).
+LEADTRACK_LEAD_VISIBILITY = "leadtrack.access.visible_leads"
+# Checks a status change must pass, asked by ``leads.services.lead_change_status``: each
+# takes ``lead``, ``status`` and ``reason``, returns the reason to record (possibly in
+# the firm's own words) or raises ValidationError.
+LEADTRACK_STATUS_CHANGE_CHECKS = ["followups.services.closure.status_change_check"]
 # Channels whose enquirers get an acknowledgement email (staff-logged calls, referrals
 # and imports do not).
 LEADTRACK_ACKNOWLEDGE_CHANNELS = env.list(

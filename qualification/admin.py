@@ -4,7 +4,7 @@ qualification section, tier override and re-qualify action. Presentation only; e
 change goes through ``qualification.services``."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from leads.models import Lead
+from leads.visibility import LeadScopedAdminMixin, visible_leads
 from qualification import services
 from qualification.choices import ModelState
 from qualification.forms import TierOverrideForm
@@ -226,7 +227,7 @@ class QualificationModelAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(QualificationResult)
-class QualificationResultAdmin(SimpleHistoryAdmin):
+class QualificationResultAdmin(LeadScopedAdminMixin, SimpleHistoryAdmin):
     """Every lead's result, for checking the model against people's judgement."""
 
     list_display = ["lead", "tier", "override_tier", "score", "practice_area", "version", "at"]
@@ -364,7 +365,8 @@ class LeadQualificationAdmin(admin.ModelAdmin):
         ]
 
     def override_tier_view(self, request: HttpRequest, lead_id: int) -> HttpResponse:
-        lead = get_object_or_404(Lead, pk=lead_id)
+        # Not found, as for a lead that does not exist, unless the user may see it.
+        lead = get_object_or_404(visible_leads(request.user, Lead.objects.all()), pk=lead_id)
         if not self.has_change_permission(request, lead) and not self.has_view_permission(
             request, lead
         ):
@@ -373,6 +375,8 @@ class LeadQualificationAdmin(admin.ModelAdmin):
         form = TierOverrideForm(
             request.POST or None, initial={"tier": result and result.override_tier}
         )
+        if request.method == "POST" and not self.has_change_permission(request, lead):
+            raise PermissionDenied  # seeing a lead is not changing its tier
         if request.method == "POST" and form.is_valid():
             tier = form.cleaned_data["tier"]
             reason = form.cleaned_data["reason"]

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from leads.choices import ActivityKind, Tier
 from leads.models import Lead
-from leads.services import activity_record
+from leads.services import activity_record, lead_record_qualification, lead_set_tier
 from qualification import selectors
 from qualification.choices import ModelState
 from qualification.extraction import extract
@@ -121,10 +121,9 @@ def lead_qualify(
         result.full_clean(exclude=["lead", "model_version"])
         result.save(update_fields=list(values))
 
-    lead.tier = result.effective_tier
-    lead.estimated_value = result.estimated_value
-    lead.qualified_at = now
-    lead.save(update_fields=["tier", "estimated_value", "qualified_at"])
+    lead_record_qualification(
+        lead=lead, tier=result.effective_tier, estimated_value=result.estimated_value, at=now
+    )
 
     reasons = "; ".join(line for line in result.basis[:3] if not line.startswith("Score "))
     if previous is None:
@@ -218,8 +217,7 @@ def qualification_override(
     result.save(
         update_fields=["override_tier", "override_reason", "overridden_by", "overridden_at"]
     )
-    Lead.objects.filter(pk=lead.pk).update(tier=tier)
-    lead.tier = tier
+    lead_set_tier(lead=lead, tier=tier)
     activity_record(
         lead=lead,
         kind=ActivityKind.QUALIFIED,
@@ -258,8 +256,7 @@ def qualification_override_clear(
     result.save(
         update_fields=["override_tier", "override_reason", "overridden_by", "overridden_at"]
     )
-    Lead.objects.filter(pk=lead.pk).update(tier=result.tier)
-    lead.tier = result.tier
+    lead_set_tier(lead=lead, tier=result.tier)
     activity_record(
         lead=lead,
         kind=ActivityKind.QUALIFIED,

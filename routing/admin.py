@@ -14,6 +14,7 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from leads.choices import OPEN_STATUSES
+from leads.visibility import LeadScopedAdminMixin
 from routing import selectors, services
 from routing.choices import RuleState
 from routing.decisions import Decision, routes_simulate
@@ -305,7 +306,7 @@ def _member_of(result: Decision | str):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(LeadScopedAdminMixin, admin.ModelAdmin):
     list_display = ["assigned_at", "lead", "member", "via", "reason", "assigned_by", "ended_at"]
     list_filter = ["via", "member", "brief_channel"]
     list_select_related = ["lead", "member__user", "assigned_by"]

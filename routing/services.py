@@ -13,7 +13,12 @@ from django.utils import timezone
 
 from leads.choices import CLOSED_STATUSES, ActivityKind, EmailKind, Status, Tier
 from leads.models import Lead, OutboundEmail
-from leads.services import activity_record, lead_change_status, outbound_email_queue
+from leads.services import (
+    activity_record,
+    lead_change_status,
+    lead_set_owner,
+    outbound_email_queue,
+)
 from routing import selectors, signals
 from routing.choices import AssignedVia, BriefChannel, BriefDelivery
 from routing.decisions import Decision, first_matching_rule, route_decide
@@ -108,9 +113,7 @@ def lead_assign(
         assigned_at=now,
         brief_channel=BriefChannel.DIGEST if digest else BriefChannel.EMAIL,
     )
-    locked.owner = member.user
-    locked.assigned_at = now
-    locked.save(update_fields=["owner", "assigned_at"])
+    lead_set_owner(lead=locked, owner=member.user, at=now)
     # The round-robin turn; an update, not save(), so it adds nothing to the change history.
     Member.objects.filter(pk=member.pk).update(last_assigned_at=now)
     member.last_assigned_at = now

@@ -35,3 +35,9 @@ def closure_reason_validate(*, status: str, reason: str) -> str:
             f"leads: {'; '.join(allowed)} (add details after a colon)."
         }
     )
+
+
+def status_change_check(*, lead, status: str, reason: str) -> str:
+    """The status service's check (``LEADTRACK_STATUS_CHANGE_CHECKS``): a lost or
+    disqualified lead's reason is one of the firm's, in the list's own words."""
+    return closure_reason_validate(status=status, reason=reason)

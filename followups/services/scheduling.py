@@ -30,7 +30,7 @@ from followups.models import FollowUp, FollowUpStep
 from followups.selectors import business_calendar, policy_for_lead, policy_steps
 from leads.choices import CLOSED_STATUSES, ActivityKind, Status
 from leads.models import Lead
-from leads.services import activity_record
+from leads.services import activity_record, lead_set_next_action
 
 # When no policy covers a lead at all: first contact within one working day.
 FALLBACK_FIRST_CONTACT = (
@@ -50,8 +50,7 @@ def lead_next_action_refresh(*, lead: Lead) -> dt.datetime | None:
     due = FollowUp.objects.filter(lead_id=lead.pk, completed_at__isnull=True).aggregate(
         due=Min("due_at")
     )["due"]
-    Lead.objects.filter(pk=lead.pk).update(next_action_due_at=due)
-    lead.next_action_due_at = due
+    lead_set_next_action(lead=lead, due_at=due)
     return due
 
 

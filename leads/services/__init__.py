@@ -3,6 +3,12 @@ webhook, task, command), so the timeline and the rules can never be skipped."""
 
 from leads.services.activity import activity_record
 from leads.services.capture import Capture, ContactDetails, contact_match, lead_capture
+from leads.services.columns import (
+    lead_record_qualification,
+    lead_set_next_action,
+    lead_set_owner,
+    lead_set_tier,
+)
 from leads.services.contact_log import lead_add_note, lead_log_call, lead_log_meeting
 from leads.services.contacts import contact_update
 from leads.services.email import (
@@ -36,6 +42,10 @@ __all__ = [
     "lead_log_meeting",
     "lead_merge",
     "lead_record_first_response",
+    "lead_record_qualification",
+    "lead_set_next_action",
+    "lead_set_owner",
+    "lead_set_tier",
     "outbound_email_queue",
     "outbound_email_send",
     "outbound_emails_queue_many",

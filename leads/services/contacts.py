@@ -8,7 +8,8 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from leads.choices import ActivityKind
+from leads import signals
+from leads.choices import OPEN_STATUSES, ActivityKind
 from leads.models import Contact, Lead
 from leads.services.activity import activity_record
 from leads.services.capture import ContactDetails, contact_details_clean
@@ -51,4 +52,8 @@ def contact_update(
             actor=actor,
             data={"contact_id": contact.pk, "changes": changes},
         )
+        if lead.status in OPEN_STATUSES:
+            # Who they are and where they work bear on the assessment: qualification's
+            # receiver qualifies the open lead again.
+            signals.lead_updated.send(sender=Lead, lead=lead, actor=actor)
     return contact

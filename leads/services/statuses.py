@@ -9,11 +9,13 @@ instead of the timeline's JSON."""
 
 from datetime import UTC, datetime
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from leads import signals
 from leads.choices import CLOSED_STATUSES, ActivityKind, Status
@@ -60,6 +62,10 @@ def lead_change_status(
     if transition_needs_reason(old, status) and not reason:
         verb = "reopen a lead" if old in CLOSED_STATUSES else f"mark a lead {status}"
         raise ValidationError({"reason": f"Give a reason to {verb}."})
+    # The higher apps' rules for this change (the firm's closure reasons, ...), asked
+    # through the setting so every surface (API, admin list and page, commands) obeys them.
+    for check in settings.LEADTRACK_STATUS_CHANGE_CHECKS:
+        reason = import_string(check)(lead=lead, status=status, reason=reason)
 
     now = timezone.now()
     since = (

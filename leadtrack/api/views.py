@@ -55,7 +55,14 @@ class TokenView(ObtainAuthToken):
         responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
     )
     def post(self, request: Request, *args, **kwargs) -> Response:
-        return super().post(request, *args, **kwargs)
+        try:
+            return super().post(request, *args, **kwargs)
+        finally:
+            # django-axes marks the request it was given (DRF's); its middleware reads
+            # Django's, and then answers with the lockout message (leadtrack/lockout.py).
+            for name in ("axes_locked_out", "axes_credentials"):
+                if hasattr(request, name):
+                    setattr(request._request, name, getattr(request, name))
 
 
 class LeadSearchFilter(filters.SearchFilter):
@@ -187,14 +194,11 @@ class LeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         lead: Lead = self.get_object()
         data = StatusChangeInput(data=request.data)
         data.is_valid(raise_exception=True)
-        reason = followup_services.closure_reason_validate(
-            status=data.validated_data["status"], reason=data.validated_data["reason"]
-        )
         with transaction.atomic():
             services.lead_change_status(
                 lead=lead,
                 status=data.validated_data["status"],
-                reason=reason,
+                reason=data.validated_data["reason"],
                 actor=request.user,
             )
         return Response(LeadOutput(self.get_queryset().get(pk=lead.pk)).data)

@@ -5,6 +5,7 @@ Thin presentation over ``leads.services.lead_capture``: a per-address rate limit
 The form and its thank-you page may be shown in an iframe on the firm's website.
 """
 
+from csp.decorators import csp_replace
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -21,6 +22,9 @@ from leads.choices import Channel
 from leads.services import ContactDetails, lead_capture
 from leadtrack.public.client_address import client_address, rate_limit_key
 from leadtrack.public.forms import CONSENT_TEXT, HOW_HEARD_CHOICES, EnquiryForm
+
+# The form may be framed by the firm's own website only (Content-Security-Policy).
+embeddable = csp_replace({"frame-ancestors": settings.LEADTRACK_FRAME_ANCESTORS})
 
 UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
 # Where the enquirer came from: the embedding page passes these (see docs/channels.md).
@@ -82,6 +86,7 @@ def _render_form(request: HttpRequest, form: EnquiryForm, *, status: int) -> Htt
 
 
 @xframe_options_exempt
+@embeddable
 @require_http_methods(["GET", "POST"])
 def enquire(request: HttpRequest) -> HttpResponse:
     """Show the enquiry form; on a valid post capture the lead and thank the enquirer."""
@@ -145,6 +150,7 @@ def enquire(request: HttpRequest) -> HttpResponse:
 
 
 @xframe_options_exempt
+@embeddable
 def enquiry_thanks(request: HttpRequest) -> HttpResponse:
     """Thank the enquirer, with their reference (when the link carries a valid one) and
     the firm's phone number."""
@@ -168,6 +174,7 @@ def enquiry_thanks(request: HttpRequest) -> HttpResponse:
 
 
 @xframe_options_exempt
+@embeddable
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A refused enquiry form gets a page its sender can act on; elsewhere Django's."""
     if request.path.startswith("/enquire/"):

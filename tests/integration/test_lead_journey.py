@@ -78,5 +78,9 @@ def test_employment_enquiry_walks_through_every_app(demo_firm, django_capture_on
     assert lead.first_response_at is not None
 
     with django_capture_on_commit_callbacks(execute=True):
-        lead_change_status(lead=lead, status=Status.LOST, reason="Chose another firm")
+        lead_change_status(
+            lead=lead,
+            status=Status.LOST,
+            reason="Instructed another firm: chose a firm nearer home",
+        )
     assert not FollowUp.objects.filter(lead=lead, completed_at__isnull=True).exists()

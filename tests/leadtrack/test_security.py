@@ -1,11 +1,13 @@
 """Secure settings when DEBUG is off, and the admin sign-in throttled against guessing."""
 
+import datetime as dt
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import time_machine
 
 from tests.factories import UserFactory
 
@@ -75,3 +77,45 @@ def test_admin_requires_sign_in(client):
     response = client.get("/admin/leads/lead/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_a_locked_out_user_is_told_when_they_can_try_again(client, settings):
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 2
+    UserFactory(username="partner")
+    for _ in range(2):
+        client.post("/admin/login/", {"username": "partner", "password": "guess"})
+    with time_machine.travel(dt.datetime(2026, 7, 1, 9, 0, tzinfo=dt.UTC), tick=False):
+        locked = client.post(
+            "/admin/login/", {"username": "partner", "password": "correct-horse-battery"}
+        )
+    assert locked.status_code == 429
+    text = locked.content.decode()
+    assert "locked out" in text
+    # 09:00 UTC is 10:00 in London (summer time), plus the 30-minute cool-off.
+    assert "try again after 10:30 on 1 July 2026 (London time)" in text
+    assert locked["Retry-After"] == "1800"
+
+
+@pytest.mark.django_db
+def test_the_api_token_endpoint_answers_a_lockout_as_json(settings):
+    from rest_framework.test import APIClient
+
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 2
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"token": "100/min"},
+    }
+    UserFactory(username="integration")
+    client = APIClient()
+    for _ in range(2):
+        client.post("/api/v1/auth/token/", {"username": "integration", "password": "guess"})
+    locked = client.post(
+        "/api/v1/auth/token/", {"username": "integration", "password": "correct-horse-battery"}
+    )
+    assert locked.status_code == 429
+    body = locked.json()
+    assert "locked out" in body["detail"]
+    assert body["retry_after"]

@@ -153,3 +153,42 @@ def test_lead_updated_signal_requalifies_a_qualified_lead(qualified_lead):
     qualified_lead.refresh_from_db()
     assert qualified_lead.qualification.practice_area.slug == "employment"
     assert qualified_lead.activities.filter(kind=ActivityKind.QUALIFIED).count() == 2
+
+
+def test_correcting_a_contacts_details_requalifies_their_open_lead(qualified_lead, staff_user):
+    from leads.services import ContactDetails, contact_update
+
+    contact = qualified_lead.contact
+    contact_update(
+        contact=contact,
+        details=ContactDetails(
+            name=contact.name,
+            email=contact.email,
+            phone=contact.phone,
+            organisation="Harbour Freight Ltd",
+            job_title="Finance Director",
+        ),
+        actor=staff_user,
+    )
+    qualified = qualified_lead.activities.filter(kind=ActivityKind.QUALIFIED)
+    assert qualified.count() == 2
+    assert "details changed" in qualified.order_by("-pk").first().summary
+
+
+def test_only_the_leads_app_writes_the_leads_own_columns():
+    """Qualification, routing and follow-ups set tier, owner and next action through the
+    leads services (lead_record_qualification, lead_set_owner, ...), never directly."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    direct = re.compile(r"Lead\.objects\.[^\n]*\.update\(|\blead\.save\(|\blocked\.save\(")
+    offenders = [
+        f"{path.relative_to(root)}:{number}"
+        for app in ("qualification", "routing", "followups")
+        for path in (root / app).rglob("*.py")
+        if "migrations" not in path.parts
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if direct.search(line)
+    ]
+    assert offenders == []
