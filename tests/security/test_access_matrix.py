@@ -51,6 +51,8 @@ ADMIN_PAGES = {
     "leads_lead_override_tier": "login",
     "leads_lead_log_phone": "login",
     "leads_lead_log_referral": "login",
+    "leads_lead_reply": "login",
+    "leads_lead_reply_retry": "login",
 }
 
 # Every registered model: "lead" when its rows are tied to a lead (a fee earner sees only
@@ -81,7 +83,9 @@ MODEL_SCOPE = {
     "routing.routingrule": "firm",
     "routing.assignment": "lead",
     "followups.businesscalendar": "firm",
-    "followups.closuredate": "firm",
+    "followups.replytemplate": "firm",
+    "firm.firmprofile": "firm",
+    "firm.firmcalendar": "firm",
     "followups.closurereason": "firm",
     "followups.followuppolicy": "firm",
     "followups.followup": "lead",
