@@ -21,3 +21,5 @@ lead_updated = Signal()
 # keep, merged, actor: staff merged ``merged`` into ``keep`` (duplicates of one enquiry);
 # higher apps move or close what they hold for ``merged`` (e.g. open follow-ups)
 lead_merged = Signal()
+# contact, changes: staff corrected a contact's details (higher apps re-read them)
+contact_changed = Signal()

@@ -57,6 +57,7 @@ THIRD_PARTY_APPS = [
 LOCAL_APPS = [
     "leads.apps.LeadsConfig",
     "qualification.apps.QualificationConfig",
+    "compliance.apps.ComplianceConfig",
     "routing.apps.RoutingConfig",
     "followups.apps.FollowupsConfig",
     # Last: its admin module composes the other apps' admin pieces into the tracker.
@@ -329,6 +330,9 @@ LEADTRACK_RESPONSE_PROMISE = env.str("LEADTRACK_RESPONSE_PROMISE", default="with
 # Each step takes ``lead`` and is idempotent; the runner records each step's run.
 LEADTRACK_PIPELINE = [
     "qualification.steps.qualify",
+    # Conflict check on the enquirer, their organisation and the other parties, before
+    # routing, so the owner's brief says what it found.
+    "compliance.steps.conflict_check",
     # Obligations next, from the tier and practice area, so that the owner's brief can say
     # when the first action is due (the follow-ups pass to the owner when routing assigns).
     "followups.steps.schedule",
@@ -336,6 +340,17 @@ LEADTRACK_PIPELINE = [
     "routing.steps.assign",
     "leads.steps.acknowledge",
 ]
+# Asked before every status change (like the pipeline steps, a list of functions); each
+# raises ValidationError with the reason to refuse it (docs/compliance.md).
+LEADTRACK_STATUS_CHECKS = [
+    "compliance.checks.conflict_decided",
+    "compliance.checks.due_diligence_before_won",
+]
+# Practice areas (slugs) where referral fees are banned (personal injury: LASPO 2012 s56);
+# a referral from an introducer with a fee arrangement is flagged there.
+LEADTRACK_REFERRAL_FEE_BANNED_AREAS = env.list(
+    "LEADTRACK_REFERRAL_FEE_BANNED_AREAS", default=["personal-injury"]
+)
 # Channels whose enquirers get an acknowledgement email (staff-logged calls, referrals
 # and imports do not).
 LEADTRACK_ACKNOWLEDGE_CHANNELS = env.list(

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
 
+from compliance.selectors import conflict_brief
 from leads.choices import OPEN_STATUSES, Channel
 from leads.models import Lead
 from routing.choices import RuleState
@@ -306,6 +307,7 @@ def brief_context(*, lead: Lead, member: Member, reason: str) -> dict:
         ),
         "admin_url": lead_admin_url(lead),
         "referrer": facts.referrer,
+        "conflict": conflict_brief(lead=lead),
     }
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
+from leads import signals
 from leads.choices import ActivityKind
 from leads.models import Contact, Lead
 from leads.services.activity import activity_record
@@ -47,4 +48,5 @@ def contact_update(
             actor=actor,
             data={"contact_id": contact.pk, "changes": changes},
         )
+    signals.contact_changed.send(sender=Contact, contact=contact, changes=changes)
     return contact

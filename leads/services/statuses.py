@@ -9,11 +9,13 @@ instead of the timeline's JSON."""
 
 from datetime import UTC, datetime
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from leads import signals
 from leads.choices import CLOSED_STATUSES, ActivityKind, Status
@@ -51,6 +53,9 @@ def lead_change_status(
     if transition_needs_reason(old, status) and not reason:
         verb = "reopen a lead" if old in CLOSED_STATUSES else f"mark a lead {status}"
         raise ValidationError({"reason": f"Give a reason to {verb}."})
+    # Higher apps' rules (e.g. compliance: no meeting before the conflict decision).
+    for check in status_checks():
+        check(lead=lead, old_status=old, new_status=status, actor=actor)
 
     now = timezone.now()
     since = (
@@ -90,6 +95,13 @@ def lead_change_status(
         sender=Lead, lead=lead, old_status=old, new_status=status, reason=reason, actor=actor
     )
     return lead
+
+
+def status_checks() -> list:
+    """The functions of ``LEADTRACK_STATUS_CHECKS``, each called before a status change
+    with the lead, the old and new status and the actor; one raises ValidationError with
+    the reason to refuse it."""
+    return [import_string(path) for path in settings.LEADTRACK_STATUS_CHECKS]
 
 
 def status_period_record(*, change: Activity) -> StatusPeriod:
