@@ -173,7 +173,8 @@ class ServiceAdmin(LeadFromQueryMixin, admin.ModelAdmin):
         return Form
 
     def save_model(self, request, obj, form, change) -> None:
-        obj.pk = form.service_result.pk
+        # The admin logs and redirects with ``obj``: make it the row the service wrote.
+        obj.__dict__.update(form.service_result.__dict__)
 
 
 @admin.register(Party)
