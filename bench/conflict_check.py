@@ -33,7 +33,8 @@ LAST = ("Smith Jones Williams Taylor Brown Davies Evans Wilson Thomas Johnson Ro
         "Bennett Young Griffiths Mitchell Kelly Cook Carter Richardson Bailey Collins Bell "
         "Shaw Murphy Miller Cox Richards Khan Marshall Anderson Simpson Ellis Adams Singh "
         "Begum Wilkinson Foster Chapman Powell Webb Rogers Gray Mason Ali Hunt Hussain "
-        "Campbell Matthews Owen Palmer Holmes Mills Barnes Knight Lloyd Butler Russell").split()  # fmt: skip
+        "Campbell Matthews Owen Palmer Holmes Mills Barnes Knight Lloyd Butler Russell"
+        ).split()  # fmt: skip
 
 
 def percentile(values: list[float], share: float) -> float:
