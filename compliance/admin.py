@@ -4,11 +4,17 @@ The lead page gets a self-contained "Compliance" section (``ComplianceInline``: 
 latest conflict check with its matches and decision, due diligence, introducer warnings),
 added by the project package with the other apps' pieces."""
 
+import io
+import zipfile
+from datetime import datetime, time, timedelta
+
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -20,11 +26,17 @@ from compliance.models import (
     ConflictDecision,
     DueDiligence,
     DueDiligenceOverride,
+    ErasureRecord,
     IntroducerArrangement,
+    LawfulBasis,
     Party,
     ReferralDisclosure,
+    RetentionPolicy,
+    RetentionRun,
+    SubjectAccessRequest,
 )
 from compliance.parties import PartyDetails
+from compliance.subject_access import subject_access_data, subject_access_files
 from leads.models import Lead
 
 
@@ -347,3 +359,141 @@ class ReferralDisclosureAdmin(ServiceAdmin):
             how=data["how"],
             actor=request.user,
         )
+
+
+# -- UK GDPR ---------------------------------------------------------------------------
+
+
+@admin.register(RetentionPolicy)
+class RetentionPolicyAdmin(admin.ModelAdmin):
+    """The retention schedule, edited here; beat applies it nightly."""
+
+    list_display = ["name", "outcome", "reason_contains", "action", "after_days", "active", "order"]
+    list_editable = ["active", "order"]
+    actions = ["dry_run_now", "dry_run_next_month"]
+
+    @admin.action(description="Dry run the whole schedule as of now")
+    def dry_run_now(self, request, queryset) -> None:
+        run = services.retention_run(dry_run=True, actor=request.user)
+        messages.info(request, f"Dry run: {run.summary}")
+
+    @admin.action(description="Dry run the whole schedule as of the 1st of next month")
+    def dry_run_next_month(self, request, queryset) -> None:
+        today = timezone.localdate()
+        first = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+        as_of = timezone.make_aware(datetime.combine(first, time(23, 59)))
+        run = services.retention_run(as_of=as_of, dry_run=True, actor=request.user)
+        messages.info(request, f"Dry run: {run.summary}")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(RetentionRun)
+class RetentionRunAdmin(ReadOnlyAdmin):
+    list_display = ["ran_at", "dry_run", "summary", "actor"]
+    list_filter = ["dry_run"]
+    list_select_related = ["actor"]
+    readonly_fields = ["ran_at", "as_of", "dry_run", "summary", "results", "actor"]
+
+
+@admin.register(ErasureRecord)
+class ErasureRecordAdmin(ReadOnlyAdmin):
+    list_display = ["erased_at", "request", "requested_on", "erased_by"]
+    list_select_related = ["erased_by"]
+
+
+@admin.register(SubjectAccessRequest)
+class SubjectAccessRequestAdmin(ReadOnlyAdmin):
+    list_display = ["received_on", "due_on", "request", "contact", "exported_at", "exported_by"]
+    list_select_related = ["contact", "exported_by"]
+
+
+@admin.register(LawfulBasis)
+class LawfulBasisAdmin(ReadOnlyAdmin):
+    list_display = ["lead", "basis", "description", "channel", "recorded_at"]
+    list_filter = ["basis", "channel"]
+    list_select_related = ["lead"]
+
+
+class PersonRequestForm(forms.Form):
+    request = forms.CharField(
+        label="Request", max_length=300, help_text="What was asked and how, e.g. “email of 2 Dec”."
+    )
+    received_on = forms.DateField(label="Received on", help_text="The date the request arrived.")
+
+
+def _person_request(request, queryset, *, title: str, verb: str):
+    """The form an erasure or subject access asks for first (one contact at a time)."""
+    if queryset.count() != 1:
+        messages.error(request, f"Choose one contact to {verb}.")
+        return None, None
+    form = PersonRequestForm(request.POST if "confirm" in request.POST else None)
+    if form.is_valid():
+        return queryset.get(), form.cleaned_data
+    context = {
+        **admin.site.each_context(request),
+        "title": title,
+        "form": form,
+        "contact": queryset.get(),
+        "action": request.POST.get("action"),
+        "opts": queryset.model._meta,
+    }
+    return TemplateResponse(request, "compliance/person_request.html", context), None
+
+
+@admin.action(description="Erase this person (UK GDPR erasure request)", permissions=["change"])
+def erase_contact(modeladmin, request, queryset):
+    contact, data = _person_request(
+        request, queryset, title="Erase this person everywhere", verb="erase"
+    )
+    if data is None:
+        return contact
+    try:
+        record = services.contact_erasure(
+            contact=contact, request=data["request"], requested_on=data["received_on"],
+            actor=request.user,
+        )  # fmt: skip
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return None
+    changed = sum(record.counts.values())
+    kept = f" Kept by law: {record.kept}" if record.kept else ""
+    messages.success(request, f"Erased: {changed} records changed; the erasure is recorded.{kept}")
+    return None
+
+
+@admin.action(description="Export everything held about this person (subject access)")
+def export_subject_access(modeladmin, request, queryset):
+    contact, data = _person_request(request, queryset, title="Subject access export", verb="export")
+    if data is None:
+        return contact
+    try:
+        access = services.subject_access_request_record(
+            contact=contact, request=data["request"], received_on=data["received_on"],
+            actor=request.user,
+        )  # fmt: skip
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return None
+    files = subject_access_files(request=access, data=subject_access_data(contact=contact))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = (
+        f'attachment; filename="subject-access-{contact.pk}-{access.received_on}.zip"'
+    )
+    return response
+
+
+CONTACT_ACTIONS = [erase_contact, export_subject_access]

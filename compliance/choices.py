@@ -55,3 +55,20 @@ class FeeArrangement(models.TextChoices):
     NONE = "none", "No fee arrangement"
     REFERRAL_FEE = "referral_fee", "Referral fee paid to the introducer"
     FEE_SHARING = "fee_sharing", "Fee-sharing arrangement"
+
+
+class LawfulBasisKind(models.TextChoices):
+    CONSENT = "consent", "Consent"
+    LEGITIMATE_INTERESTS = "legitimate_interests", "Legitimate interests"
+
+
+class RetentionAction(models.TextChoices):
+    ANONYMISE = "anonymise", "Anonymise"
+    DELETE = "delete", "Delete"
+    KEEP = "keep", "Keep (the firm's matter policy applies)"
+
+
+class RetentionOutcome(models.TextChoices):
+    WON = "won", "Won (instructed)"
+    LOST = "lost", "Lost (not instructed)"
+    DISQUALIFIED = "disqualified", "Disqualified"

@@ -16,9 +16,12 @@ from compliance.choices import (
     ConflictOutcome,
     FeeArrangement,
     IdentityMethod,
+    LawfulBasisKind,
     PartyKind,
     PartyRole,
     RecordKind,
+    RetentionAction,
+    RetentionOutcome,
     RiskLevel,
 )
 
@@ -182,7 +185,9 @@ class ConflictDecision(models.Model):
     lead = models.ForeignKey(
         "leads.Lead", on_delete=models.CASCADE, related_name="conflict_decisions"
     )
-    check_run = models.ForeignKey(ConflictCheck, on_delete=models.PROTECT, related_name="decisions")
+    check_run = models.ForeignKey(
+        ConflictCheck, on_delete=models.RESTRICT, related_name="decisions"
+    )
     outcome = models.CharField(max_length=20, choices=ConflictOutcome.choices)
     note = models.TextField(blank=True)
     decided_by = models.ForeignKey(
@@ -314,3 +319,144 @@ class ReferralDisclosure(models.Model):
 
     def __str__(self) -> str:
         return f"Disclosed on {self.lead}"
+
+
+class LawfulBasis(models.Model):
+    """The lawful basis for holding the enquirer's details (UK GDPR article 6), as given
+    on the channel the enquiry came by: the form's consent text and its version, the
+    API's ``consent``, or legitimate interests in responding to an enquiry."""
+
+    lead = models.OneToOneField("leads.Lead", on_delete=models.CASCADE, related_name="lawful_basis")
+    basis = models.CharField(max_length=30, choices=LawfulBasisKind.choices)
+    description = models.CharField(max_length=300)
+    channel = models.CharField(max_length=20)
+    consent_given = models.BooleanField(default=False)
+    consent_text = models.TextField(blank=True)
+    consent_version = models.CharField(
+        max_length=20, blank=True, help_text="A digest of the consent text shown (it changes "
+        "whenever the wording does)."
+    )  # fmt: skip
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "lawful bases"
+
+    def __str__(self) -> str:
+        return f"{self.lead}: {self.description}"
+
+
+class RetentionPolicy(models.Model):
+    """How long a closed lead with this outcome is kept, and what then happens to it."""
+
+    name = models.CharField(max_length=100, unique=True)
+    outcome = models.CharField(max_length=20, choices=RetentionOutcome.choices)
+    reason_contains = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Only leads whose closing reason contains this (e.g. “spam”); empty for all.",
+    )
+    action = models.CharField(max_length=20, choices=RetentionAction.choices)
+    after_days = models.PositiveIntegerField(help_text="Days after the lead was closed.")
+    active = models.BooleanField(default=True)
+    order = models.PositiveSmallIntegerField(
+        default=100, help_text="Policies apply in this order; a lead follows the first that fits."
+    )
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name_plural = "retention policies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RetentionRun(models.Model):
+    """One run of the retention schedule (or a dry run of it): what it did, or would do,
+    per policy. Lists lead references only, never what was removed."""
+
+    ran_at = models.DateTimeField(default=timezone.now)
+    as_of = models.DateTimeField(help_text="The date the schedule was applied for.")
+    dry_run = models.BooleanField(default=False)
+    results = models.JSONField(default=list)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-ran_at"]
+
+    def __str__(self) -> str:
+        kind = "Dry run" if self.dry_run else "Run"
+        return f"{kind} of {timezone.localtime(self.ran_at):%d %b %Y %H:%M}"
+
+    @property
+    def summary(self) -> str:
+        when = timezone.localtime(self.as_of).strftime("%-d %B %Y")
+        parts = [
+            f"{row['count']} lead{'s' if row['count'] != 1 else ''} "
+            f"{'will be' if self.dry_run else ('was' if row['count'] == 1 else 'were')} "
+            f"{row['verb']} ({row['policy']})"
+            for row in self.results
+            if row["count"]
+        ]
+        return (f"On {when}: " + "; ".join(parts)) if parts else f"On {when}: nothing to do."
+
+
+class RetainedLead(models.Model):
+    """That a lead was anonymised or deleted by the schedule, and when (without what)."""
+
+    lead_id = models.BigIntegerField(unique=True)
+    reference = models.CharField(max_length=20, blank=True)
+    action = models.CharField(max_length=20, choices=RetentionAction.choices)
+    policy_name = models.CharField(max_length=100)
+    run = models.ForeignKey(RetentionRun, on_delete=models.PROTECT, related_name="leads")
+    at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.get_action_display().lower()}"
+
+
+class ErasureRecord(models.Model):
+    """That a person was erased on request: when, by whom, on what request, and how many
+    rows changed. What was erased is not kept."""
+
+    contact_id = models.BigIntegerField(help_text="The (now blank) contact record.")
+    request = models.CharField(max_length=300, help_text="The request, e.g. “email of 2 Dec”.")
+    requested_on = models.DateField()
+    erased_at = models.DateTimeField(default=timezone.now)
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    counts = models.JSONField(default=dict, help_text="How many rows of each kind changed.")
+    kept = models.TextField(blank=True, help_text="What the law required to be kept, and why.")
+
+    class Meta:
+        ordering = ["-erased_at"]
+
+    def __str__(self) -> str:
+        return f"Erasure of {timezone.localtime(self.erased_at):%d %b %Y} ({self.request})"
+
+
+class SubjectAccessRequest(models.Model):
+    """A request for everything the firm holds about a person, due one calendar month
+    after it was received (UK GDPR article 12(3))."""
+
+    contact = models.ForeignKey(
+        "leads.Contact", on_delete=models.SET_NULL, null=True, related_name="access_requests"
+    )
+    request = models.CharField(max_length=300)
+    received_on = models.DateField()
+    due_on = models.DateField()
+    exported_at = models.DateTimeField(null=True, blank=True)
+    exported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["due_on"]
+
+    def __str__(self) -> str:
+        return (
+            f"Subject access request received {self.received_on:%d %b %Y}, "
+            f"due {self.due_on:%d %b %Y}"
+        )

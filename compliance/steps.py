@@ -2,7 +2,7 @@
 the owner's brief says what it found."""
 
 from compliance.models import ConflictCheck
-from compliance.services import conflict_check_run, lead_parties_record
+from compliance.services import conflict_check_run, lawful_basis_record, lead_parties_record
 from leads.models import Lead
 
 
@@ -13,3 +13,8 @@ def conflict_check(*, lead: Lead) -> None:
         return
     lead_parties_record(lead=lead)
     conflict_check_run(lead=lead)
+
+
+def lawful_basis(*, lead: Lead) -> None:
+    """Record the lawful basis the enquiry came with (once; a rerun finds it)."""
+    lawful_basis_record(lead=lead)

@@ -333,6 +333,7 @@ LEADTRACK_PIPELINE = [
     # Conflict check on the enquirer, their organisation and the other parties, before
     # routing, so the owner's brief says what it found.
     "compliance.steps.conflict_check",
+    "compliance.steps.lawful_basis",
     # Obligations next, from the tier and practice area, so that the owner's brief can say
     # when the first action is due (the follow-ups pass to the owner when routing assigns).
     "followups.steps.schedule",

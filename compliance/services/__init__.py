@@ -14,6 +14,12 @@ from compliance.services.conflicts import (
 )
 from compliance.services.due_diligence import due_diligence_override, due_diligence_record
 from compliance.services.introducers import introducer_arrangement_set, referral_disclosure_record
+from compliance.services.privacy import (
+    contact_erasure,
+    lawful_basis_record,
+    retention_run,
+    subject_access_request_record,
+)
 
 __all__ = [
     "ClientImport",
@@ -24,10 +30,14 @@ __all__ = [
     "conflict_index_contact",
     "conflict_index_party",
     "conflict_index_rebuild",
+    "contact_erasure",
     "due_diligence_override",
     "due_diligence_record",
     "introducer_arrangement_set",
+    "lawful_basis_record",
     "lead_parties_record",
     "party_add",
     "referral_disclosure_record",
+    "retention_run",
+    "subject_access_request_record",
 ]
