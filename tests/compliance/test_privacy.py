@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -184,9 +185,9 @@ def test_erasure_leaves_nothing_of_the_person_in_any_table(admin_client, admin_u
 
 def test_erasure_needs_the_request(admin_user):
     lead = enquiry()
-    with pytest.raises(Exception, match="what request"):
+    with pytest.raises(ValidationError, match="what request"):
         contact_erasure(
-            contact=lead.contact, request=" ", requested_on=date.today(), actor=admin_user
+            contact=lead.contact, request=" ", requested_on=timezone.localdate(), actor=admin_user
         )
     assert Lead.objects.get(pk=lead.pk).message
 
