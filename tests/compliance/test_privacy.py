@@ -140,6 +140,8 @@ def every_text_holding(needles: list[str]) -> list[str]:
             cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608 - our own table names
             for row in cursor.fetchall():
                 for value in row:
+                    if isinstance(value, dict | list):  # JSON columns on PostgreSQL
+                        value = json.dumps(value)
                     text = str(value).lower() if isinstance(value, str | bytes) else ""
                     found += [f"{table}: {value!r:.80}" for n in needles if n.lower() in text]
     return found
