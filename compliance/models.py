@@ -147,11 +147,7 @@ class ConflictCheck(models.Model):
 
     @property
     def summary(self) -> str:
-        count = (
-            self.matches.count()
-            if not hasattr(self, "_prefetched_objects_cache")
-            else len(self.matches.all())
-        )
+        count = len(self.matches.all())  # prefetched on lists
         if count == 0:
             return f"No matches found in {self.records_searched:,} records."
         plural = "match" if count == 1 else "matches"

@@ -41,13 +41,18 @@ class PartyDetails:
     email: str = ""
 
 
+def _clean(value: Any) -> str:
+    """One line of printable text (control characters, NUL included, removed)."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in str(value or "")).split())
+
+
 def _role(text: str) -> str:
     return ROLE_WORDS.get(" ".join(str(text).lower().split()), "")
 
 
 def _one(value: Any) -> PartyDetails | None:
     if isinstance(value, dict):
-        name = " ".join(str(value.get("name") or "").split())[:NAME_MAX]
+        name = _clean(value.get("name"))[:NAME_MAX]
         if not name:
             return None
         kind = str(value.get("kind") or "")
@@ -60,9 +65,9 @@ def _one(value: Any) -> PartyDetails | None:
             company_number=company_number_clean(str(value.get("company_number") or ""))[:20],
             email=email if re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email) else "",
         )
-    text = " ".join(str(value or "").split())
-    if not text:
-        return None
+    text = _clean(value)
+    if not text or re.fullmatch(r"[\W_]*(\([^()]*\))?[\W_]*", text):
+        return None  # punctuation or a role in brackets, with no name
     role = ""
     bracketed = re.fullmatch(r"(.+?)\s*\(([^()]+)\)", text)
     if bracketed and _role(bracketed.group(2)):

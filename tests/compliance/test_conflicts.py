@@ -174,3 +174,33 @@ def test_the_lead_page_shows_the_outstanding_check_and_the_decision_page_records
     assert decision.decided_by == admin_user
     page = admin_client.get(reverse("admin:leads_lead_change", args=[lead.pk])).content.decode()
     assert "No conflict" in page and "Conflict check outstanding" not in page
+
+
+def test_the_api_refuses_more_than_twenty_parties(api_client):
+    body = {
+        "contact": {"name": "Ann Lee", "email": "ann@example.com"},
+        "message": "Dispute",
+        "parties": [{"name": f"Party {n}"} for n in range(21)],
+    }
+    response = api_client.post("/api/v1/leads/", body, format="json")
+    assert response.status_code == 400
+    assert not Party.objects.exists()
+
+
+def test_hostile_party_text_is_read_without_error():
+    from compliance.parties import parties_parse
+
+    parsed = parties_parse("\x00\n;;(employer)\n" + "A" * 5000 + "\nBob (nonsense role)")
+    assert [len(p.name) for p in parsed][:1] == [200]
+    assert parsed[-1].name == "Bob (nonsense role)"
+    assert parties_parse({"not": "a list"}) == []
+
+
+def test_the_conflict_check_list_reads_a_fixed_number_of_queries(
+    admin_client, django_assert_max_num_queries
+):
+    for _ in range(5):
+        conflict_check_run(lead=LeadFactory())
+    with django_assert_max_num_queries(12):
+        response = admin_client.get(reverse("admin:compliance_conflictcheck_changelist"))
+    assert response.status_code == 200
