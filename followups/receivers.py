@@ -8,6 +8,7 @@ from followups.services import (
     followups_on_status_changed,
     followups_reassign,
     followups_record_contact,
+    followups_redact,
 )
 
 
@@ -27,3 +28,7 @@ def on_contact_logged(sender, *, lead, kind, at=None, actor=None, **kwargs) -> N
 
 def on_lead_assigned(sender, *, lead, actor=None, **kwargs) -> None:
     followups_reassign(lead=lead, owner=lead.owner, actor=actor)
+
+
+def on_person_removed(sender, *, lead_ids, **kwargs) -> None:
+    followups_redact(lead_ids=lead_ids)

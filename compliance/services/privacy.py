@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from compliance import signals
 from compliance.choices import LawfulBasisKind, RecordKind, RetentionAction
 from compliance.models import (
     ConflictCheck,
@@ -188,6 +189,7 @@ def _retain(*, lead: Lead, policy: RetentionPolicy, run: RetentionRun) -> None:
         return
     qualification_result_redact(lead=lead)
     lead_anonymise(lead=lead)
+    signals.person_removed.send(sender=RetainedLead, lead_ids=[lead.pk])
     if not Lead.objects.filter(contact_id=lead.contact_id).exclude(subject="", message="").exists():
         _compliance_scrub(leads=[], contact_ids={lead.contact_id})
 
@@ -221,6 +223,7 @@ def contact_erasure(
         counts["qualification results"] += qualification_result_redact(lead=lead)
         _log_entries_blank(Lead, [lead.pk])
     counts.update(contact_erase(contact=contact))
+    signals.person_removed.send(sender=ErasureRecord, lead_ids=[lead.pk for lead in leads])
     return ErasureRecord.objects.create(
         contact_id=contact.pk,
         request=request[:300],

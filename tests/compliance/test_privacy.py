@@ -38,6 +38,7 @@ from leads.models import Contact, InboundMessage, Lead, OutboundEmail
 from leads.services import ContactDetails, lead_add_note, lead_capture, lead_change_status
 from leadtrack.public.forms import CONSENT_TEXT
 from tests.factories import UserFactory
+from tests.followups.factories import FollowUpFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -161,6 +162,7 @@ def test_erasure_leaves_nothing_of_the_person_in_any_table(admin_client, admin_u
     )  # fmt: skip
     InboundMessage.objects.create(provider="mailgun", channel="email", from_email=EMAIL,
                                   raw=f"From: {NAME} <{EMAIL}>", body_text="unlinked")  # fmt: skip
+    FollowUpFactory(lead=lead, completed_at=timezone.now(), completion_note=f"Rang {NAME}")
     other = enquiry(name="Someone Else", email="else@example.com", phone="")
     contact = Contact.objects.get(pk=lead.contact_id)
     admin_client.get(reverse("admin:leads_contact_change", args=[contact.pk]))
