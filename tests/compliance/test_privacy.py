@@ -37,8 +37,11 @@ from leads.choices import Channel, Status
 from leads.models import Contact, InboundMessage, Lead, OutboundEmail
 from leads.services import ContactDetails, lead_add_note, lead_capture, lead_change_status
 from leadtrack.public.forms import CONSENT_TEXT
+from routing.choices import AssignedVia
+from routing.models import Assignment
 from tests.factories import UserFactory
 from tests.followups.factories import FollowUpFactory
+from tests.routing.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -163,6 +166,9 @@ def test_erasure_leaves_nothing_of_the_person_in_any_table(admin_client, admin_u
     InboundMessage.objects.create(provider="mailgun", channel="email", from_email=EMAIL,
                                   raw=f"From: {NAME} <{EMAIL}>", body_text="unlinked")  # fmt: skip
     FollowUpFactory(lead=lead, completed_at=timezone.now(), completion_note=f"Rang {NAME}")
+    Assignment.objects.create(
+        lead=lead, member=MemberFactory(), via=AssignedVia.MANUAL, reason=f"{NAME} asked for Sam"
+    )
     other = enquiry(name="Someone Else", email="else@example.com", phone="")
     contact = Contact.objects.get(pk=lead.contact_id)
     admin_client.get(reverse("admin:leads_contact_change", args=[contact.pk]))
