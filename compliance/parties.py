@@ -68,6 +68,8 @@ def _one(value: Any) -> PartyDetails | None:
     text = _clean(value)
     if not text or re.fullmatch(r"[\W_]*(\([^()]*\))?[\W_]*", text):
         return None  # punctuation or a role in brackets, with no name
+    if _role(text):
+        return None  # a role on its own ("landlord"), with no name
     role = ""
     bracketed = re.fullmatch(r"(.+?)\s*\(([^()]+)\)", text)
     if bracketed and _role(bracketed.group(2)):

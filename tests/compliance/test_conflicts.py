@@ -204,3 +204,38 @@ def test_the_conflict_check_list_reads_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):
         response = admin_client.get(reverse("admin:compliance_conflictcheck_changelist"))
     assert response.status_code == 200
+
+
+def test_a_phone_enquiry_logged_by_staff_records_its_parties(admin_client):
+    import uuid
+
+    data = {
+        "name": "Tom Baker", "email": "", "phone": "07912 345678", "organisation": "",
+        "arrived_at_0": "01/12/2026", "arrived_at_1": "09:15", "subject": "Lease renewal",
+        "message": "Landlord wants a rent rise.", "source": "Google",
+        "parties": "Grasping Estates Ltd (landlord)\nMr P. Grasping; landlord",
+        "submission_key": str(uuid.uuid4()),
+    }  # fmt: skip
+    response = admin_client.post("/admin/leads/lead/log-phone/", data)
+    assert response.status_code == 302
+    lead = LeadFactory._meta.model.objects.get(subject="Lease renewal")
+    conflict_check(lead=lead)
+    assert sorted(Party.objects.filter(lead=lead).values_list("name", "role")) == [
+        ("Grasping Estates Ltd", "landlord"),
+        ("Mr P. Grasping", "other_side"),
+    ]
+
+
+def test_a_party_added_in_the_admin_runs_the_check_again(admin_client):
+    held = ContactFactory(name="Petra Ironside")
+    conflict_index_rebuild()
+    lead = LeadFactory()
+    conflict_check_run(lead=lead)
+    response = admin_client.post(
+        reverse("admin:compliance_party_add"),
+        {"lead": lead.pk, "name": "Petra Ironside", "kind": "person", "role": "defendant"},
+    )
+    assert response.status_code == 302
+    latest = ConflictCheck.objects.filter(lead=lead).order_by("-pk").first()
+    assert ConflictCheck.objects.filter(lead=lead).count() == 2
+    assert latest.matches.get(searched="Defendant Petra Ironside").record_id == held.pk
