@@ -352,6 +352,8 @@ LEADTRACK_STATUS_CHECKS = [
 LEADTRACK_REFERRAL_FEE_BANNED_AREAS = env.list(
     "LEADTRACK_REFERRAL_FEE_BANNED_AREAS", default=["personal-injury"]
 )
+# The nightly retention run first logs a dry run this many days ahead: what is coming.
+LEADTRACK_RETENTION_NOTICE_DAYS = env.int("LEADTRACK_RETENTION_NOTICE_DAYS", default=30)
 # Channels whose enquirers get an acknowledgement email (staff-logged calls, referrals
 # and imports do not).
 LEADTRACK_ACKNOWLEDGE_CHANNELS = env.list(

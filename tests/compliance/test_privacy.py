@@ -218,3 +218,27 @@ def test_subject_access_exports_a_document_and_json_due_in_one_month(admin_clien
     assert data["leads"][0]["message"].startswith("Hello, I am")
     assert SubjectAccessRequest.objects.get().due_on == date(2026, 11, 30)
     assert subject_access_due(date(2027, 1, 31)) == date(2027, 2, 28)
+
+
+def test_the_nightly_task_logs_what_is_coming_then_applies_the_schedule(settings):
+    from compliance.tasks import retention_run as nightly
+
+    settings.LEADTRACK_RETENTION_NOTICE_DAYS = 30
+    with time_machine.travel(LONDON_NOON, tick=False):
+        lead = enquiry()
+        close(lead, Status.LOST, "Went elsewhere")
+    with time_machine.travel(LONDON_NOON + timedelta(days=340), tick=False):
+        result = nightly.delay().get()
+    assert "Coming: On 20 January 2027: 1 lead will be anonymised" in result
+    assert list(RetentionRun.objects.order_by("pk").values_list("dry_run", flat=True)) == [
+        True,
+        False,
+    ]
+    assert Lead.objects.get(pk=lead.pk).message  # not yet
+
+
+def test_the_retention_task_is_installed_for_beat():
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(name="compliance-retention-schedule")
+    assert task.task == "compliance.tasks.retention_run" and task.crontab.hour == "2"
