@@ -471,7 +471,9 @@ def erase_contact(modeladmin, request, queryset):
     return None
 
 
-@admin.action(description="Export everything held about this person (subject access)")
+@admin.action(
+    description="Export everything held about this person (subject access)", permissions=["change"]
+)
 def export_subject_access(modeladmin, request, queryset):
     contact, data = _person_request(request, queryset, title="Subject access export", verb="export")
     if data is None:
