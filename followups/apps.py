@@ -6,6 +6,7 @@ class FollowupsConfig(AppConfig):
     verbose_name = "Follow-ups"
 
     def ready(self) -> None:
+        from compliance import signals as compliance_signals
         from followups import receivers
         from leads import signals
         from routing import signals as routing_signals
@@ -23,6 +24,9 @@ class FollowupsConfig(AppConfig):
             receivers.on_contact_email_bounced, dispatch_uid="followups.contact_email_bounced"
         )
         signals.lead_merged.connect(receivers.on_lead_merged, dispatch_uid="followups.lead_merged")
+        compliance_signals.person_removed.connect(
+            receivers.on_person_removed, dispatch_uid="followups.person_removed"
+        )
         routing_signals.lead_assigned.connect(
             receivers.on_lead_assigned, dispatch_uid="followups.lead_assigned"
         )

@@ -10,6 +10,7 @@ from followups.services import (
     followups_on_status_changed,
     followups_reassign,
     followups_record_contact,
+    followups_redact,
 )
 
 
@@ -37,3 +38,7 @@ def on_contact_email_bounced(sender, *, lead, address, reason, at=None, **kwargs
 
 def on_lead_merged(sender, *, keep, merged, actor=None, **kwargs) -> None:
     followups_close_for_merged(merged=merged, keep=keep, actor=actor)
+
+
+def on_person_removed(sender, *, lead_ids, **kwargs) -> None:
+    followups_redact(lead_ids=lead_ids)

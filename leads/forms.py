@@ -46,6 +46,13 @@ class StaffEnquiryForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6, "cols": 60}),
         help_text="What they need, in their words where you can: qualification reads it.",
     )
+    parties = forms.CharField(
+        label="Other people or organisations involved",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="One per line, e.g. “Acme Ltd (employer)”: the conflict check searches them.",
+    )
     # Stops a double click or a resubmitted page from logging the same enquiry twice.
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
 

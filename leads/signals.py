@@ -24,3 +24,5 @@ lead_merged = Signal()
 # lead, outbound_email, address, reason, at: an email Leadtrack sent to the lead's contact
 # bounced, so the address is undeliverable; higher apps ask the owner to phone instead
 contact_email_bounced = Signal()
+# contact, changes: staff corrected a contact's details (higher apps re-read them)
+contact_changed = Signal()

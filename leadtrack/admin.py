@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from compliance.admin import CONTACT_ACTIONS, ComplianceInline
 from followups.admin import due_badge
 from followups.models import FollowUp
 from leads.admin import ContactAdmin, LeadAdmin, london
@@ -88,6 +89,7 @@ class TrackerLeadAdmin(TrackerLeadMixin, LeadRoutingAdmin, LeadQualificationAdmi
 
     inlines = [
         QualificationInline,
+        ComplianceInline,
         *LeadRoutingAdmin.routing_inlines,
         FollowUpInline,
         *LeadAdmin.inlines,
@@ -118,6 +120,8 @@ admin.site.register(Lead, TrackerLeadAdmin)
 
 class TrackerContactAdmin(ContactAdmin):
     """Contacts, each seen only by those who may see one of the contact's leads."""
+
+    actions = [*CONTACT_ACTIONS]
 
     def get_queryset(self, request):
         return visible_contacts(request.user, super().get_queryset(request))

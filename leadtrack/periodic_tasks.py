@@ -70,6 +70,14 @@ DEFAULT_PERIODIC_TASKS = [
         minute="17",
     ),
     PeriodicJob(
+        "compliance-retention-schedule",
+        "compliance.tasks.retention_run",
+        "Apply the retention schedule (Compliance → Retention policies): anonymise or delete "
+        "closed leads past their policy's period; every run is logged.",
+        minute="30",
+        hour="2",
+    ),
+    PeriodicJob(
         "routing-brief-digests",
         "routing.tasks.brief_digests_send",
         "Daily digest of tier C briefs for members who chose one.",

@@ -64,6 +64,7 @@ LOCAL_APPS = [
     "firm.apps.FirmConfig",
     "leads.apps.LeadsConfig",
     "qualification.apps.QualificationConfig",
+    "compliance.apps.ComplianceConfig",
     "routing.apps.RoutingConfig",
     "followups.apps.FollowupsConfig",
     # Last: its admin module composes the other apps' admin pieces into the tracker.
@@ -368,6 +369,10 @@ LEADTRACK_RESPONSE_PROMISE = env.str("LEADTRACK_RESPONSE_PROMISE", default="with
 # Each step takes ``lead`` and is idempotent; the runner records each step's run.
 LEADTRACK_PIPELINE = [
     "qualification.steps.qualify",
+    # Conflict check on the enquirer, their organisation and the other parties, before
+    # routing, so the owner's brief says what it found.
+    "compliance.steps.conflict_check",
+    "compliance.steps.lawful_basis",
     # Obligations next, from the tier and practice area, so that the owner's brief can say
     # when the first action is due (the follow-ups pass to the owner when routing assigns).
     "followups.steps.schedule",
@@ -378,10 +383,22 @@ LEADTRACK_PIPELINE = [
 # Who may see which lead (and everything tied to one), on every surface: a function
 # ``(user, queryset) -> queryset`` (docs/security.md).
 LEADTRACK_LEAD_VISIBILITY = "leadtrack.access.visible_leads"
-# Checks a status change must pass, asked by ``leads.services.lead_change_status``: each
-# takes ``lead``, ``status`` and ``reason``, returns the reason to record (possibly in
-# the firm's own words) or raises ValidationError.
-LEADTRACK_STATUS_CHANGE_CHECKS = ["followups.services.closure.status_change_check"]
+# Asked by ``leads.services.lead_change_status`` before every status change (like the
+# pipeline steps, a list of functions), each with ``lead``, ``old_status``, ``new_status``,
+# ``reason`` and ``actor``: it raises ValidationError to refuse the change, or returns the
+# reason to record (possibly in the firm's own words), or None (docs/compliance.md).
+LEADTRACK_STATUS_CHECKS = [
+    "followups.services.closure.status_change_check",
+    "compliance.checks.conflict_decided",
+    "compliance.checks.due_diligence_before_won",
+]
+# Practice areas (slugs) where referral fees are banned (personal injury: LASPO 2012 s56);
+# a referral from an introducer with a fee arrangement is flagged there.
+LEADTRACK_REFERRAL_FEE_BANNED_AREAS = env.list(
+    "LEADTRACK_REFERRAL_FEE_BANNED_AREAS", default=["personal-injury"]
+)
+# The nightly retention run first logs a dry run this many days ahead: what is coming.
+LEADTRACK_RETENTION_NOTICE_DAYS = env.int("LEADTRACK_RETENTION_NOTICE_DAYS", default=30)
 # Channels whose enquirers get an acknowledgement email (staff-logged calls, referrals
 # and imports do not).
 LEADTRACK_ACKNOWLEDGE_CHANNELS = env.list(

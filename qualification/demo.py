@@ -150,6 +150,8 @@ MODEL_RULES = {
 }
 # Work the demo firm does not take on: enquiries about it are flagged out of scope.
 OUT_OF_SCOPE = {"criminal"}
+# Work the Money Laundering Regulations 2017 cover: client due diligence before a win.
+MLR_IN_SCOPE = {"conveyancing", "wills-probate", "commercial", "tax"}
 
 MODEL_NAME = "Ashdown Marsh standard"
 # (tier, practice area slug or None, first action)
@@ -187,6 +189,7 @@ def load(*, stdout=None) -> None:
                 "typical_fee_high": Decimal(high),
                 "keywords": keywords,
                 "accepts_work": slug not in OUT_OF_SCOPE,
+                "mlr_in_scope": slug in MLR_IN_SCOPE,
             },
         )
     if stdout is not None:

@@ -33,6 +33,12 @@ class PracticeArea(models.Model):
     accepts_work = models.BooleanField(
         default=True, help_text="Untick for work the firm does not take on."
     )
+    mlr_in_scope = models.BooleanField(
+        "in scope of the Money Laundering Regulations",
+        default=False,
+        help_text="Tick for work the Money Laundering Regulations 2017 cover (conveyancing, "
+        "trusts, tax, company work): a lead here needs client due diligence before it is won.",
+    )
     history = HistoricalRecords()
 
     class Meta:

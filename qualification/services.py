@@ -418,3 +418,22 @@ def qualification_model_active_or_default() -> QualificationModel:
         notes="Created automatically because no version was active when a lead arrived.",
     )
     return qualification_model_activate(model=draft, actor=None, skip_trial=True)
+
+
+@transaction.atomic
+def qualification_result_redact(*, lead: Lead) -> int:
+    """Remove the enquirer's words from the lead's assessment and its earlier versions
+    (UK GDPR anonymising and erasure): the evidence quoted from the text, the summary and
+    where the value came from; tier, score, dimensions and basis stay for the reports."""
+    blank = {
+        "requirement_evidence": [],
+        "urgency_evidence": [],
+        "decision_evidence": [],
+        "value_source": "",
+        "summary": "",
+        "override_reason": "",
+        "details": {},
+    }
+    changed = QualificationResult.objects.filter(lead=lead).update(**blank)
+    QualificationResult.history.filter(lead_id=lead.pk).update(**blank)
+    return changed

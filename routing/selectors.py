@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
 
+from compliance.selectors import conflict_brief
 from leads.choices import OPEN_STATUSES, Channel
 from leads.models import Lead
 from leads.selectors import contact_other_leads
@@ -311,6 +312,7 @@ def brief_context(*, lead: Lead, member: Member, reason: str) -> dict:
         "referrer": facts.referrer,
         # Second enquiry from an existing contact: their other leads.
         "other_leads": contact_other_leads(contact_id=lead.contact_id, lead=lead),
+        "conflict": conflict_brief(lead=lead),
     }
 
 

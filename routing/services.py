@@ -331,3 +331,14 @@ __all__ = [
     "member_reassign_open_leads",
     "route_decision",
 ]
+
+
+@transaction.atomic
+def assignments_redact(*, lead_ids: list[int]) -> int:
+    """Blank the reasons people typed when handing the leads over by hand (UK GDPR
+    erasure and anonymising); the rules' own reasons stay. Returns how many changed."""
+    return (
+        Assignment.objects.filter(lead_id__in=lead_ids, via=AssignedVia.MANUAL)
+        .exclude(reason="(removed)")
+        .update(reason="(removed)")
+    )

@@ -9,6 +9,7 @@ from followups.services.digests import (
     weekly_summary_send,
 )
 from followups.services.escalation import SweepResult, escalation_sweep
+from followups.services.privacy import followups_redact
 from followups.services.scheduling import (
     followup_complete,
     followup_phone_after_bounce,
@@ -37,6 +38,7 @@ __all__ = [
     "followups_on_status_changed",
     "followups_reassign",
     "followups_record_contact",
+    "followups_redact",
     "followups_schedule",
     "lead_next_action_refresh",
     "weekly_summaries_send",

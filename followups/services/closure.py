@@ -37,7 +37,7 @@ def closure_reason_validate(*, status: str, reason: str) -> str:
     )
 
 
-def status_change_check(*, lead, status: str, reason: str) -> str:
-    """The status service's check (``LEADTRACK_STATUS_CHANGE_CHECKS``): a lost or
+def status_change_check(*, lead, old_status: str, new_status: str, reason: str, actor) -> str:
+    """The status service's check (``LEADTRACK_STATUS_CHECKS``): a lost or
     disqualified lead's reason is one of the firm's, in the list's own words."""
-    return closure_reason_validate(status=status, reason=reason)
+    return closure_reason_validate(status=new_status, reason=reason)

@@ -17,6 +17,7 @@ from leads.services.email import (
     outbound_email_send,
     outbound_emails_queue_many,
 )
+from leads.services.erasure import contact_erase, lead_anonymise, lead_delete
 from leads.services.merge import lead_merge
 from leads.services.pipeline import PipelineStepError, pipeline_resume_stalled, pipeline_run
 from leads.services.referrals import referral_source_get_or_create
@@ -33,11 +34,14 @@ __all__ = [
     "EmailDraft",
     "PipelineStepError",
     "activity_record",
+    "contact_erase",
     "contact_match",
     "contact_update",
     "lead_capture",
     "lead_add_note",
+    "lead_anonymise",
     "lead_change_status",
+    "lead_delete",
     "lead_log_call",
     "lead_log_meeting",
     "lead_merge",

@@ -56,4 +56,5 @@ def contact_update(
             # Who they are and where they work bear on the assessment: qualification's
             # receiver qualifies the open lead again.
             signals.lead_updated.send(sender=Lead, lead=lead, actor=actor)
+    signals.contact_changed.send(sender=Contact, contact=contact, changes=changes)
     return contact

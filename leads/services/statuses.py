@@ -62,10 +62,15 @@ def lead_change_status(
     if transition_needs_reason(old, status) and not reason:
         verb = "reopen a lead" if old in CLOSED_STATUSES else f"mark a lead {status}"
         raise ValidationError({"reason": f"Give a reason to {verb}."})
-    # The higher apps' rules for this change (the firm's closure reasons, ...), asked
-    # through the setting so every surface (API, admin list and page, commands) obeys them.
-    for check in settings.LEADTRACK_STATUS_CHANGE_CHECKS:
-        reason = import_string(check)(lead=lead, status=status, reason=reason)
+    # The higher apps' rules for this change, asked through ``LEADTRACK_STATUS_CHECKS`` so
+    # every surface (API, admin list and page, board, commands) obeys them: the firm's
+    # closure reasons, no meeting before the conflict decision, due diligence before a win.
+    # A check refuses with ValidationError, or returns the reason to record (in the firm's
+    # own words), or None.
+    for check in status_checks():
+        normalised = check(lead=lead, old_status=old, new_status=status, reason=reason, actor=actor)
+        if normalised is not None:
+            reason = normalised
 
     now = timezone.now()
     since = (
@@ -105,6 +110,13 @@ def lead_change_status(
         sender=Lead, lead=lead, old_status=old, new_status=status, reason=reason, actor=actor
     )
     return lead
+
+
+def status_checks() -> list:
+    """The functions of ``LEADTRACK_STATUS_CHECKS``, each called before a status change
+    with the lead, the old and new status and the actor; one raises ValidationError with
+    the reason to refuse it."""
+    return [import_string(path) for path in settings.LEADTRACK_STATUS_CHECKS]
 
 
 def status_period_record(*, change: Activity) -> StatusPeriod:

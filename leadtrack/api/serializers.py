@@ -82,6 +82,21 @@ class ContactInput(StrictSerializer):
         return attrs
 
 
+class PartyInput(StrictSerializer):
+    """Another person or organisation involved (conflict check)."""
+
+    name = TextField(max_length=200)
+    role = TextField(max_length=40, required=False, allow_blank=True, default="")
+    kind = serializers.ChoiceField(
+        choices=["person", "organisation"], required=False, allow_blank=True, default=""
+    )
+    company_number = TextField(max_length=20, required=False, allow_blank=True, default="")
+    email = serializers.EmailField(max_length=254, required=False, allow_blank=True, default="")
+
+    def validate_name(self, value: str) -> str:
+        return one_line(value)
+
+
 class LeadCaptureInput(StrictSerializer):
     contact = ContactInput()
     # Its length is checked by capture, with the limit every channel shares.
@@ -91,6 +106,7 @@ class LeadCaptureInput(StrictSerializer):
     arrived_at = AwareDateTimeField(required=False, allow_null=True, default=None)
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.API)
     consent = serializers.BooleanField(required=False, default=False)
+    parties = PartyInput(many=True, required=False, default=list, max_length=20)
     utm = serializers.DictField(
         child=TextField(max_length=200, allow_blank=True), required=False, default=dict
     )

@@ -68,6 +68,14 @@ class EnquiryForm(forms.Form):
         help_text="A few lines about what you need and any dates that matter.",
         error_messages={"required": "Tell us briefly what you need help with."},
     )
+    parties = forms.CharField(
+        label="Other people or organisations involved",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The other side, an employer, a spouse or partner, a seller, a defendant: one "
+        "per line, e.g. “Acme Ltd (employer)”. We check we are free to act for you.",
+    )
     how_heard = forms.ChoiceField(
         label="How did you hear about us?", choices=HOW_HEARD_CHOICES, required=False
     )

@@ -1,0 +1,7 @@
+"""Signals by which compliance tells higher apps that something happened."""
+
+from django.dispatch import Signal
+
+# lead_ids: a person was removed from these leads (erasure on request, or the retention
+# schedule anonymised them); higher apps remove what their staff wrote about that person
+person_removed = Signal()
