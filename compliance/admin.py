@@ -38,6 +38,7 @@ from compliance.models import (
 from compliance.parties import PartyDetails
 from compliance.subject_access import subject_access_data, subject_access_files
 from leads.models import Lead
+from leads.visibility import LeadScopedAdminMixin
 
 
 def _london(value) -> str:
@@ -190,7 +191,7 @@ class ServiceAdmin(LeadFromQueryMixin, admin.ModelAdmin):
 
 
 @admin.register(Party)
-class PartyAdmin(ServiceAdmin):
+class PartyAdmin(LeadScopedAdminMixin, ServiceAdmin):
     list_display = ["name", "role", "kind", "lead", "created_at"]
     list_filter = ["role", "kind"]
     search_fields = ["name", "lead__reference"]
@@ -214,7 +215,7 @@ class PartyAdmin(ServiceAdmin):
 
 
 @admin.register(ConflictDecision)
-class ConflictDecisionAdmin(ServiceAdmin):
+class ConflictDecisionAdmin(LeadScopedAdminMixin, ServiceAdmin):
     list_display = ["lead", "outcome", "decided_by", "decided_at"]
     list_filter = ["outcome"]
     search_fields = ["lead__reference"]
@@ -232,7 +233,7 @@ class ConflictDecisionAdmin(ServiceAdmin):
 
 
 @admin.register(ConflictCheck)
-class ConflictCheckAdmin(admin.ModelAdmin):
+class ConflictCheckAdmin(LeadScopedAdminMixin, admin.ModelAdmin):
     list_display = ["lead", "checked_at", "records_searched", "summary"]
     search_fields = ["lead__reference"]
     list_select_related = ["lead"]
@@ -270,7 +271,7 @@ class ClientMatterAdmin(admin.ModelAdmin):
 
 
 @admin.register(DueDiligence)
-class DueDiligenceAdmin(ServiceAdmin):
+class DueDiligenceAdmin(LeadScopedAdminMixin, ServiceAdmin):
     list_display = ["lead", "risk_level", "identity_method", "identity_verified_by",
                     "identity_verified_at", "relationship_ended_on"]  # fmt: skip
     list_filter = ["risk_level", "identity_method"]
@@ -298,7 +299,7 @@ class DueDiligenceAdmin(ServiceAdmin):
 
 
 @admin.register(DueDiligenceOverride)
-class DueDiligenceOverrideAdmin(ServiceAdmin):
+class DueDiligenceOverrideAdmin(LeadScopedAdminMixin, ServiceAdmin):
     list_display = ["lead", "partner", "at", "reason"]
     list_select_related = ["lead", "partner"]
     autocomplete_fields = ["lead"]
@@ -346,7 +347,7 @@ class IntroducerArrangementAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReferralDisclosure)
-class ReferralDisclosureAdmin(ServiceAdmin):
+class ReferralDisclosureAdmin(LeadScopedAdminMixin, ServiceAdmin):
     list_display = ["lead", "disclosed_at", "how", "recorded_by"]
     list_select_related = ["lead", "recorded_by"]
     autocomplete_fields = ["lead"]
@@ -418,7 +419,7 @@ class SubjectAccessRequestAdmin(ReadOnlyAdmin):
 
 
 @admin.register(LawfulBasis)
-class LawfulBasisAdmin(ReadOnlyAdmin):
+class LawfulBasisAdmin(LeadScopedAdminMixin, ReadOnlyAdmin):
     list_display = ["lead", "basis", "description", "channel", "recorded_at"]
     list_filter = ["basis", "channel"]
     list_select_related = ["lead"]

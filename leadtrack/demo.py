@@ -4,8 +4,20 @@ from django.contrib.auth.models import Group, Permission
 
 from routing.demo import FEE_EARNERS_GROUP, PARTNERS_GROUP
 
-PARTNER_APPS = ["firm", "leads", "qualification", "routing", "followups"]
+PARTNER_APPS = ["firm", "leads", "qualification", "compliance", "routing", "followups"]
 FEE_EARNER_PERMISSIONS = [
+    # Compliance on their own leads: the conflict check and its decision, the parties,
+    # due diligence and the lawful basis (each list scoped to the leads they may see).
+    ("compliance", "view_party"),
+    ("compliance", "add_party"),
+    ("compliance", "view_conflictcheck"),
+    ("compliance", "view_conflictdecision"),
+    ("compliance", "add_conflictdecision"),
+    ("compliance", "view_duediligence"),
+    ("compliance", "add_duediligence"),
+    ("compliance", "view_lawfulbasis"),
+    ("compliance", "view_referraldisclosure"),
+    ("compliance", "add_referraldisclosure"),
     ("leads", "view_lead"),
     ("leads", "change_lead"),
     ("leads", "add_lead"),

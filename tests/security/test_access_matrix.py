@@ -91,6 +91,19 @@ MODEL_SCOPE = {
     "followups.followup": "lead",
     "followups.myfollowup": "lead",
     "followups.escalation": "lead",
+    "compliance.party": "lead",
+    "compliance.conflictcheck": "lead",
+    "compliance.conflictdecision": "lead",
+    "compliance.lawfulbasis": "lead",
+    "compliance.duediligence": "lead",
+    "compliance.duediligenceoverride": "lead",
+    "compliance.referraldisclosure": "lead",
+    "compliance.clientmatter": "firm",
+    "compliance.introducerarrangement": "firm",
+    "compliance.retentionpolicy": "firm",
+    "compliance.retentionrun": "operator",
+    "compliance.erasurerecord": "operator",
+    "compliance.subjectaccessrequest": "operator",
 }
 
 
@@ -203,8 +216,48 @@ def world(db):
                 recipient_email=user.email,
                 sweep_id=uuid.uuid4(),
             ),
+            **_compliance_rows(lead, user),
         }
     return people, rows
+
+
+def _compliance_rows(lead, user) -> dict:
+    """One row of each compliance record tied to a lead."""
+    from compliance import choices
+    from compliance import models as compliance
+
+    check = compliance.ConflictCheck.objects.create(lead=lead, records_searched=0)
+    return {
+        "compliance.party": compliance.Party.objects.create(lead=lead, name="Acme Ltd"),
+        "compliance.conflictcheck": check,
+        "compliance.conflictdecision": compliance.ConflictDecision.objects.create(
+            lead=lead, check_run=check, outcome="no_conflict", decided_by=user
+        ),
+        "compliance.lawfulbasis": compliance.LawfulBasis.objects.create(
+            lead=lead,
+            basis="legitimate_interests",
+            description="Responding to an enquiry",
+            channel=lead.channel,
+        ),
+        "compliance.duediligence": compliance.DueDiligence.objects.create(
+            lead=lead,
+            identity_method=choices.IdentityMethod.values[0],
+            identity_verified_by=user,
+            identity_verified_at=timezone.now(),
+            risk_level=choices.RiskLevel.values[0],
+            risk_reasons="Standard private client",
+            recorded_by=user,
+        ),
+        "compliance.duediligenceoverride": compliance.DueDiligenceOverride.objects.create(
+            lead=lead, partner=user, reason="Known client"
+        ),
+        "compliance.referraldisclosure": compliance.ReferralDisclosure.objects.create(
+            lead=lead,
+            disclosed_at=timezone.now(),
+            how="In the client care letter",
+            recorded_by=user,
+        ),
+    }
 
 
 def _changelist_ids(client, label: str):
