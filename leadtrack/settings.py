@@ -404,9 +404,6 @@ LEADTRACK_RETENTION_NOTICE_DAYS = env.int("LEADTRACK_RETENTION_NOTICE_DAYS", def
 LEADTRACK_ACKNOWLEDGE_CHANNELS = env.list(
     "LEADTRACK_ACKNOWLEDGE_CHANNELS", default=["email", "web_form", "api", "social"]
 )
-# Read only by the email path in leads/services/inbound.py until it captures through
-# lead_capture (branch webhook); capture itself joins by the same matter, never by time.
-LEADTRACK_JOIN_WINDOW_DAYS = env.int("LEADTRACK_JOIN_WINDOW_DAYS", default=14)
 # The longest message a person may submit (web form, API, admin entry, import), in
 # characters; longer is refused with an error saying so. Email is kept whole.
 LEADTRACK_MESSAGE_MAX_CHARS = env.int("LEADTRACK_MESSAGE_MAX_CHARS", default=20_000)
