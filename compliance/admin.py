@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
@@ -156,10 +156,18 @@ class LeadFromQueryMixin:
 
 class ServiceAdmin(LeadFromQueryMixin, admin.ModelAdmin):
     """An add page whose saving is one service call: the form's ``clean`` calls it (inside
-    the admin's transaction), so the service's ValidationError shows on the form."""
+    the admin's transaction), so the service's ValidationError shows on the form.
 
-    def call_service(self, request: HttpRequest, data: dict):
-        raise NotImplementedError(f"{type(self).__name__} must say which service it calls.")
+    Each subclass defines ``call_service(request, data)``, returning the row the service
+    wrote; one that does not is a wiring mistake, refused when the admin is built."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        if not callable(getattr(self, "call_service", None)):
+            raise ImproperlyConfigured(
+                f"{type(self).__name__} must define call_service(request, data): the service "
+                "its add page saves through."
+            )
+        super().__init__(*args, **kwargs)
 
     def get_form(self, request, obj=None, **kwargs):
         base = super().get_form(request, obj, **kwargs)

@@ -19,6 +19,7 @@ The settings select these with ``CELERY_BROKER_TRANSPORT`` for ``filesystem://``
 ``redis://`` broker URLs; other brokers are kombu's as they are.
 """
 
+import contextlib
 import logging
 import os
 import uuid
@@ -50,10 +51,8 @@ class FilesystemChannel(filesystem.Channel):
                 handle.write(str_to_bytes(dumps(payload)))
             os.replace(incoming, final)
         except OSError as exc:
-            try:
+            with contextlib.suppress(FileNotFoundError):  # it may never have been made
                 os.unlink(incoming)
-            except OSError:
-                pass
             raise ChannelError(f"Cannot add file {final!r} to directory") from exc
 
     def _get(self, queue):

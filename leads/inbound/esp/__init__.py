@@ -14,6 +14,7 @@ Two halves, one for each process:
   anymail would have read in the request.
 """
 
+import contextlib
 import hashlib
 import io
 import json
@@ -117,11 +118,11 @@ def _json_bytes(value: Any) -> bytes:
 def _form_bytes(request: HttpRequest) -> tuple[bytes, str]:
     """The posted form as multipart bytes, without the signature fields; the body
     exactly as posted when it carries none."""
+    # A body streamed into POST and FILES can no longer be read as posted: it is encoded
+    # again below, as is one that carries signature fields.
     if not SIGNATURE_FIELDS.intersection(request.POST):
-        try:
+        with contextlib.suppress(RawPostDataException):
             return request.body, request.META.get("CONTENT_TYPE", "")
-        except RawPostDataException:  # streamed into POST and FILES: encoded again below
-            pass
     fields: list[tuple[str, Any]] = [
         (key, value)
         for key in request.POST
