@@ -63,7 +63,7 @@ def _references_we_wrote(email: Email, ids: list[str]) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     header = email.header(REFERENCE_HEADER)
     found.extend((ref, f"the {REFERENCE_HEADER} header") for ref in REFERENCE.findall(header))
-    domain = "@" + message_id_domain().lower()
+    domain = "@" + message_id_domain().lower() if ids else ""
     for message_id in ids:
         if message_id.lower().rstrip(">").endswith(domain):
             found.extend(
