@@ -118,6 +118,15 @@ class WorkingCalendar:
         opens, closes = self.opening_hours(local.date())
         return opens <= local < closes
 
+    def is_within_hours(self, moment: dt.datetime) -> bool:
+        """Whether something may fall due at ``moment``: on a working day, from opening
+        up to and including closing time ("by close of business")."""
+        local = moment.astimezone(LONDON)
+        if not self.is_working_day(local.date()):
+            return False
+        opens, closes = self.opening_hours(local.date())
+        return opens <= local <= closes
+
     def next_working_day(self, day: dt.date) -> dt.date:
         """The first working day after ``day``."""
         for offset in range(1, SEARCH_DAYS):

@@ -60,6 +60,7 @@ class CompletedHow(models.TextChoices):
     CALL_LOGGED = "call_logged", "Call logged"
     MEETING_LOGGED = "meeting_logged", "Meeting logged"
     MESSAGE_SENT = "message_sent", "Reply sent"
+    CONTACT_ATTEMPTED = "contact_attempted", "Tried, not reached (retry scheduled)"
     STATUS_CHANGED = "status_changed", "Lead moved on"
     LEAD_CLOSED = "lead_closed", "Lead closed"
     MANUAL = "manual", "Marked done by hand"

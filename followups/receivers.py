@@ -25,8 +25,29 @@ def on_message_sent(sender, *, lead, at=None, actor=None, **kwargs) -> None:
     followups_record_contact(lead=lead, event=ContactEvent.EMAIL, at=at, actor=actor)
 
 
-def on_contact_logged(sender, *, lead, kind, at=None, actor=None, **kwargs) -> None:
-    followups_record_contact(lead=lead, event=ContactEvent(kind), at=at, actor=actor)
+def on_contact_logged(
+    sender,
+    *,
+    lead,
+    kind,
+    at=None,
+    actor=None,
+    outcome="reached",
+    moves_to=None,
+    call_back_at=None,
+    summary="",
+    **kwargs,
+) -> None:
+    followups_record_contact(
+        lead=lead,
+        event=ContactEvent(kind),
+        at=at,
+        actor=actor,
+        outcome=outcome,
+        moves_to=moves_to,
+        call_back_at=call_back_at,
+        summary=summary,
+    )
 
 
 def on_lead_assigned(sender, *, lead, actor=None, **kwargs) -> None:

@@ -60,6 +60,29 @@ class ActivityKind(models.TextChoices):
     SECOND_ENQUIRY = "second_enquiry", "Second enquiry from an existing contact"
 
 
+class ContactOutcome(models.TextChoices):
+    """How a call or meeting went; the outcome decides the lead's next step."""
+
+    REACHED = "reached", "Reached: spoke to them"
+    NO_ANSWER = "no_answer", "No answer"
+    LEFT_MESSAGE = "left_message", "Left a message"
+    WRONG_NUMBER = "wrong_number", "Wrong number"
+
+
+# What a meeting can come to (a meeting is held or the enquirer did not come).
+MEETING_OUTCOMES = frozenset({ContactOutcome.REACHED, ContactOutcome.NO_ANSWER})
+# Outcomes that count as the firm's response to the enquirer (they heard from us).
+RESPONDING_OUTCOMES = frozenset({ContactOutcome.REACHED, ContactOutcome.LEFT_MESSAGE})
+
+
+class AgreedNext(models.TextChoices):
+    """What was agreed with an enquirer who was reached."""
+
+    POLICY = "policy", "Carry on: the next step the follow-up policy sets"
+    MEETING = "meeting", "A meeting is booked"
+    CALL_BACK = "call_back", "Call them back at an agreed time"
+
+
 class ReferrerKind(models.TextChoices):
     PERSON = "person", "Person"
     FIRM = "firm", "Firm or organisation"

@@ -14,7 +14,9 @@ status_changed = Signal()
 message_received = Signal()
 # lead, at, actor: the firm replied to the enquirer (staff email caught by the tracking address)
 message_sent = Signal()
-# lead, kind ("call" or "meeting"), at, actor, summary: staff logged a contact
+# lead, kind ("call" or "meeting"), at, actor, summary, outcome (``ContactOutcome``), moves_to
+# (the status the lead is moved on to straight after, or None), call_back_at (a call back
+# the client asked for, or None): staff logged a contact
 contact_logged = Signal()
 # lead: the lead's captured facts changed and its assessment may be stale
 lead_updated = Signal()

@@ -62,9 +62,27 @@ class LeadtrackAdminSite(admin.AdminSite):
         return None
 
     def get_urls(self):
+        from leadtrack import work_views as work
+
+        def page(view):
+            return self.admin_view(lambda request, **kwargs: view(request, self, **kwargs))
+
         urls = [
             path("reports/", self.admin_view(self.reports_index), name="reports"),
             path("reports/<slug:slug>/", self.admin_view(self.report_view), name="report"),
+            path("my-day/", page(work.my_day), name="my_day"),
+            path(
+                "my-day/leads/<int:lead_id>/<str:kind>/",
+                page(work.my_day_contact),
+                name="my_day_contact",
+            ),
+            path(
+                "my-day/followups/<int:followup_id>/<slug:action>/",
+                page(work.my_day_followup),
+                name="my_day_followup",
+            ),
+            path("board/", page(work.board), name="board"),
+            path("board/<int:lead_id>/move/", page(work.board_move), name="board_move"),
         ]
         return urls + super().get_urls()
 

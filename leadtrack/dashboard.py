@@ -19,7 +19,7 @@ from django.utils import timezone
 from leads.choices import OPEN_STATUSES, ActivityKind, Status, Tier
 from leads.models import Activity
 from leadtrack.access import visible_leads
-from leadtrack.reports.base import as_duration
+from leadtrack.reports.base import as_duration, as_money, as_percent
 from leadtrack.reports.hours import working_calendar, working_seconds
 
 AWAITING_SHOWN = 10
@@ -51,6 +51,10 @@ class Dashboard:
     awaiting: list[dict[str, Any]] = field(default_factory=list)
     awaiting_url: str = ""
     escalations: list[Activity] = field(default_factory=list)
+    conversion: list[dict[str, Any]] = field(default_factory=list)
+    conversion_best: dict[str, Any] | None = None
+    conversion_report_url: str = ""
+    quarter_label: str = ""
 
 
 def _owner_name(first: str | None, last: str | None, username: str | None) -> str:
@@ -95,6 +99,7 @@ def dashboard_build(*, user, now: dt.datetime | None = None) -> Dashboard:
         board.overdue_by_owner.append(Figure(name, row["leads"], lead_list_url(**params), True))
 
     _pipeline(board, open_leads)
+    _conversion_this_quarter(board, user=user, today=today)
 
     # Oldest first, ordered by an expression on purpose: ordered by the arrival index,
     # PostgreSQL would walk a million leads from the oldest (long closed) to find the open
@@ -160,3 +165,36 @@ def _pipeline(board: Dashboard, open_leads) -> None:
         "value": sum(total["value"] for total in column_totals.values()),
         "url": lead_list_url(view="open"),
     }
+
+
+def quarter_start(day: dt.date) -> dt.date:
+    """The first day of ``day``'s calendar quarter (January, April, July, October)."""
+    return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def _conversion_this_quarter(board: Dashboard, *, user, today: dt.date) -> None:
+    """Conversion by source for leads that arrived this quarter, best first: the
+    conversion report's own query (one grouped query), each figure linked to its leads."""
+    from leadtrack.reports import REPORTS
+
+    report = REPORTS["conversion"]
+    start = quarter_start(today)
+    dates = {"arrived_from": start.isoformat(), "arrived_to": today.isoformat()}
+    filters = report.filters(report.filter_form({**dates, "group_by": "source"}))
+    rows = report.rows(leads=report.leads(user=user, filters=filters), filters=filters, user=user)
+    rows.sort(key=lambda row: (-(row["conversion"] or 0), -row["won"], -row["enquiries"]))
+    for row in rows:
+        source = row.get("group") or ""
+        board.conversion.append(
+            {
+                **row,
+                "conversion_text": as_percent(row["conversion"]),
+                "won_value_text": as_money(row["won_value"]),
+                "enquiries_url": lead_list_url(source__exact=source, **dates),
+                "won_url": lead_list_url(source__exact=source, status__exact="won", **dates),
+            }
+        )
+    board.conversion_best = next((row for row in board.conversion if row["won"]), None)
+    query = urlencode({**dates, "group_by": "source"})
+    board.conversion_report_url = f"{reverse('admin:report', args=[report.slug])}?{query}"
+    board.quarter_label = f"{start:%-d %b} to {today:%-d %b %Y}"

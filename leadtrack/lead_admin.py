@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 
-from leads.choices import OPEN_STATUSES, Status, Tier
+from leads.choices import OPEN_STATUSES, AgreedNext, ContactOutcome, Status, Tier
 from leads.models import InboundMessage, Lead, OutboundEmail
 from leads.selectors import lead_timeline
 from leads.services import lead_add_note, lead_change_status, lead_log_call, lead_log_meeting
@@ -205,10 +205,59 @@ class NoteForm(forms.Form):
 
 
 class ContactLogForm(forms.Form):
-    """A call or meeting with the enquirer: what was said, and when (default: now)."""
+    """A call or meeting with the enquirer: how it went, what was said and agreed, and
+    when (default: now). The outcome decides the next step (``lead_log_call``)."""
 
-    summary = forms.CharField(max_length=450)
-    at = forms.DateTimeField(required=False, help_text="London time; leave empty for now.")
+    outcome = forms.ChoiceField(label="How it went", choices=ContactOutcome.choices)
+    summary = forms.CharField(label="What was said", max_length=450)
+    agreed = forms.ChoiceField(label="What was agreed", choices=AgreedNext.choices, required=False)
+    call_back_at = forms.DateTimeField(
+        label="Call back at",
+        required=False,
+        help_text="London time, within the firm's working hours.",
+    )
+    at = forms.DateTimeField(
+        label="When", required=False, help_text="London time; leave empty for now."
+    )
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "outcome": data["outcome"],
+            "summary": data["summary"],
+            "agreed": data["agreed"] or AgreedNext.POLICY,
+            "call_back_at": data["call_back_at"],
+            "at": data["at"],
+        }
+
+
+def contact_log_arguments(data) -> dict:
+    """The contact log form's values for ``lead_log_call``/``lead_log_meeting``, or a
+    ValidationError naming what is wrong."""
+    form = ContactLogForm(data)
+    if not form.is_valid():
+        problems = [
+            f"{form.fields[name].label or name}: {' '.join(errors)}"
+            if name in form.fields
+            else " ".join(errors)
+            for name, errors in form.errors.items()
+        ]
+        raise ValidationError(" ".join(problems))
+    return form.service_arguments()
+
+
+def contact_logged_message(entry, label: str) -> tuple[int, str]:
+    """What to tell the person who logged a call or meeting: what happened next."""
+    data = entry.data or {}
+    text = f"{label} logged."
+    if data.get("moved_to"):
+        text += f" The lead is now {Status(data['moved_to']).label}."
+    next_due = entry.lead.next_action_due_at
+    if next_due is not None:
+        text += f" Next action due {timezone.localtime(next_due):%a %d %b %H:%M}."
+    if data.get("not_moved"):
+        return messages.WARNING, f"{text} The lead stays where it is: {data['not_moved']}"
+    return messages.SUCCESS, text
 
 
 # The lead page's quick actions, each one service (see ``quick_action_view``).
@@ -439,7 +488,8 @@ class TrackerLeadMixin:
         except ValidationError as exc:
             self.message_user(request, " ".join(exc.messages), messages.ERROR)
         else:
-            self.message_user(request, done, messages.SUCCESS)
+            level, text = done if isinstance(done, tuple) else (messages.SUCCESS, done)
+            self.message_user(request, text, level)
         return HttpResponseRedirect(page)
 
     def _quick_note(self, request: HttpRequest, lead: Lead) -> str:
@@ -447,23 +497,15 @@ class TrackerLeadMixin:
         return "Note added."
 
     def _contact_log(self, request: HttpRequest) -> dict:
-        form = ContactLogForm(request.POST)
-        if not form.is_valid():
-            problems = [f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()]
-            raise ValidationError(" ".join(problems))
-        return {
-            "summary": form.cleaned_data["summary"],
-            "at": form.cleaned_data["at"],
-            "actor": request.user,
-        }
+        return {**contact_log_arguments(request.POST), "actor": request.user}
 
-    def _quick_call(self, request: HttpRequest, lead: Lead) -> str:
-        lead_log_call(lead=lead, **self._contact_log(request))
-        return "Call logged."
+    def _quick_call(self, request: HttpRequest, lead: Lead) -> tuple[int, str]:
+        entry = lead_log_call(lead=lead, **self._contact_log(request))
+        return contact_logged_message(entry, "Call")
 
-    def _quick_meeting(self, request: HttpRequest, lead: Lead) -> str:
-        lead_log_meeting(lead=lead, **self._contact_log(request))
-        return "Meeting logged."
+    def _quick_meeting(self, request: HttpRequest, lead: Lead) -> tuple[int, str]:
+        entry = lead_log_meeting(lead=lead, **self._contact_log(request))
+        return contact_logged_message(entry, "Meeting")
 
     def _quick_status(self, request: HttpRequest, lead: Lead) -> str:
         form = StatusChangeForm(request.POST)

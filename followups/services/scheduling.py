@@ -28,7 +28,7 @@ from followups.choices import (
 )
 from followups.models import FollowUp, FollowUpStep
 from followups.selectors import business_calendar, policy_for_lead, policy_steps
-from leads.choices import CLOSED_STATUSES, ActivityKind, Status
+from leads.choices import CLOSED_STATUSES, ActivityKind, ContactOutcome, Status
 from leads.models import Lead
 from leads.services import activity_record, lead_set_next_action
 
@@ -197,16 +197,7 @@ def _schedule_next(
     lead = followup.lead
     if followup.step_id is None or STAGE_OF_STATUS.get(lead.status) != followup.stage:
         return None
-    step = (
-        FollowUpStep.objects.filter(
-            policy_id=followup.step.policy_id,
-            stage=followup.stage,
-            position__gt=followup.step.position,
-        )
-        .select_related("policy")
-        .order_by("position")
-        .first()
-    )
+    step = _next_step(followup)
     if step is None:
         return None
     return _schedule_step(lead=lead, step=step, start=at, calendar=working_calendar(), actor=actor)
@@ -241,6 +232,134 @@ def followup_complete(
     return followup
 
 
+# How soon, in working time, a call that did not reach the client is tried again when
+# the policy has no next step for it.
+RETRY_WITHIN_HOURS = 2
+# Kinds of obligation a retry stands for: while one is open no second retry is added.
+RETRY_KINDS = frozenset({FollowUpKind.FIRST_CONTACT, FollowUpKind.CALL, FollowUpKind.CHASE})
+NOT_REACHED_WORDS = {
+    ContactOutcome.NO_ANSWER: "no answer",
+    ContactOutcome.LEFT_MESSAGE: "left a message",
+    ContactOutcome.WRONG_NUMBER: "wrong number",
+}
+
+
+def due_time_check(
+    *, due_at: dt.datetime, calendar_time: bool, field: str, calendar: WorkingCalendar
+) -> None:
+    """Refuse a hand-set due time outside the firm's working hours (a follow-up of a
+    policy that counts calendar time may fall due at any hour)."""
+    if calendar_time or calendar.is_within_hours(due_at):
+        return
+    suggestion = calendar.next_opening(due_at)
+    raise ValidationError(
+        {
+            field: f"The firm is closed at {london(due_at)}; choose a time in working hours, "
+            f"for example {london(suggestion)}."
+        }
+    )
+
+
+def _next_step(followup: FollowUp) -> FollowUpStep | None:
+    if followup.step_id is None:
+        return None
+    return (
+        FollowUpStep.objects.filter(
+            policy_id=followup.step.policy_id,
+            stage=followup.stage,
+            position__gt=followup.step.position,
+        )
+        .select_related("policy")
+        .order_by("position")
+        .first()
+    )
+
+
+def _schedule_retry(
+    *,
+    lead: Lead,
+    after: FollowUp | None,
+    outcome: ContactOutcome,
+    kind: str,
+    at: dt.datetime,
+    actor: AbstractBaseUser | None,
+) -> FollowUp | None:
+    """A call or meeting that did not reach the client: try again in working time, as the
+    policy's next step for the stage says if it has one, else within two working hours;
+    a wrong number asks for an email instead. None while a retry is already open."""
+    still_open = FollowUp.objects.filter(
+        lead=lead, completed_at__isnull=True, kind__in=RETRY_KINDS
+    ).exists()
+    if still_open:
+        return None
+    calendar = working_calendar()
+    stage = STAGE_OF_STATUS[lead.status]
+    when = london(at)
+    if outcome == ContactOutcome.WRONG_NUMBER:
+        email = lead.contact.email or "the enquirer"
+        return _create(
+            lead=lead,
+            stage=stage,
+            kind=FollowUpKind.CHASE,
+            due_at=calendar.add(at, 1, IntervalUnit.HOURS),
+            guidance=f"Wrong number on {when}: email {email} and ask for a number that works.",
+            calendar_time=False,
+            step=None,
+            actor=actor,
+        )
+    step = _next_step(after) if after is not None and after.stage == stage else None
+    if step is not None:
+        # Working time even under a calendar-time policy: nobody answers a call at 22:00.
+        return _create(
+            lead=lead,
+            stage=stage,
+            kind=step.kind,
+            due_at=calendar.add(at, step.interval, step.unit),
+            guidance=f"{'Meeting' if kind == 'meeting' else 'Call'} on {when}: "
+            f"{NOT_REACHED_WORDS.get(outcome, 'they did not come')}. {step.guidance}".strip(),
+            calendar_time=False,
+            step=step,
+            actor=actor,
+        )
+    if kind == "meeting":
+        guidance = f"They did not come to the meeting on {when}: call to rebook it."
+    elif outcome == ContactOutcome.LEFT_MESSAGE:
+        guidance = f"Left a message on {when}: call again if they have not rung back."
+    else:
+        guidance = f"No answer on {when}: call again, and email if there is still no answer."
+    return _create(
+        lead=lead,
+        stage=stage,
+        kind=FollowUpKind.CALL,
+        due_at=calendar.add(at, RETRY_WITHIN_HOURS, IntervalUnit.HOURS),
+        guidance=guidance,
+        calendar_time=False,
+        step=None,
+        actor=actor,
+    )
+
+
+def _schedule_call_back(
+    *, lead: Lead, stage: str, due_at: dt.datetime, summary: str, actor
+) -> FollowUp:
+    policy = policy_for_lead(lead=lead)
+    calendar_time = bool(policy and policy.counts_calendar_time)
+    calendar = working_calendar()
+    due_time_check(
+        due_at=due_at, calendar_time=calendar_time, field="call_back_at", calendar=calendar
+    )
+    return _create(
+        lead=lead,
+        stage=stage,
+        kind=FollowUpKind.CALL,
+        due_at=due_at,
+        guidance=f"Call back as agreed: {summary}"[:1000] if summary else "Call back as agreed.",
+        calendar_time=calendar_time,
+        step=None,
+        actor=actor,
+    )
+
+
 @transaction.atomic
 def followups_record_contact(
     *,
@@ -248,10 +367,21 @@ def followups_record_contact(
     event: ContactEvent,
     at: dt.datetime | None = None,
     actor: AbstractBaseUser | None = None,
+    outcome: str = ContactOutcome.REACHED,
+    moves_to: str | None = None,
+    call_back_at: dt.datetime | None = None,
+    summary: str = "",
 ) -> FollowUp | None:
     """A call, meeting or reply was recorded: complete the earliest open follow-up it
-    satisfies (if any) and schedule the next."""
-    kinds = COMPLETED_BY[ContactEvent(event)]
+    satisfies (if any), then, as the outcome says, schedule the policy's next step (none
+    in a stage the lead is leaving: ``moves_to``), the call back agreed, or a retry in
+    working time when the client was not reached."""
+    event = ContactEvent(event)
+    outcome = ContactOutcome(outcome)
+    reached = outcome == ContactOutcome.REACHED
+    kinds = COMPLETED_BY[event]
+    if event == ContactEvent.MEETING and not reached:
+        kinds = frozenset()  # a meeting they did not come to completes nothing
     followup = (
         FollowUp.objects.select_for_update()
         .select_related("lead", "step")
@@ -259,11 +389,24 @@ def followups_record_contact(
         .order_by("due_at", "pk")
         .first()
     )
-    if followup is None:
-        return None
     at = at or timezone.now()
-    _complete(followup=followup, how=EVENT_COMPLETES_AS[ContactEvent(event)], at=at, actor=actor)
-    _schedule_next(followup=followup, at=at, actor=actor)
+    if followup is not None:
+        how = EVENT_COMPLETES_AS[event] if reached else CompletedHow.CONTACT_ATTEMPTED
+        note = "" if reached else NOT_REACHED_WORDS.get(outcome, "")
+        _complete(followup=followup, how=how, at=at, actor=actor, note=note)
+    stage_now = STAGE_OF_STATUS.get(lead.status)
+    stage_next = STAGE_OF_STATUS.get(moves_to) if moves_to else stage_now
+    if not reached:
+        if stage_now is not None:
+            _schedule_retry(
+                lead=lead, after=followup, outcome=outcome, kind=event.value, at=at, actor=actor
+            )
+    elif followup is not None and stage_next == stage_now and call_back_at is None:
+        _schedule_next(followup=followup, at=at, actor=actor)
+    if reached and call_back_at is not None and stage_next is not None:
+        _schedule_call_back(
+            lead=lead, stage=stage_next, due_at=call_back_at, summary=summary, actor=actor
+        )
     lead_next_action_refresh(lead=lead)
     return followup
 
@@ -486,6 +629,12 @@ def followup_reschedule(
         raise ValidationError({"due_at": "Choose a due time in the future."})
     if due_at > timezone.now() + dt.timedelta(days=366):
         raise ValidationError({"due_at": "Choose a due time within a year."})
+    due_time_check(
+        due_at=due_at,
+        calendar_time=followup.counts_calendar_time,
+        field="due_at",
+        calendar=working_calendar(),
+    )
     old = followup.due_at
     followup.due_at = due_at
     followup.next_escalation_at = due_at if followup.escalation_level < 3 else None
@@ -529,9 +678,16 @@ def followup_snooze(
     if timezone.is_naive(until):
         raise ValidationError({"snooze_until": "Give the time with its UTC offset."})
     now = timezone.now()
-    latest = working_calendar().add(now, calendar_row.max_snooze_days, IntervalUnit.DAYS)
+    calendar = working_calendar()
+    latest = calendar.add(now, calendar_row.max_snooze_days, IntervalUnit.DAYS)
     if until <= now:
         raise ValidationError({"snooze_until": "Choose a time in the future."})
+    due_time_check(
+        due_at=until,
+        calendar_time=followup.counts_calendar_time,
+        field="snooze_until",
+        calendar=calendar,
+    )
     if until > latest:
         raise ValidationError(
             {

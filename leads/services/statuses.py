@@ -34,44 +34,8 @@ def lead_change_status(
 ) -> Lead:
     """Move the lead to ``status`` if the transition is allowed, recording who and why."""
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
-    if status not in Status.values:
-        raise ValidationError({"status": f"“{status}” is not a status."})
     old = lead.status
-    if status == old:
-        raise ValidationError({"status": f"The lead is already {lead.get_status_display()}."})
-    if Status.MERGED in (old, status):
-        raise ValidationError(
-            {
-                "status": f"{lead.reference} was merged into another lead; change that lead."
-                if old == Status.MERGED
-                else "Leads are marked merged by merging them (the lead list's merge "
-                "action), not by a status change."
-            }
-        )
-    if Status(status) not in allowed_transitions(old):
-        allowed = ", ".join(sorted(allowed_transitions(old))) or "none"
-        raise ValidationError(
-            {
-                "status": (
-                    f"A lead cannot go from {Status(old).label} to {Status(status).label}. "
-                    f"From {Status(old).label} it can go to: {allowed}."
-                )
-            }
-        )
-    reason = " ".join((reason or "").split())
-    if transition_needs_reason(old, status) and not reason:
-        verb = "reopen a lead" if old in CLOSED_STATUSES else f"mark a lead {status}"
-        raise ValidationError({"reason": f"Give a reason to {verb}."})
-    # The higher apps' rules for this change, asked through ``LEADTRACK_STATUS_CHECKS`` so
-    # every surface (API, admin list and page, board, commands) obeys them: the firm's
-    # closure reasons, no meeting before the conflict decision, due diligence before a win.
-    # A check refuses with ValidationError, or returns the reason to record (in the firm's
-    # own words), or None.
-    for check in status_checks():
-        normalised = check(lead=lead, old_status=old, new_status=status, reason=reason, actor=actor)
-        if normalised is not None:
-            reason = normalised
-
+    reason = lead_status_change_check(lead=lead, status=status, reason=reason, actor=actor)
     now = timezone.now()
     since = (
         Activity.objects.filter(lead=lead, kind=ActivityKind.STATUS_CHANGED)
@@ -110,6 +74,57 @@ def lead_change_status(
         sender=Lead, lead=lead, old_status=old, new_status=status, reason=reason, actor=actor
     )
     return lead
+
+
+def lead_status_change_check(
+    *,
+    lead: Lead,
+    status: str,
+    reason: str = "",
+    actor: AbstractBaseUser | None = None,
+) -> str:
+    """Whether the lead may move to ``status`` now: raises ValidationError saying why not,
+    else returns the reason to record (normalised by the firm's checks). Writes nothing,
+    so a caller can ask before deciding what else to do."""
+    if status not in Status.values:
+        raise ValidationError({"status": f"“{status}” is not a status."})
+    old = lead.status
+    if status == old:
+        raise ValidationError({"status": f"The lead is already {lead.get_status_display()}."})
+    if Status.MERGED in (old, status):
+        raise ValidationError(
+            {
+                "status": f"{lead.reference} was merged into another lead; change that lead."
+                if old == Status.MERGED
+                else "Leads are marked merged by merging them (the lead list's merge "
+                "action), not by a status change."
+            }
+        )
+    if Status(status) not in allowed_transitions(old):
+        allowed = ", ".join(sorted(allowed_transitions(old))) or "none"
+        raise ValidationError(
+            {
+                "status": (
+                    f"A lead cannot go from {Status(old).label} to {Status(status).label}. "
+                    f"From {Status(old).label} it can go to: {allowed}."
+                )
+            }
+        )
+    reason = " ".join((reason or "").split())
+    if transition_needs_reason(old, status) and not reason:
+        verb = "reopen a lead" if old in CLOSED_STATUSES else f"mark a lead {status}"
+        raise ValidationError({"reason": f"Give a reason to {verb}."})
+    # The higher apps' rules for this change, asked through ``LEADTRACK_STATUS_CHECKS`` so
+    # every surface (API, admin list and page, board, commands) obeys them: the firm's
+    # closure reasons, no meeting before the conflict decision, due diligence before a win.
+    # A check refuses with ValidationError, or returns the reason to record (in the firm's
+    # own words), or None.
+    for check in status_checks():
+        normalised = check(lead=lead, old_status=old, new_status=status, reason=reason, actor=actor)
+        if normalised is not None:
+            reason = normalised
+
+    return reason
 
 
 def status_checks() -> list:

@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from followups.selectors import open_followups
-from leads.choices import Channel, Status
+from leads.choices import AgreedNext, Channel, ContactOutcome, Status
 from leads.models import Activity, Lead
 from qualification.choices import CommercialSignificance, DecisionPosition, Urgency
 from qualification.selectors import qualification_for_api
@@ -284,6 +284,23 @@ class FollowUpUpdateInput(StrictSerializer):
 class ContactLogInput(StrictSerializer):
     summary = serializers.CharField(max_length=450)
     at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    outcome = serializers.ChoiceField(
+        choices=ContactOutcome.choices,
+        default=ContactOutcome.REACHED,
+        help_text="How it went; it decides the next step (reached moves the lead on, the "
+        "others schedule a retry in working time). Meetings: reached or no_answer.",
+    )
+    agreed = serializers.ChoiceField(
+        choices=AgreedNext.choices,
+        default=AgreedNext.POLICY,
+        help_text="What was agreed with a client who was reached.",
+    )
+    call_back_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="With agreed=call_back: when to call back (within working hours).",
+    )
 
 
 class NoteInput(StrictSerializer):

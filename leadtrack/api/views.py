@@ -207,10 +207,14 @@ class LeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         lead: Lead = self.get_object()
         data = ContactLogInput(data=request.data)
         data.is_valid(raise_exception=True)
+        values = data.validated_data
         activity = service(
             lead=lead,
-            summary=data.validated_data["summary"],
-            at=data.validated_data["at"],
+            summary=values["summary"],
+            outcome=values["outcome"],
+            agreed=values["agreed"],
+            call_back_at=values["call_back_at"],
+            at=values["at"],
             actor=request.user,
         )
         return Response(ActivityOutput(activity).data, status=status.HTTP_201_CREATED)
@@ -218,7 +222,7 @@ class LeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @extend_schema(request=ContactLogInput, responses={201: ActivityOutput})
     @action(detail=True, methods=["post"], filterset_class=None)
     def calls(self, request: Request, pk=None) -> Response:
-        """Log a call with the enquirer; it completes the follow-up it satisfies."""
+        """Log a call with the enquirer and its ``outcome``, which decides the next step."""
         return self._log_contact(request, services.lead_log_call)
 
     @extend_schema(request=ContactLogInput, responses={201: ActivityOutput})

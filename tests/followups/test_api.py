@@ -125,3 +125,25 @@ def test_log_a_call_through_the_api(api_client, followup):
     assert followup.completed_how == CompletedHow.CALL_LOGGED
     bad = api_client.post(f"/api/v1/leads/{followup.lead_id}/notes/", {}, format="json")
     assert bad.status_code == 400
+
+
+def test_a_call_through_the_api_carries_its_outcome(api_client, followup):
+    url = f"/api/v1/leads/{followup.lead_id}/calls/"
+    bad = api_client.post(url, {"summary": "Rang", "outcome": "engaged"}, format="json")
+    assert bad.status_code == 400
+    assert "outcome" in bad.json()["errors"]
+    response = api_client.post(url, {"summary": "Rang", "outcome": "no_answer"}, format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["summary"] == "Call (no answer): Rang"
+    assert response.json()["data"]["outcome"] == "no_answer"
+    followup.refresh_from_db()
+    assert followup.completed_how == CompletedHow.CONTACT_ATTEMPTED
+    retry = FollowUp.objects.get(lead=followup.lead, completed_at__isnull=True)
+    assert "No answer on" in retry.guidance
+    refused = api_client.post(
+        f"/api/v1/leads/{followup.lead_id}/meetings/",
+        {"summary": "x", "outcome": "wrong_number"},
+        format="json",
+    )
+    assert refused.status_code == 400
+    assert "Say how the meeting went" in str(refused.json())

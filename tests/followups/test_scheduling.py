@@ -128,19 +128,24 @@ def test_duplicate_active_policy_for_same_tier_and_area_is_refused(policies):
 
 
 @time_machine.travel(MONDAY_10, tick=False)
-def test_logged_call_completes_first_contact_and_schedules_the_next(policies, owner):
+def test_call_that_reached_them_completes_first_contact_and_moves_the_lead_on(policies, owner):
     lead = _lead(owner=owner)
     steps.schedule(lead=lead)
-    lead_services.lead_log_call(lead=lead, summary="Spoke about the dismissal", actor=owner)
+    lead_services.lead_log_call(
+        lead=lead, summary="Spoke about the dismissal", outcome="reached", actor=owner
+    )
     first = FollowUp.objects.get(lead=lead, kind=FollowUpKind.FIRST_CONTACT)
     assert first.completed_how == CompletedHow.CALL_LOGGED
     assert first.completed_by == owner
-    chase = FollowUp.objects.get(lead=lead, kind=FollowUpKind.CHASE)
-    assert chase.completed_at is None
-    assert chase.due_at == london(2026, 3, 3, 10, 0)  # one working day after the call
+    # Reached: no "no answer yet" chase; the contacted stage's first obligation instead.
+    assert not FollowUp.objects.filter(lead=lead, kind=FollowUpKind.CHASE).exists()
+    meeting = FollowUp.objects.get(lead=lead, completed_at__isnull=True)
+    assert (meeting.stage, meeting.kind) == (Stage.CONTACTED, FollowUpKind.BOOK_MEETING)
+    assert meeting.due_at == london(2026, 3, 4, 10, 0)  # two working days after the call
     lead.refresh_from_db()
+    assert lead.status == Status.CONTACTED
     assert lead.first_response_at == MONDAY_10
-    assert lead.next_action_due_at == chase.due_at
+    assert lead.next_action_due_at == meeting.due_at
 
 
 @time_machine.travel(MONDAY_10, tick=False)
@@ -167,7 +172,7 @@ def test_a_note_completes_nothing(policies, owner):
 def test_contact_log_refuses_bad_input(owner):
     lead = _lead(owner=owner)
     with pytest.raises(ValidationError):
-        lead_services.lead_log_call(lead=lead, summary="  ", actor=owner)
+        lead_services.lead_log_call(lead=lead, summary="  ", outcome="reached", actor=owner)
     with pytest.raises(ValidationError, match="future"):
         lead_services.lead_log_meeting(
             lead=lead, summary="x", at=dt.datetime(2099, 1, 1, tzinfo=dt.UTC)

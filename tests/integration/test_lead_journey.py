@@ -71,7 +71,13 @@ def test_employment_enquiry_walks_through_every_app(demo_firm, django_capture_on
     assert first.owner == other.user  # open follow-ups follow the lead to its new owner
 
     with django_capture_on_commit_callbacks(execute=True):
-        lead_log_call(lead=lead, summary="Spoke to Alex; meeting on Thursday", actor=other.user)
+        lead_log_call(
+            lead=lead,
+            summary="Spoke to Alex; meeting on Thursday",
+            outcome="reached",
+            agreed="meeting",
+            actor=other.user,
+        )
     first.refresh_from_db()
     assert first.completed_at is not None
     lead.refresh_from_db()

@@ -163,15 +163,18 @@ def test_logging_a_call_from_the_lead_page_completes_the_follow_up(people, clien
     assert followup.completed_at is None
     response = client.post(
         f"{LIST_URL}{lead.pk}/quick/call/",
-        {"summary": "Discussed the tribunal deadline"},
+        {"outcome": "reached", "summary": "Discussed the tribunal deadline"},
         follow=True,
     )
-    assert "Call logged" in response.content.decode()
+    assert "Call logged. The lead is now Contacted" in response.content.decode()
     followup.refresh_from_db()
     lead.refresh_from_db()
     assert followup.completed_at is not None
     assert lead.first_response_at is not None
     entry = lead.activities.get(kind=ActivityKind.CALL_LOGGED)
     assert entry.actor == people["earner"]
-    client.post(f"{LIST_URL}{lead.pk}/quick/meeting/", {"summary": "Meeting booked for Friday"})
+    client.post(
+        f"{LIST_URL}{lead.pk}/quick/meeting/",
+        {"outcome": "reached", "summary": "Met to go through the claim"},
+    )
     assert lead.activities.filter(kind=ActivityKind.MEETING_LOGGED).count() == 1

@@ -53,6 +53,11 @@ ADMIN_PAGES = {
     "leads_lead_log_referral": "login",
     "leads_lead_reply": "login",
     "leads_lead_reply_retry": "login",
+    "my_day": "login",
+    "my_day_contact": "login",
+    "my_day_followup": "login",
+    "board": "login",
+    "board_move": "login",
 }
 
 # Every registered model: "lead" when its rows are tied to a lead (a fee earner sees only
@@ -341,6 +346,34 @@ def test_a_fee_earner_cannot_complete_another_team_s_follow_up(client, world):
     )
     followup.refresh_from_db()
     assert followup.completed_at is None
+
+
+def test_my_day_and_the_board_show_and_act_only_on_leads_the_reader_may_see(client, world):
+    people, rows = world
+    mine, theirs = rows["earner"]["leads.lead"], rows["outsider"]["leads.lead"]
+    theirs_followup = rows["outsider"]["followups.followup"]
+    client.force_login(people["earner"])
+    board = client.get(reverse("admin:board")).content.decode()
+    assert mine.reference in board and theirs.reference not in board
+    assert theirs.reference not in client.get(reverse("admin:my_day")).content.decode()
+    refused = [
+        client.post(reverse("admin:board_move", args=[theirs.pk]), {"status": "contacted"}),
+        client.post(
+            reverse("admin:my_day_contact", args=[theirs.pk, "call"]),
+            {"outcome": "reached", "summary": "Spoke"},
+        ),
+        client.post(
+            reverse("admin:my_day_followup", args=[theirs_followup.pk, "done"]), {"note": "x"}
+        ),
+    ]
+    assert [response.status_code for response in refused] == [404, 404, 404]
+    theirs.refresh_from_db()
+    theirs_followup.refresh_from_db()
+    assert theirs.status != "contacted" and theirs_followup.completed_at is None
+    # A partner sees both teams' leads on the board.
+    client.force_login(people["partner"])
+    board = client.get(reverse("admin:board")).content.decode()
+    assert mine.reference in board and theirs.reference in board
 
 
 # Every API operation in the OpenAPI schema, with what an anonymous caller gets.
