@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from compliance.admin import CONTACT_ACTIONS, ComplianceInline
 from followups.admin import due_badge
 from followups.models import FollowUp
-from leads.admin import ContactAdmin, LeadAdmin, london
+from leads.admin import ActivityInline, ContactAdmin, LeadAdmin, PipelineStepRunInline, london
 from leads.admin_inbound import InboundEmailInline
 from leads.choices import CLOSED_STATUSES
 from leads.models import Contact, Lead
@@ -63,6 +63,10 @@ class FollowUpInline(admin.TabularInline):
         return format_html('<a href="{}">Complete, snooze or reschedule</a>', url)
 
 
+# Shown with the origin details at the end of the lead page.
+TECHNICAL_INLINES = (PipelineStepRunInline, InboundEmailInline)
+
+
 class OverdueFilter(admin.SimpleListFilter):
     title = "follow-up"
     parameter_name = "followup"
@@ -101,6 +105,23 @@ class TrackerLeadAdmin(TrackerLeadMixin, LeadRoutingAdmin, LeadQualificationAdmi
         *LeadRoutingAdmin.routing_actions,
     ]
     list_filter = [OverdueFilter, *LeadAdmin.list_filter, *LeadRoutingAdmin.routing_list_filters]
+
+    def get_inline_instances(self, request, obj=None):
+        """The other apps' sections of the lead page, drawn without the admin's label over
+        each row; the timeline's rows are the page's conversation (and its History page),
+        and pipeline runs and stored emails go with the technical details at the end."""
+        instances = []
+        for inline in super().get_inline_instances(request, obj):
+            if isinstance(inline, ActivityInline):
+                continue
+            if isinstance(inline, admin.TabularInline):
+                inline.template = "admin/leads/lead/tabular_inline.html"
+            elif isinstance(inline, admin.StackedInline):
+                inline.template = "admin/leads/lead/stacked_inline.html"
+            if isinstance(inline, TECHNICAL_INLINES):
+                inline.tracker_section = "technical"
+            instances.append(inline)
+        return instances
 
     @admin.display(description="next action due", ordering="next_action_due_at")
     def next_action_due(self, obj: Lead) -> str:

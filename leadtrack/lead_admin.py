@@ -27,15 +27,17 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 
-from leads.choices import OPEN_STATUSES, Status, Tier
-from leads.models import InboundMessage, Lead, OutboundEmail
+from leads.choices import OPEN_STATUSES, Tier
+from leads.models import Lead
 from leads.selectors import lead_timeline
-from leads.services import lead_add_note, lead_change_status, lead_log_call, lead_log_meeting
+from leads.services import lead_add_note, lead_log_call, lead_log_meeting
 from leads.statuses import allowed_transitions
 from leadtrack.access import may_see_lead, visible_leads
+from leadtrack.lead_page import lead_conversation, lead_summary
 from leadtrack.reply_admin import reply_box_context, reply_urls
 from leadtrack.reports.base import as_duration
 from leadtrack.reports.hours import LONDON, working_calendar, working_seconds
+from leadtrack.status_form import StatusChangeForm, status_change_apply
 
 OPEN = sorted(OPEN_STATUSES)
 
@@ -190,16 +192,6 @@ class ArrivalRangeFilter(admin.ListFilter):
 # ---------------------------------------------------------------------------
 
 
-class StatusChangeForm(forms.Form):
-    # Merged is set by merging, never chosen.
-    status = forms.ChoiceField(choices=[c for c in Status.choices if c[0] != Status.MERGED])
-    reason = forms.CharField(
-        required=False,
-        max_length=300,
-        help_text="Needed to mark a lead lost or disqualified, and to reopen one.",
-    )
-
-
 class NoteForm(forms.Form):
     text = forms.CharField(label="Note", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -316,12 +308,7 @@ class TrackerLeadMixin:
                 changed, refused = 0, []
                 for lead in queryset:
                     try:
-                        lead_change_status(
-                            lead=lead,
-                            status=form.cleaned_data["status"],
-                            reason=form.cleaned_data["reason"],
-                            actor=request.user,
-                        )
+                        status_change_apply(form=form, lead=lead, actor=request.user)
                         changed += 1
                     except ValidationError as exc:
                         refused.append(f"{lead}: {' '.join(exc.messages)}")
@@ -373,17 +360,12 @@ class TrackerLeadMixin:
         context = dict(extra_context or {})
         lead = self.get_object(request, object_id)
         if lead is not None:
+            summary = lead_summary(lead=lead)
+            context["title"] = f"{lead.reference or lead}: {summary['enquirer']}"
+            context["subtitle"] = None
+            context["summary"] = summary
             context["quick_actions"] = self.quick_actions_context(request, lead)
-            inbound = InboundMessage.objects.filter(lead=lead).order_by("received_at")[:50]
-            context["messages_in"] = [
-                {"message": message, "text": inbound_text(message)} for message in inbound
-            ]
-            context["messages_out"] = (
-                OutboundEmail.objects.filter(lead=lead)
-                .select_related("sent_by")
-                .prefetch_related("attachments")
-                .order_by("created_at")[:50]
-            )
+            context["conversation"] = lead_conversation(lead=lead)
             if self.has_change_permission(request, lead):
                 context["reply_box"] = reply_box_context(request, lead)
         return super().change_view(request, object_id, form_url, extra_context=context)
@@ -414,9 +396,9 @@ class TrackerLeadMixin:
     def quick_actions_context(self, request: HttpRequest, lead: Lead) -> dict:
         if not self.has_change_permission(request, lead):
             return {}
-        statuses = [(s.value, s.label) for s in Status if s in allowed_transitions(lead.status)]
+        statuses = allowed_transitions(lead.status)
         return {
-            "statuses": statuses,
+            "status_form": StatusChangeForm(statuses=statuses, prefix=None) if statuses else None,
             # Reassigning (with a reason, through routing's service) is routing's page.
             "reassign_url": reverse("admin:leads_lead_reassign", args=[lead.pk]),
             "urls": {
@@ -466,34 +448,12 @@ class TrackerLeadMixin:
         return "Meeting logged."
 
     def _quick_status(self, request: HttpRequest, lead: Lead) -> str:
+        # Every status is accepted here: the service says why a change is not allowed.
         form = StatusChangeForm(request.POST)
         if not form.is_valid():
-            raise ValidationError("Choose a status.")
-        lead = lead_change_status(
-            lead=lead,
-            status=form.cleaned_data["status"],
-            reason=form.cleaned_data["reason"],
-            actor=request.user,
-        )
+            raise ValidationError(form.problems())
+        lead = status_change_apply(form=form, lead=lead, actor=request.user)
         return f"Status changed to {lead.get_status_display()}."
-
-
-def inbound_text(message: InboundMessage) -> str:
-    """The words of an inbound message as plain text (shown escaped, never as HTML): an
-    email's new text (else its whole body), what a form or the API sent, or, for rows
-    stored before capture kept the text on the row, the text in their payload."""
-    for value in (message.summary, message.body_text):
-        if value.strip():
-            return value
-    payload = message.payload if isinstance(message.payload, dict) else {}
-    fields = payload.get("fields") if isinstance(payload.get("fields"), dict) else {}
-    for value in (*(payload.get(key) for key in INBOUND_TEXT_KEYS), fields.get("message")):
-        if isinstance(value, str) and value.strip():
-            return value
-    return "(no text)"
-
-
-INBOUND_TEXT_KEYS = ("text", "message", "body", "stripped_text", "body_plain")
 
 
 CSV_HEADINGS = [
