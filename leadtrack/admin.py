@@ -20,6 +20,7 @@ from leads.choices import CLOSED_STATUSES
 from leads.models import Contact, Lead
 from leadtrack.access import visible_contacts
 from leadtrack.lead_admin import TrackerLeadMixin
+from leadtrack.lead_page import person
 from qualification.admin import LeadQualificationAdmin, QualificationInline
 from routing.admin import LeadRoutingAdmin
 
@@ -28,7 +29,7 @@ class FollowUpInline(admin.TabularInline):
     """The lead's follow-ups, open first; acted on from the follow-up's own page."""
 
     model = FollowUp
-    fields = ["due", "kind", "owner", "guidance", "state", "escalation_level", "act"]
+    fields = ["due", "kind", "owner_name", "guidance", "state", "escalation_level", "act"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -48,6 +49,10 @@ class FollowUpInline(admin.TabularInline):
     @admin.display(description="due (London)")
     def due(self, obj: FollowUp) -> str:
         return due_badge(obj)
+
+    @admin.display(description="owner")
+    def owner_name(self, obj: FollowUp) -> str:
+        return person(obj.owner) or "Nobody yet"
 
     @admin.display(description="state")
     def state(self, obj: FollowUp) -> str:
@@ -122,17 +127,6 @@ class TrackerLeadAdmin(TrackerLeadMixin, LeadRoutingAdmin, LeadQualificationAdmi
                 inline.tracker_section = "technical"
             instances.append(inline)
         return instances
-
-    @admin.display(description="next action due", ordering="next_action_due_at")
-    def next_action_due(self, obj: Lead) -> str:
-        due = obj.next_action_due_at
-        if due is not None and due <= timezone.now() and obj.status not in CLOSED_STATUSES:
-            return format_html(
-                '<strong style="color:#fff;background:#b42318;padding:1px 6px;'
-                'border-radius:3px">OVERDUE</strong> {}',
-                london(due),
-            )
-        return london(due)
 
 
 admin.site.unregister(Lead)

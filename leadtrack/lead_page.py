@@ -148,8 +148,9 @@ def lead_conversation(*, lead: Lead) -> list[TimelineEntry]:
             TimelineEntry(
                 at=email.sent_at or email.created_at,
                 kind="out",
-                title=f"{email.get_kind_display()} to {', '.join(email.to)}",
-                who=person(email.sent_by) or email.from_name,
+                title=email.get_kind_display()
+                + (f" from {email.from_name}" if email.from_name else ""),
+                who=f"to {', '.join(email.to)}",
                 text=email.body_text,
                 email=email,
             )

@@ -84,7 +84,7 @@ def test_the_summary_comes_first_and_the_origin_details_last(client, people, lea
         "Offer a first meeting this week",
     ):
         assert html.index(text, summary) < html.index('id="conversation"'), text
-    assert "Overdue" in html[summary : html.index('id="conversation"')]
+    assert "OVERDUE" in html[summary : html.index('id="conversation"')]
     assert html.index('id="conversation"') < html.index('id="technical"')
     assert html.index('id="technical"') < html.index(">Origin<")
     assert "4700.00" not in html

@@ -53,6 +53,10 @@ ADMIN_PAGES = {
     "leads_lead_log_referral": "login",
     "leads_lead_reply": "login",
     "leads_lead_reply_retry": "login",
+    "leads_lead_saved_view_save": "login",
+    "leads_lead_saved_view_default": "login",
+    "leads_lead_saved_view_open": "login",
+    "leads_lead_saved_view_delete": "login",
 }
 
 # Every registered model: "lead" when its rows are tied to a lead (a fee earner sees only
