@@ -23,6 +23,7 @@ from leads.models import (
     PipelineStepRun,
     ReferralSource,
 )
+from leads.money import pounds
 from leads.services.capture import ContactDetails, contact_details_clean
 from leads.services.contacts import CONTACT_FIELDS, contact_update
 from leads.services.merge import lead_merge
@@ -132,7 +133,7 @@ class LeadAdmin(admin.ModelAdmin):
         "subject",
         "message",
         "tier",
-        "estimated_value",
+        "likely_fee",
         "qualified_at",
         "owner",
         "assigned_at",
@@ -140,6 +141,8 @@ class LeadAdmin(admin.ModelAdmin):
         "status_changed_at",
         "closed_reason",
         "closed_at",
+        "won_fee",
+        "matter_reference",
         "first_response_at",
         "last_contact_at",
         "next_action_due_at",
@@ -162,7 +165,7 @@ class LeadAdmin(admin.ModelAdmin):
             },
         ),
         ("Identity", {"fields": ["contact_link", "subject", "message"]}),
-        ("Qualification", {"fields": [("tier", "estimated_value"), "qualified_at"]}),
+        ("Qualification", {"fields": [("tier", "likely_fee"), "qualified_at"]}),
         ("Ownership", {"fields": [("owner", "assigned_at")]}),
         (
             "Progress",
@@ -170,6 +173,7 @@ class LeadAdmin(admin.ModelAdmin):
                 "fields": [
                     ("status", "status_changed_at"),
                     ("closed_reason", "closed_at"),
+                    ("won_fee", "matter_reference"),
                     ("first_response_at", "last_contact_at"),
                     "next_action_due_at",
                 ]
@@ -234,6 +238,14 @@ class LeadAdmin(admin.ModelAdmin):
     @admin.display(description="next action due", ordering="next_action_due_at")
     def next_action_due(self, obj: Lead) -> str:
         return london(obj.next_action_due_at)
+
+    @admin.display(description="likely fee")
+    def likely_fee(self, obj: Lead) -> str:
+        return pounds(obj.estimated_value)
+
+    @admin.display(description="agreed fee")
+    def won_fee(self, obj: Lead) -> str:
+        return pounds(obj.agreed_fee)
 
     @admin.display(description="contact")
     def contact_link(self, obj: Lead) -> str:

@@ -161,6 +161,18 @@ class Lead(models.Model):
     status_changed_at = models.DateTimeField(default=timezone.now)
     closed_reason = models.CharField(max_length=300, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Recorded when the lead is won (``lead_change_status``): what the client agreed to pay
+    # and the firm's matter number, so won value in reports is the fee, not the estimate.
+    agreed_fee = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="The fee the client agreed when instructing the firm, GBP.",
+    )
+    matter_reference = models.CharField(
+        max_length=60, blank=True, help_text="The firm's matter number for the instruction."
+    )
     first_response_at = models.DateTimeField(null=True, blank=True)
     last_contact_at = models.DateTimeField(null=True, blank=True)
     next_action_due_at = models.DateTimeField(

@@ -14,12 +14,13 @@ from django.utils.html import format_html
 from compliance.admin import CONTACT_ACTIONS, ComplianceInline
 from followups.admin import due_badge
 from followups.models import FollowUp
-from leads.admin import ContactAdmin, LeadAdmin, london
+from leads.admin import ActivityInline, ContactAdmin, LeadAdmin, PipelineStepRunInline, london
 from leads.admin_inbound import InboundEmailInline
 from leads.choices import CLOSED_STATUSES
 from leads.models import Contact, Lead
 from leadtrack.access import visible_contacts
 from leadtrack.lead_admin import TrackerLeadMixin
+from leadtrack.lead_page import person
 from qualification.admin import LeadQualificationAdmin, QualificationInline
 from routing.admin import LeadRoutingAdmin
 
@@ -28,7 +29,7 @@ class FollowUpInline(admin.TabularInline):
     """The lead's follow-ups, open first; acted on from the follow-up's own page."""
 
     model = FollowUp
-    fields = ["due", "kind", "owner", "guidance", "state", "escalation_level", "act"]
+    fields = ["due", "kind", "owner_name", "guidance", "state", "escalation_level", "act"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -49,6 +50,10 @@ class FollowUpInline(admin.TabularInline):
     def due(self, obj: FollowUp) -> str:
         return due_badge(obj)
 
+    @admin.display(description="owner")
+    def owner_name(self, obj: FollowUp) -> str:
+        return person(obj.owner) or "Nobody yet"
+
     @admin.display(description="state")
     def state(self, obj: FollowUp) -> str:
         if obj.completed_at is None:
@@ -61,6 +66,10 @@ class FollowUpInline(admin.TabularInline):
             return ""
         url = reverse("admin:followups_followup_change", args=[obj.pk])
         return format_html('<a href="{}">Complete, snooze or reschedule</a>', url)
+
+
+# Shown with the origin details at the end of the lead page.
+TECHNICAL_INLINES = (PipelineStepRunInline, InboundEmailInline)
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -102,16 +111,22 @@ class TrackerLeadAdmin(TrackerLeadMixin, LeadRoutingAdmin, LeadQualificationAdmi
     ]
     list_filter = [OverdueFilter, *LeadAdmin.list_filter, *LeadRoutingAdmin.routing_list_filters]
 
-    @admin.display(description="next action due", ordering="next_action_due_at")
-    def next_action_due(self, obj: Lead) -> str:
-        due = obj.next_action_due_at
-        if due is not None and due <= timezone.now() and obj.status not in CLOSED_STATUSES:
-            return format_html(
-                '<strong style="color:#fff;background:#b42318;padding:1px 6px;'
-                'border-radius:3px">OVERDUE</strong> {}',
-                london(due),
-            )
-        return london(due)
+    def get_inline_instances(self, request, obj=None):
+        """The other apps' sections of the lead page, drawn without the admin's label over
+        each row; the timeline's rows are the page's conversation (and its History page),
+        and pipeline runs and stored emails go with the technical details at the end."""
+        instances = []
+        for inline in super().get_inline_instances(request, obj):
+            if isinstance(inline, ActivityInline):
+                continue
+            if isinstance(inline, admin.TabularInline):
+                inline.template = "admin/leads/lead/tabular_inline.html"
+            elif isinstance(inline, admin.StackedInline):
+                inline.template = "admin/leads/lead/stacked_inline.html"
+            if isinstance(inline, TECHNICAL_INLINES):
+                inline.tracker_section = "technical"
+            instances.append(inline)
+        return instances
 
 
 admin.site.unregister(Lead)

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connections
@@ -29,15 +30,91 @@ from django.utils.html import format_html
 
 from leads.choices import OPEN_STATUSES, AgreedNext, ContactOutcome, Status, Tier
 from leads.models import InboundMessage, Lead, OutboundEmail
+from leads.choices import OPEN_STATUSES, Tier
+from leads.models import Lead
+from leads.money import pounds
 from leads.selectors import lead_timeline
-from leads.services import lead_add_note, lead_change_status, lead_log_call, lead_log_meeting
+from leads.services import lead_add_note, lead_log_call, lead_log_meeting
 from leads.statuses import allowed_transitions
 from leadtrack.access import may_see_lead, visible_leads
+from leadtrack.lead_page import lead_conversation, lead_summary, person
 from leadtrack.reply_admin import reply_box_context, reply_urls
 from leadtrack.reports.base import as_duration
 from leadtrack.reports.hours import LONDON, working_calendar, working_seconds
+from leadtrack.saved_views import (
+    saved_view_delete,
+    saved_view_query_clean,
+    saved_view_save,
+    saved_views_for,
+)
+from leadtrack.status_form import StatusChangeForm, status_change_apply
 
 OPEN = sorted(OPEN_STATUSES)
+
+# The lead list's columns a person may choose (attribute names of the admin), with their
+# headings; the first eight are the default and fit 1366 px.
+LIST_COLUMNS = {
+    "reference": "Reference",
+    "arrived": "Arrived",
+    "enquirer": "Enquirer",
+    "matter": "Matter",
+    "tier_badge": "Tier",
+    "status_badge": "Status",
+    "owner_name": "Owner",
+    "next_action_due": "Next action due",
+    "waiting_since": "Waiting (working time)",
+    "channel_source": "Channel and source",
+    "likely_fee": "Likely fee",
+}
+DEFAULT_COLUMNS = list(LIST_COLUMNS)[:8]
+# Where the columns of the saved view a person last opened are kept (their session), and
+# which view it was.
+COLUMNS_SESSION_KEY = "leadtrack_lead_list_columns"
+VIEW_SESSION_KEY = "leadtrack_lead_list_view"
+
+
+def saved_views_context(request: HttpRequest) -> dict:
+    """The list's saved views panel: the views this person may open (theirs and their
+    team's shared ones), the one in use, the columns to choose from, and the list's
+    query string to save."""
+    views = list(saved_views_for(request.user))
+    active = request.session.get(VIEW_SESSION_KEY)
+    chosen = list_columns_chosen(request)
+    return {
+        "mine": [view for view in views if view.owner_id == request.user.pk],
+        "team": [view for view in views if view.owner_id != request.user.pk],
+        "active": next((view for view in views if view.pk == active), None),
+        "columns": [
+            {"name": name, "label": label, "chosen": name in chosen}
+            for name, label in LIST_COLUMNS.items()
+        ],
+        "query": saved_view_query_clean(request.GET.urlencode()),
+        "custom_columns": COLUMNS_SESSION_KEY in request.session,
+    }
+
+
+def list_columns_clean(columns) -> list[str]:
+    """The known columns among ``columns``, in the list's order, the reference always."""
+    wanted = set(columns or ())
+    chosen = [name for name in LIST_COLUMNS if name in wanted]
+    return chosen if "reference" in chosen else ["reference", *chosen]
+
+
+def list_columns_chosen(request: HttpRequest) -> list[str]:
+    """The columns this person chose for the lead list, or the default."""
+    stored = getattr(request, "session", {}).get(COLUMNS_SESSION_KEY)
+    return list_columns_clean(stored) if stored else list(DEFAULT_COLUMNS)
+
+
+def short_time(value: dt.datetime | None) -> str:
+    """A time on the list, London: "Wed 2 Dec 13:05", with the year when not this year."""
+    if value is None:
+        return "—"
+    local = timezone.localtime(value)
+    if local.year == timezone.localtime().year:
+        return f"{local:%a} {local.day} {local:%b %H:%M}"
+    return f"{local.day} {local:%b %Y %H:%M}"
+
 
 # ---------------------------------------------------------------------------
 # Counting: exact when cheap, PostgreSQL's estimate when an exact count would scan
@@ -125,6 +202,17 @@ class SavedViewFilter(admin.SimpleListFilter):
         return queryset
 
 
+class OwnerFilter(admin.RelatedFieldListFilter):
+    """Owners by name (not username), from the firm's active staff."""
+
+    def field_choices(self, field, request, model_admin):
+        staff = get_user_model().objects.filter(is_active=True, is_staff=True)
+        return [
+            (user.pk, person(user))
+            for user in staff.order_by("first_name", "last_name", "username")
+        ]
+
+
 class ArrivalRangeFilter(admin.ListFilter):
     """Arrived between two dates (London), inclusive: ``?arrived_from=&arrived_to=``."""
 
@@ -188,16 +276,6 @@ class ArrivalRangeFilter(admin.ListFilter):
 # ---------------------------------------------------------------------------
 # Bulk and quick-action forms
 # ---------------------------------------------------------------------------
-
-
-class StatusChangeForm(forms.Form):
-    # Merged is set by merging, never chosen.
-    status = forms.ChoiceField(choices=[c for c in Status.choices if c[0] != Status.MERGED])
-    reason = forms.CharField(
-        required=False,
-        max_length=300,
-        help_text="Needed to mark a lead lost or disqualified, and to reopen one.",
-    )
 
 
 class NoteForm(forms.Form):
@@ -277,32 +355,24 @@ class TrackerLeadMixin:
     date_hierarchy = None
     list_per_page = 50
     show_full_result_count = False
-    tracker_list_display = [
-        "reference",
-        "arrived",
-        "contact_name",
-        "organisation",
-        "channel_source",
-        "status",
-        "tier_badge",
-        "owner",
-        "next_action_due",
-        "waiting_since",
-    ]
+    list_display_links = ["reference"]
+    list_select_related = ["contact", "owner", "qualification__practice_area"]
     tracker_list_filter = [
         SavedViewFilter,
         ArrivalRangeFilter,
         "status",
         "tier",
         "channel",
-        "owner",
+        ("owner", OwnerFilter),
     ]
     tracker_actions = ["change_status", "export_csv"]
 
     # -- who sees what -----------------------------------------------------------
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Lead]:
-        return visible_leads(request.user, super().get_queryset(request))
+        # The list's joins (the admin skips list_select_related once a queryset has some).
+        leads = super().get_queryset(request).select_related(*self.list_select_related)
+        return visible_leads(request.user, leads)
 
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
         allowed = super().has_view_permission(request, obj)
@@ -315,14 +385,15 @@ class TrackerLeadMixin:
     def get_list_filter(self, request: HttpRequest):
         filters = [*self.tracker_list_filter]
         extra = [item for item in super().get_list_filter(request) if item not in filters]
-        return filters + [item for item in extra if item != "arrived_at"]
+        return filters + [item for item in extra if item not in ("arrived_at", "owner")]
 
     def get_list_display(self, request: HttpRequest):
-        # "Waiting since" needs the firm's calendar: loaded once per page, not per row.
+        """The person's chosen columns (from the saved view they opened), else the
+        default; "waiting since" loads the firm's calendar once per page, not per row."""
         calendar = working_calendar()
         now = timezone.now()
 
-        @admin.display(description="waiting since (working time)", ordering="arrived_at")
+        @admin.display(description="waiting (working time)", ordering="arrived_at")
         def waiting_since(obj: Lead) -> str:
             if obj.first_response_at is not None or obj.status not in OPEN_STATUSES:
                 return "—"
@@ -330,7 +401,8 @@ class TrackerLeadMixin:
             return format_html('<span class="lt-waiting">{}</span>', waited)
 
         return [
-            waiting_since if name == "waiting_since" else name for name in self.tracker_list_display
+            waiting_since if name == "waiting_since" else name
+            for name in list_columns_chosen(request)
         ]
 
     def get_actions(self, request: HttpRequest):
@@ -355,6 +427,52 @@ class TrackerLeadMixin:
             Tier(obj.tier).label,
         )
 
+    @admin.display(description="arrived", ordering="arrived_at")
+    def arrived(self, obj: Lead) -> str:
+        return short_time(obj.arrived_at)
+
+    @admin.display(description="enquirer", ordering="contact__name")
+    def enquirer(self, obj: Lead) -> str:
+        contact = obj.contact
+        name = contact.name or contact.email or contact.phone or "—"
+        if contact.organisation:
+            return format_html('{}<span class="lt-sub">{}</span>', name, contact.organisation)
+        return name
+
+    @admin.display(description="matter")
+    def matter(self, obj: Lead) -> str:
+        result = getattr(obj, "qualification", None)
+        area = result.practice_area.name if result and result.practice_area else ""
+        subject = obj.subject or ""
+        if len(subject) > 60:
+            subject = subject[:59].rstrip() + "…"
+        if area and subject:
+            return format_html('{}<span class="lt-sub">{}</span>', area, subject)
+        return area or subject or "—"
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, obj: Lead) -> str:
+        return format_html(
+            '<span class="lt-status lt-status-{}">{}</span>', obj.status, obj.get_status_display()
+        )
+
+    @admin.display(description="owner", ordering="owner__first_name")
+    def owner_name(self, obj: Lead) -> str:
+        return person(obj.owner) or format_html('<span class="lt-flag">{}</span>', "Nobody")
+
+    @admin.display(description="next action due", ordering="next_action_due_at")
+    def next_action_due(self, obj: Lead) -> str:
+        due = obj.next_action_due_at
+        if due is None or obj.status not in OPEN_STATUSES:
+            return "—"
+        if due <= timezone.now():
+            return format_html('<span class="lt-overdue">OVERDUE</span> {}', short_time(due))
+        return short_time(due)
+
+    @admin.display(description="likely fee", ordering="estimated_value")
+    def likely_fee(self, obj: Lead) -> str:
+        return pounds(obj.estimated_value)
+
     # -- bulk actions --------------------------------------------------------------
 
     @admin.action(description="Change the status of the selected leads (with a reason)")
@@ -365,12 +483,7 @@ class TrackerLeadMixin:
                 changed, refused = 0, []
                 for lead in queryset:
                     try:
-                        lead_change_status(
-                            lead=lead,
-                            status=form.cleaned_data["status"],
-                            reason=form.cleaned_data["reason"],
-                            actor=request.user,
-                        )
+                        status_change_apply(form=form, lead=lead, actor=request.user)
                         changed += 1
                     except ValidationError as exc:
                         refused.append(f"{lead}: {' '.join(exc.messages)}")
@@ -414,25 +527,109 @@ class TrackerLeadMixin:
                 "<int:object_id>/quick/<slug:action>/",
                 self.admin_site.admin_view(self.quick_action_view),
                 name="leads_lead_quick",
-            )
+            ),
+            path(
+                "saved-views/save/",
+                self.admin_site.admin_view(self.saved_view_save_view),
+                name="leads_lead_saved_view_save",
+            ),
+            path(
+                "saved-views/default/",
+                self.admin_site.admin_view(self.saved_view_default_view),
+                name="leads_lead_saved_view_default",
+            ),
+            path(
+                "saved-views/<int:view_id>/",
+                self.admin_site.admin_view(self.saved_view_open_view),
+                name="leads_lead_saved_view_open",
+            ),
+            path(
+                "saved-views/<int:view_id>/delete/",
+                self.admin_site.admin_view(self.saved_view_delete_view),
+                name="leads_lead_saved_view_delete",
+            ),
         ]
         return urls + reply_urls(self) + super().get_urls()
+
+    # -- the list and its saved views -------------------------------------------
+
+    def changelist_view(self, request, extra_context=None):
+        context = {
+            "title": "Leads",
+            "subtitle": None,
+            "saved_views": saved_views_context(request),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context=context)
+
+    def _list_url(self, query: str = "") -> str:
+        url = reverse("admin:leads_lead_changelist")
+        return f"{url}?{query}" if query else url
+
+    def saved_view_save_view(self, request: HttpRequest):
+        """Save the list as it is (filters, search, order) with the chosen columns."""
+        if request.method != "POST" or not self.has_view_permission(request):
+            raise PermissionDenied
+        columns = list_columns_clean(request.POST.getlist("columns")) or DEFAULT_COLUMNS
+        try:
+            view = saved_view_save(
+                owner=request.user,
+                name=request.POST.get("name", ""),
+                query=request.POST.get("query", ""),
+                columns=columns,
+                shared=request.POST.get("shared") == "on",
+            )
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return HttpResponseRedirect(
+                self._list_url(saved_view_query_clean(request.POST.get("query", "")))
+            )
+        request.session[COLUMNS_SESSION_KEY] = view.columns
+        request.session[VIEW_SESSION_KEY] = view.pk
+        shared = " and shared it with your team" if view.shared else ""
+        self.message_user(request, f"Saved the view “{view.name}”{shared}.", messages.SUCCESS)
+        return HttpResponseRedirect(self._list_url(view.query))
+
+    def saved_view_open_view(self, request: HttpRequest, view_id: int):
+        """Open a saved view: its filters, and its columns from now on."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        view = get_object_or_404(saved_views_for(request.user), pk=view_id)
+        request.session[COLUMNS_SESSION_KEY] = list_columns_clean(view.columns)
+        request.session[VIEW_SESSION_KEY] = view.pk
+        return HttpResponseRedirect(self._list_url(view.query))
+
+    def saved_view_default_view(self, request: HttpRequest):
+        """Back to the list's default columns, keeping the filters in use."""
+        if request.method != "POST" or not self.has_view_permission(request):
+            raise PermissionDenied
+        request.session.pop(COLUMNS_SESSION_KEY, None)
+        request.session.pop(VIEW_SESSION_KEY, None)
+        return HttpResponseRedirect(
+            self._list_url(saved_view_query_clean(request.POST.get("query", "")))
+        )
+
+    def saved_view_delete_view(self, request: HttpRequest, view_id: int):
+        """Delete one of one's own saved views."""
+        if request.method != "POST" or not self.has_view_permission(request):
+            raise PermissionDenied
+        view = get_object_or_404(saved_views_for(request.user), pk=view_id)
+        saved_view_delete(view=view, actor=request.user)
+        if request.session.get(VIEW_SESSION_KEY) == view_id:
+            request.session.pop(VIEW_SESSION_KEY, None)
+        self.message_user(request, f"Deleted the view “{view.name}”.", messages.SUCCESS)
+        return HttpResponseRedirect(self._list_url())
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         context = dict(extra_context or {})
         lead = self.get_object(request, object_id)
         if lead is not None:
+            summary = lead_summary(lead=lead)
+            context["title"] = f"{lead.reference or lead}: {summary['enquirer']}"
+            context["subtitle"] = None
+            context["summary"] = summary
             context["quick_actions"] = self.quick_actions_context(request, lead)
-            inbound = InboundMessage.objects.filter(lead=lead).order_by("received_at")[:50]
-            context["messages_in"] = [
-                {"message": message, "text": inbound_text(message)} for message in inbound
-            ]
-            context["messages_out"] = (
-                OutboundEmail.objects.filter(lead=lead)
-                .select_related("sent_by")
-                .prefetch_related("attachments")
-                .order_by("created_at")[:50]
-            )
+            context["conversation"] = lead_conversation(lead=lead)
             if self.has_change_permission(request, lead):
                 context["reply_box"] = reply_box_context(request, lead)
         return super().change_view(request, object_id, form_url, extra_context=context)
@@ -463,9 +660,9 @@ class TrackerLeadMixin:
     def quick_actions_context(self, request: HttpRequest, lead: Lead) -> dict:
         if not self.has_change_permission(request, lead):
             return {}
-        statuses = [(s.value, s.label) for s in Status if s in allowed_transitions(lead.status)]
+        statuses = allowed_transitions(lead.status)
         return {
-            "statuses": statuses,
+            "status_form": StatusChangeForm(statuses=statuses, prefix=None) if statuses else None,
             # Reassigning (with a reason, through routing's service) is routing's page.
             "reassign_url": reverse("admin:leads_lead_reassign", args=[lead.pk]),
             "urls": {
@@ -508,34 +705,12 @@ class TrackerLeadMixin:
         return contact_logged_message(entry, "Meeting")
 
     def _quick_status(self, request: HttpRequest, lead: Lead) -> str:
+        # Every status is accepted here: the service says why a change is not allowed.
         form = StatusChangeForm(request.POST)
         if not form.is_valid():
-            raise ValidationError("Choose a status.")
-        lead = lead_change_status(
-            lead=lead,
-            status=form.cleaned_data["status"],
-            reason=form.cleaned_data["reason"],
-            actor=request.user,
-        )
+            raise ValidationError(form.problems())
+        lead = status_change_apply(form=form, lead=lead, actor=request.user)
         return f"Status changed to {lead.get_status_display()}."
-
-
-def inbound_text(message: InboundMessage) -> str:
-    """The words of an inbound message as plain text (shown escaped, never as HTML): an
-    email's new text (else its whole body), what a form or the API sent, or, for rows
-    stored before capture kept the text on the row, the text in their payload."""
-    for value in (message.summary, message.body_text):
-        if value.strip():
-            return value
-    payload = message.payload if isinstance(message.payload, dict) else {}
-    fields = payload.get("fields") if isinstance(payload.get("fields"), dict) else {}
-    for value in (*(payload.get(key) for key in INBOUND_TEXT_KEYS), fields.get("message")):
-        if isinstance(value, str) and value.strip():
-            return value
-    return "(no text)"
-
-
-INBOUND_TEXT_KEYS = ("text", "message", "body", "stripped_text", "body_plain")
 
 
 CSV_HEADINGS = [

@@ -144,13 +144,13 @@ def reply_view(model_admin, request: HttpRequest, object_id: int):
             model_admin.message_user(
                 request, f"The reply could not be sent yet: {email.error}", messages.WARNING
             )
-            return HttpResponseRedirect(page + "#messages-out")
+            return HttpResponseRedirect(page + "#conversation")
         else:
             done = f"Reply to {', '.join(email.to)} is being sent."
     else:
         done = "Draft saved; finish it from Messages out."
     model_admin.message_user(request, done, messages.SUCCESS)
-    return HttpResponseRedirect(page + "#messages-out")
+    return HttpResponseRedirect(page + "#conversation")
 
 
 def reply_retry_view(model_admin, request: HttpRequest, object_id: int, email_id: int):
@@ -172,5 +172,5 @@ def reply_retry_view(model_admin, request: HttpRequest, object_id: int, email_id
                 request, f"Still not sent: {email.error or 'queued'}", messages.WARNING
             )
     return HttpResponseRedirect(
-        reverse("admin:leads_lead_change", args=[lead.pk]) + "#messages-out"
+        reverse("admin:leads_lead_change", args=[lead.pk]) + "#conversation"
     )

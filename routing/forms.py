@@ -14,9 +14,28 @@ class MemberChoiceField(forms.ModelChoiceField):
         return f"{member.name}{team}"
 
 
+class WorkloadChoiceField(MemberChoiceField):
+    """Members with their open leads and availability, available first, least loaded
+    next (``routing.selectors.members_with_workload``)."""
+
+    def __init__(self, *args, **kwargs):
+        self.workloads: dict[int, selectors.MemberWorkload] = {}
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, member: Member) -> str:
+        row = self.workloads.get(member.pk)
+        if row is None:
+            return super().label_from_instance(member)
+        return f"{super().label_from_instance(member)} — {row.workload}, {row.availability}"
+
+
 class ReassignForm(forms.Form):
-    member = MemberChoiceField(
-        queryset=selectors.members_for_choice(), label="New owner", empty_label=None
+    member = WorkloadChoiceField(
+        queryset=selectors.members_for_choice(),
+        label="New owner",
+        empty_label=None,
+        widget=forms.RadioSelect,
+        help_text="Available now first, then those with the fewest open leads for their capacity.",
     )
     reason = forms.CharField(
         max_length=300,
@@ -26,7 +45,12 @@ class ReassignForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = selectors.members_for_choice()
+        rows = selectors.members_with_workload()
+        field = self.fields["member"]
+        field.workloads = {row.member.pk: row for row in rows}
+        field.queryset = selectors.members_for_choice()
+        # In the order worked out above, without querying the members again.
+        field.choices = [(row.member.pk, field.label_from_instance(row.member)) for row in rows]
 
 
 class HandoverForm(forms.Form):

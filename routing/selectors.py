@@ -214,6 +214,71 @@ def members_for_choice() -> QuerySet[Member]:
     )
 
 
+@dataclass
+class MemberWorkload:
+    """A member as someone reassigning a lead needs to see them: how many open leads
+    they hold against their capacity, and whether they can take it now."""
+
+    member: Member
+    open_leads: int
+    absence: MemberAbsence | None
+    working_now: bool
+
+    @property
+    def available(self) -> bool:
+        return self.absence is None and self.working_now and self.member.is_active
+
+    @property
+    def availability(self) -> str:
+        if self.absence is not None:
+            cover = f", cover {self.absence.delegate.name}" if self.absence.delegate else ""
+            return f"away until {self.absence.ends_on:%a} {self.absence.ends_on.day} " + (
+                f"{self.absence.ends_on:%b}{cover}"
+            )
+        if not self.working_now:
+            return f"not working now ({self.member.hours_label})"
+        return "available now"
+
+    @property
+    def workload(self) -> str:
+        return f"{self.open_leads} open of {self.member.capacity}"
+
+
+def members_with_workload(*, at: datetime | None = None) -> list[MemberWorkload]:
+    """Active members with their open leads and availability at ``at`` (default now),
+    available first, then the least loaded against capacity (three queries)."""
+    at = at or timezone.now()
+    members = list(members_for_choice().order_by("user__first_name", "user__last_name", "pk"))
+    counts = dict(
+        Lead.objects.filter(
+            owner_id__in=[member.user_id for member in members], status__in=OPEN_STATUSES
+        )
+        .values("owner_id")
+        .annotate(open=Count("pk"))
+        .values_list("owner_id", "open")
+    )
+    today = timezone.localdate(at)
+    absences = {
+        row.member_id: row
+        for row in MemberAbsence.objects.filter(
+            member_id__in=[member.pk for member in members],
+            starts_on__lte=today,
+            ends_on__gte=today,
+        ).select_related("delegate__user")
+    }
+    rows = [
+        MemberWorkload(
+            member=member,
+            open_leads=counts.get(member.user_id, 0),
+            absence=absences.get(member.pk),
+            working_now=member.works_at(at),
+        )
+        for member in members
+    ]
+    rows.sort(key=lambda row: (not row.available, row.open_leads / max(row.member.capacity, 1)))
+    return rows
+
+
 def recent_leads(*, limit: int = 50) -> list[Lead]:
     """The latest leads, with what routing needs of each, for the rule test page."""
     related = ["contact", "owner"]

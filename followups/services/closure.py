@@ -19,6 +19,20 @@ def closure_reasons_for(*, status: str) -> list[str]:
     return list(rows.values_list("text", flat=True))
 
 
+def closure_reasons_by_status() -> dict[str, list[str]]:
+    """The active reasons offered for losing and for disqualifying a lead (one query), in
+    the firm's order: ``{"lost": [...], "disqualified": [...]}``."""
+    offered: dict[str, list[str]] = {Status.LOST: [], Status.DISQUALIFIED: []}
+    for text, lost, disqualified in ClosureReason.objects.filter(is_active=True).values_list(
+        "text", "for_lost", "for_disqualified"
+    ):
+        if lost:
+            offered[Status.LOST].append(text)
+        if disqualified:
+            offered[Status.DISQUALIFIED].append(text)
+    return offered
+
+
 def closure_reason_validate(*, status: str, reason: str) -> str:
     """Return the reason in the list's own words, or raise a ValidationError listing them."""
     allowed = closure_reasons_for(status=status)

@@ -26,6 +26,7 @@ from leads.services.statuses import (
     lead_record_first_response,
     status_period_record,
     status_periods_restage,
+    won_details_validate,
 )
 
 __all__ = [
@@ -58,4 +59,5 @@ __all__ = [
     "referral_source_get_or_create",
     "status_period_record",
     "status_periods_restage",
+    "won_details_validate",
 ]

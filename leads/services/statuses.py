@@ -8,6 +8,7 @@ to and the furthest stage reached before it), which the pipeline velocity report
 instead of the timeline's JSON."""
 
 from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -20,6 +21,7 @@ from django.utils.module_loading import import_string
 from leads import signals
 from leads.choices import CLOSED_STATUSES, ActivityKind, Status
 from leads.models import Activity, Lead, StatusPeriod
+from leads.money import pounds
 from leads.services.activity import activity_record
 from leads.statuses import allowed_transitions, forward_stage, transition_needs_reason
 
@@ -31,11 +33,19 @@ def lead_change_status(
     status: str,
     reason: str = "",
     actor: AbstractBaseUser | None = None,
+    agreed_fee: Decimal | str | None = None,
+    matter_reference: str = "",
 ) -> Lead:
-    """Move the lead to ``status`` if the transition is allowed, recording who and why."""
+    """Move the lead to ``status`` if the transition is allowed, recording who and why.
+
+    Marking a lead won records the fee the client agreed and the firm's matter reference
+    (both needed, on every surface); reopening a lead clears its closing details."""
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
     old = lead.status
     reason = lead_status_change_check(lead=lead, status=status, reason=reason, actor=actor)
+    won = won_details_validate(
+        status=status, agreed_fee=agreed_fee, matter_reference=matter_reference
+    )
     now = timezone.now()
     since = (
         Activity.objects.filter(lead=lead, kind=ActivityKind.STATUS_CHANGED)
@@ -49,13 +59,17 @@ def lead_change_status(
     if status in CLOSED_STATUSES:
         lead.closed_at = now
         lead.closed_reason = reason[:300]
-        fields += ["closed_at", "closed_reason"]
+        lead.agreed_fee, lead.matter_reference = won or (None, "")
+        fields += ["closed_at", "closed_reason", "agreed_fee", "matter_reference"]
     elif old in CLOSED_STATUSES:
         lead.closed_at = None
         lead.closed_reason = ""
-        fields += ["closed_at", "closed_reason"]
+        lead.agreed_fee, lead.matter_reference = None, ""
+        fields += ["closed_at", "closed_reason", "agreed_fee", "matter_reference"]
     lead.save(update_fields=fields)
     summary = f"Status changed from {Status(old).label} to {Status(status).label}"
+    if won:
+        summary += f" (agreed fee {pounds(won[0])}, matter {won[1]})"
     change = activity_record(
         lead=lead,
         kind=ActivityKind.STATUS_CHANGED,
@@ -67,6 +81,7 @@ def lead_change_status(
             "to": status,
             "reason": reason,
             "since": since.astimezone(UTC).isoformat(),
+            **({"agreed_fee": str(won[0]), "matter_reference": won[1]} if won else {}),
         },
     )
     status_period_record(change=change)
@@ -125,6 +140,34 @@ def lead_status_change_check(
             reason = normalised
 
     return reason
+
+
+def won_details_validate(
+    *, status: str, agreed_fee: Decimal | str | None, matter_reference: str
+) -> tuple[Decimal, str] | None:
+    """For a win, the agreed fee (pounds, not negative) and the matter reference, cleaned;
+    None for any other status. Raises ValidationError naming what is missing."""
+    if status != Status.WON:
+        return None
+    problems = {}
+    fee = None
+    if agreed_fee is None or str(agreed_fee).strip() == "":
+        problems["agreed_fee"] = "Give the fee the client agreed to mark a lead won."
+    else:
+        try:
+            fee = Decimal(str(agreed_fee).strip().lstrip("£").replace(",", ""))
+        except InvalidOperation:
+            fee = None
+        if fee is None or not fee.is_finite() or fee < 0 or fee >= Decimal("1e10"):
+            problems["agreed_fee"] = "The agreed fee must be an amount in pounds, such as 4700."
+    matter_reference = " ".join((matter_reference or "").split())
+    if not matter_reference:
+        problems["matter_reference"] = "Give the matter reference to mark a lead won."
+    elif len(matter_reference) > 60:
+        problems["matter_reference"] = "The matter reference must be 60 characters or fewer."
+    if problems:
+        raise ValidationError(problems)
+    return fee.quantize(Decimal("0.01")), matter_reference
 
 
 def status_checks() -> list:

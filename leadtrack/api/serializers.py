@@ -129,6 +129,22 @@ class LeadCaptureInput(StrictSerializer):
 class StatusChangeInput(StrictSerializer):
     status = serializers.ChoiceField(choices=Status.choices)
     reason = TextField(max_length=300, required=False, allow_blank=True, default="")
+    agreed_fee = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Needed for won: the fee the client agreed, GBP.",
+    )
+    matter_reference = TextField(
+        max_length=60,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Needed for won: the firm's matter reference.",
+    )
 
 
 class AssignInput(StrictSerializer):
@@ -193,6 +209,8 @@ class LeadOutput(serializers.ModelSerializer):
             "message",
             "status",
             "closed_reason",
+            "agreed_fee",
+            "matter_reference",
             "tier",
             "qualification",
             "owner",

@@ -190,7 +190,9 @@ class LeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @extend_schema(request=StatusChangeInput, responses=LeadOutput)
     @action(detail=True, methods=["post"], filterset_class=None)
     def status(self, request: Request, pk=None) -> Response:
-        """Change the lead's status; ``lost`` and ``disqualified`` need a ``reason``."""
+        """Change the lead's status; ``lost`` and ``disqualified`` need a ``reason`` (one of
+        the firm's closure reasons where it keeps a list), ``won`` needs ``agreed_fee`` and
+        ``matter_reference``."""
         lead: Lead = self.get_object()
         data = StatusChangeInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -199,6 +201,8 @@ class LeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
                 lead=lead,
                 status=data.validated_data["status"],
                 reason=data.validated_data["reason"],
+                agreed_fee=data.validated_data["agreed_fee"],
+                matter_reference=data.validated_data["matter_reference"],
                 actor=request.user,
             )
         return Response(LeadOutput(self.get_queryset().get(pk=lead.pk)).data)

@@ -16,13 +16,25 @@ from typing import Any
 
 from django import forms
 from django.db import connection, transaction
-from django.db.models import Case, CharField, F, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from leads.choices import Channel
+from leads.choices import Channel, Status
 from leads.models import Lead
 from leadtrack.access import visible_leads
 from leadtrack.reports.charts import Series, bar_chart
@@ -55,6 +67,15 @@ def as_duration(seconds: float | None) -> str:
 
 def as_percent(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.0f}%"
+
+
+def won_value(prefix: str = "") -> Sum:
+    """The fees won, as an aggregate: each won lead's agreed fee (recorded when it was
+    marked won); a lead won before agreed fees were recorded counts its estimate."""
+    return Sum(
+        Coalesce(f"{prefix}agreed_fee", f"{prefix}estimated_value"),
+        filter=Q(**{f"{prefix}status": Status.WON}),
+    )
 
 
 def as_money(value: Decimal | float | None) -> str:

@@ -1,7 +1,7 @@
 """Conversion by source: how many enquiries each channel, source, referrer and campaign
 brought, how many were qualified, won and lost, and the fees won."""
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 
 from leads.choices import Status
 from leadtrack.reports.base import (
@@ -17,6 +17,7 @@ from leadtrack.reports.base import (
     money_column,
     percent_column,
     rate,
+    won_value,
 )
 
 
@@ -25,7 +26,7 @@ class ConversionReport(Report):
     title = "Conversion by source"
     description = (
         "Enquiries that arrived in the period and where they stand now. Conversion is won "
-        "÷ enquiries; won value is the estimated fee of the leads won."
+        "÷ enquiries; won value is the fee agreed on each lead won."
     )
 
     @property
@@ -61,7 +62,7 @@ class ConversionReport(Report):
             won=Count("pk", filter=Q(status=Status.WON)),
             lost=Count("pk", filter=Q(status=Status.LOST)),
             disqualified=Count("pk", filter=Q(status=Status.DISQUALIFIED)),
-            won_value=Sum("estimated_value", filter=Q(status=Status.WON)),
+            won_value=won_value(),
         )
         for row in rows:
             row["open"] = row["enquiries"] - row["won"] - row["lost"] - row["disqualified"]

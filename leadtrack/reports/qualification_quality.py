@@ -2,7 +2,7 @@
 more, and be worth more, than tier B and C. And how often do people override the model's
 tier, per model version, and which way?"""
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q
 
 from leads.choices import Status
 from leadtrack.reports.base import (
@@ -16,6 +16,7 @@ from leadtrack.reports.base import (
     money_column,
     percent_column,
     rate,
+    won_value,
 )
 from qualification.models import QualificationResult
 
@@ -51,7 +52,7 @@ class QualificationQualityReport(Report):
             won=Count("pk", filter=Q(status=Status.WON)),
             lost=Count("pk", filter=Q(status=Status.LOST)),
             disqualified=Count("pk", filter=Q(status=Status.DISQUALIFIED)),
-            won_value=Sum("estimated_value", filter=Q(status=Status.WON)),
+            won_value=won_value(),
         )
         for row in rows:
             decided = row["won"] + row["lost"] + row["disqualified"]

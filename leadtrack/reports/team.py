@@ -7,7 +7,7 @@ escalations) by the follow-up's owner, joined on the owner in Python.
 """
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -22,6 +22,7 @@ from leadtrack.reports.base import (
     money_column,
     percent_column,
     rate,
+    won_value,
 )
 from leadtrack.reports.expressions import Percentile, SecondsBetween
 
@@ -61,7 +62,7 @@ class TeamReport(Report):
             first_response=Percentile(SecondsBetween("arrived_at", "first_response_at"), 0.5),
             won=Count("pk", filter=Q(status=Status.WON)),
             lost=Count("pk", filter=lost),
-            won_value=Sum("estimated_value", filter=Q(status=Status.WON)),
+            won_value=won_value(),
         )
         followups = self.followups_by_owner(leads=leads)
         seen = set()

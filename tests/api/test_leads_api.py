@@ -256,8 +256,14 @@ def test_status_change_enforces_transitions_and_reasons(api_client):
     assert lost.status_code == 400
     assert "reason" in lost.json()["errors"]
 
-    jump = api_client.post(url, {"status": "won"}, format="json")
+    bare_win = api_client.post(url, {"status": "won"}, format="json")
+    assert bare_win.status_code == 400
+    assert set(bare_win.json()["errors"]) == {"agreed_fee", "matter_reference"}
+
+    win = {"status": "won", "agreed_fee": "4700.00", "matter_reference": "EMP/0042"}
+    jump = api_client.post(url, win, format="json")
     assert jump.status_code == 200  # skipping ahead on the forward path is allowed
+    assert (jump.json()["agreed_fee"], jump.json()["matter_reference"]) == ("4700.00", "EMP/0042")
 
     reopen = api_client.post(url, {"status": "new", "reason": "mistake"}, format="json")
     assert reopen.status_code == 400

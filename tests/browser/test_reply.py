@@ -74,7 +74,7 @@ def test_partner_replies_from_the_lead_page_and_the_answer_joins_the_lead(
     page.click("#reply-send")
     page.wait_for_selector(".messagelist")
     assert "Reply sent to siobhan@obriain.example" in page.inner_text(".messagelist")
-    assert "Reply to the enquirer from Pat Partner" in page.inner_text("#messages-out")
+    assert "Reply to the enquirer from Pat Partner" in page.inner_text("#conversation")
     screenshot("reply-sent")
 
     email = OutboundEmail.objects.get(lead=lead, kind=EmailKind.REPLY)
@@ -108,7 +108,7 @@ def test_partner_replies_from_the_lead_page_and_the_answer_joins_the_lead(
     assert (inbound.kind, inbound.lead_id) == (InboundKind.REPLY, lead.pk)
     assert Lead.objects.count() == 1
     page.reload()
-    assert "Attached. Thanks" in page.inner_text("#messages-in")
+    assert "Attached. Thanks" in page.inner_text("#conversation")
 
 
 def test_a_draft_is_saved_and_finished_later(arrived, page):

@@ -21,6 +21,9 @@ from leads.services import lead_change_status
 from tests.compliance.conftest import lead_in_area
 from tests.factories import UserFactory
 
+# Winning records the agreed fee and the matter reference.
+WON = {"agreed_fee": "2500", "matter_reference": "M-1001"}
+
 pytestmark = pytest.mark.django_db
 
 
@@ -35,7 +38,7 @@ def test_a_conveyancing_win_needs_due_diligence(model_version):
                         status=Status.PROPOSAL)  # fmt: skip
     ready_to_win(lead, user)
     with pytest.raises(ValidationError, match="Money Laundering Regulations"):
-        lead_change_status(lead=lead, status=Status.WON, actor=user)
+        lead_change_status(lead=lead, status=Status.WON, actor=user, **WON)
     with pytest.raises(ValidationError) as missing:
         due_diligence_record(
             lead=lead, identity_method="electronic", identity_verified_by=user,
@@ -48,7 +51,7 @@ def test_a_conveyancing_win_needs_due_diligence(model_version):
         identity_verified_at=timezone.now(), risk_level="low",
         risk_reasons="UK resident, mortgage-funded purchase", actor=user,
     )  # fmt: skip
-    lead_change_status(lead=lead, status=Status.WON, actor=user)
+    lead_change_status(lead=lead, status=Status.WON, actor=user, **WON)
     lead.refresh_from_db()
     assert lead.status == Status.WON
 
@@ -58,7 +61,7 @@ def test_work_outside_the_regulations_is_won_without_it(model_version):
     lead = lead_in_area(slug="employment", mlr=False, model_version=model_version,
                         status=Status.PROPOSAL)  # fmt: skip
     ready_to_win(lead, user)
-    lead_change_status(lead=lead, status=Status.WON, actor=user)
+    lead_change_status(lead=lead, status=Status.WON, actor=user, **WON)
 
 
 def test_only_a_partner_overrides_and_the_reason_is_recorded(model_version):
@@ -76,7 +79,7 @@ def test_only_a_partner_overrides_and_the_reason_is_recorded(model_version):
     override = due_diligence_override(
         lead=lead, partner=partner, reason="Existing client, ID on file"
     )
-    lead_change_status(lead=lead, status=Status.WON, actor=fee_earner)
+    lead_change_status(lead=lead, status=Status.WON, actor=fee_earner, **WON)
     assert override.reason == "Existing client, ID on file"
     assert lead.activities.filter(summary__contains="overridden by a partner").exists()
 

@@ -84,7 +84,8 @@ def close(lead: Lead, status: str, reason: str = "") -> None:
     user = UserFactory()
     conflict_check_run(lead=lead)
     conflict_decision_record(lead=lead, outcome=ConflictOutcome.NO_CONFLICT, actor=user)
-    lead_change_status(lead=lead, status=status, reason=reason, actor=user)
+    won = {"agreed_fee": "1800", "matter_reference": "M-0001"} if status == Status.WON else {}
+    lead_change_status(lead=lead, status=status, reason=reason, actor=user, **won)
 
 
 def test_retention_dry_run_reports_then_the_run_anonymises_and_deletes_and_logs():

@@ -42,7 +42,8 @@ def periods(lead=None) -> list[tuple]:
 
 def change(lead, status, at, reason=""):
     with time_machine.travel(at, tick=False):
-        return lead_change_status(lead=lead, status=status, reason=reason)
+        won = {"agreed_fee": "3000", "matter_reference": "M-7"} if status == Status.WON else {}
+        return lead_change_status(lead=lead, status=status, reason=reason, **won)
 
 
 def walk(lead):

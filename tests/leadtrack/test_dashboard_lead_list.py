@@ -3,6 +3,7 @@ row-level access for fee earners, bulk actions and quick actions through service
 
 import datetime as dt
 
+import time_machine
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.utils import timezone
 
@@ -143,8 +144,13 @@ def test_lead_page_quick_actions_and_safe_messages(people, client):
 
 def test_arrival_times_display_in_london(people, client):
     LeadFactory(arrived_at=dt.datetime(2026, 7, 1, 8, 0, tzinfo=dt.UTC))
+    LeadFactory(arrived_at=dt.datetime(2025, 12, 31, 23, 30, tzinfo=dt.UTC))
     client.force_login(people["partner"])
-    assert "01 Jul 2026 09:00" in client.get(LIST_URL).content.decode()
+    with time_machine.travel(dt.datetime(2026, 7, 2, 12, 0, tzinfo=dt.UTC)):
+        html = client.get(LIST_URL).content.decode()
+    # This year's without the year, day first, on the 24-hour clock; last year's with it.
+    assert "Wed 1 Jul 09:00" in html
+    assert "31 Dec 2025 23:30" in html
     assert LONDON.key == "Europe/London"
 
 

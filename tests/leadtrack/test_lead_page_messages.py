@@ -1,4 +1,4 @@
-"""The lead page's "Messages in" shows the words of every message on the lead, whichever
+"""The lead page's conversation shows the words of every message on the lead, whichever
 channel it came by, never "(no text)" when the text is stored."""
 
 import pytest
@@ -21,7 +21,8 @@ def page_of(client, lead) -> str:
     response = client.get(f"/admin/leads/lead/{lead.pk}/change/")
     assert response.status_code == 200
     html = response.content.decode()
-    return html[html.index('id="messages-in"') : html.index('id="messages-out"')]
+    start = html.index('id="conversation"')
+    return html[start : html.index("</fieldset>", start)]
 
 
 def test_form_enquiry_text_is_shown(admin_client):

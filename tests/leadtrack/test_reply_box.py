@@ -32,7 +32,7 @@ def test_a_fee_earner_replies_to_their_own_lead(
             f"/admin/leads/lead/{lead.pk}/reply/",
             {"subject": "Re: your enquiry", "body": "Hello Rachel", "action": "send"},
         )
-    assert response.status_code == 302 and response.url.endswith("#messages-out")
+    assert response.status_code == 302 and response.url.endswith("#conversation")
     email = OutboundEmail.objects.get(lead=lead, kind=EmailKind.REPLY)
     assert email.state == EmailState.SENT and email.sent_by == people["earner"]
     assert [m.to for m in mailoutbox] == [["rachel@example.com"]]

@@ -113,7 +113,8 @@ def london(month: int, day: int, hour: int = 10) -> dt.datetime:
 def move(lead: Lead, status: str, at: dt.datetime) -> Lead:
     reason = "Because" if transition_needs_reason(lead.status, status) else ""
     with time_machine.travel(at, tick=False):
-        return lead_change_status(lead=lead, status=status, reason=reason)
+        won = {"agreed_fee": "3000", "matter_reference": "M-7"} if status == Status.WON else {}
+        return lead_change_status(lead=lead, status=status, reason=reason, **won)
 
 
 def wander(lead: Lead, chooser: random.Random, steps: int) -> Lead:

@@ -58,6 +58,10 @@ ADMIN_PAGES = {
     "my_day_followup": "login",
     "board": "login",
     "board_move": "login",
+    "leads_lead_saved_view_save": "login",
+    "leads_lead_saved_view_default": "login",
+    "leads_lead_saved_view_open": "login",
+    "leads_lead_saved_view_delete": "login",
 }
 
 # Every registered model: "lead" when its rows are tied to a lead (a fee earner sees only

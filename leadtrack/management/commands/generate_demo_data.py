@@ -239,6 +239,12 @@ class DemoData:
             if final in (Status.LOST, Status.DISQUALIFIED)
             else "",
             "closed_at": times[-1] if closed else None,
+            # A win records the fee agreed (within a fifth of the estimate; no extra draw
+            # from the seeded generator, so the rest of the data stays as it was).
+            "agreed_fee": None,
+            "matter_reference": f"M{arrived.year % 100:02d}-{lead_id:06d}"
+            if final == Status.WON
+            else "",
             "first_response_at": first_response,
             "last_contact_at": first_response,
             "next_action_due_at": None
@@ -246,6 +252,10 @@ class DemoData:
             else self.now + dt.timedelta(hours=random.uniform(-72, 120)),
             "pipeline_completed_at": arrived + dt.timedelta(seconds=10),
         }
+        if final == Status.WON:
+            lead["agreed_fee"] = (lead["estimated_value"] * AGREED_SHARE[lead_id % 5]).quantize(
+                Decimal("1")
+            )
         timeline = [
             {
                 "lead_id": lead_id,
@@ -344,6 +354,10 @@ def status_periods(lead: dict[str, Any], timeline: list[dict[str, Any]]) -> list
         )
         furthest = max(furthest, stage or 0)
     return periods
+
+
+# What the client agreed against the estimate, by lead (demo data only).
+AGREED_SHARE = [Decimal("0.8"), Decimal("0.9"), Decimal("1"), Decimal("1.1"), Decimal("1.2")]
 
 
 def write(model: type[Model], rows: list[dict[str, Any]]) -> None:
