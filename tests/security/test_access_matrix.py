@@ -76,6 +76,7 @@ MODEL_SCOPE = {
     "leads.outboundemail": "lead",
     "leads.referralsource": "firm",
     "qualification.practicearea": "firm",
+    "qualification.priceitem": "firm",
     "qualification.qualificationmodel": "firm",
     "qualification.qualificationresult": "lead",
     "routing.team": "firm",
