@@ -205,7 +205,7 @@ PRICE_LIST = {
             2500,
             {"is_default": True},
             "divorce\nfinal order\nconditional order\ndecree absolute\ndecree nisi\n"
-            "divorce application\nend my marriage\nseparation",
+            "divorce application\nend my marriage\nseparation\nconsent order",
         ),
         (
             "Financial settlement",
@@ -220,9 +220,10 @@ PRICE_LIST = {
                 "value_to": 2_000_000,
                 "note": "by complexity",
             },
-            "financial settlement\nfinancial order\nfinancial remedy\nconsent order\n"
-            "form e\nsplit the assets\nsplitting the assets\ndivide the assets\n"
-            "the house and pensions\npension sharing\nspousal maintenance\nmatrimonial home",
+            "financial settlement\nfinancial order\nfinancial remedy\nfinances\nfinancial\n"
+            "form e\nsplit the assets\nsplitting the assets\ndivide the assets\npension\n"
+            "pensions\npension sharing\nspousal maintenance\nmaintenance\nmatrimonial home\n"
+            "house equity\nfreezing order\nsection 37\ndissipating\nhiding assets",
         ),
         (
             "Child arrangements",
@@ -232,8 +233,10 @@ PRICE_LIST = {
             15000,
             {},
             "child arrangements\ncustody\ncontact with my children\nsee my children\n"
-            "see my kids\nresidence\ncafcass\nspecific issue\nprohibited steps\n"
-            "relocate with the children\ntake the children abroad",
+            "see my kids\nsee my son\nsee my daughter\nresidence\ncafcass\nspecific issue\n"
+            "prohibited steps\nrelocate\nrelocation\nrelocating\ntake the children abroad\n"
+            "removal\nabduction\nabduct\npassport\nschool\ncontact\nour son\nour daughter\n"
+            "my son\nmy daughter\nthe children\nadoption\nspecial guardianship",
         ),
         (
             "Prenuptial agreement",
@@ -253,7 +256,7 @@ PRICE_LIST = {
             "fixed",
             500,
             750,
-            {"client": "private", "note": "often paid by the employer"},
+            {"client": "private", "note": "often paid by the employer", "is_default": True},
             "settlement agreement\ncompromise agreement\nsettlement offer\nexit package\n"
             "protected conversation\nsign the agreement",
         ),
@@ -268,9 +271,9 @@ PRICE_LIST = {
                 "sum_kind": "salary",
                 "value_from": 20_000,
                 "value_to": 150_000,
-                "is_default": True,
             },
             "employment tribunal\ntribunal\nunfair dismissal\nunfairly dismissed\n"
+            "dismissal\ntribunal claim\net claim\n"
             "constructive dismissal\ndiscrimination\nwhistleblowing\net1\n"
             "early conciliation\nclaim against my employer\ndismissed\nsacked\nfired",
         ),
@@ -283,7 +286,10 @@ PRICE_LIST = {
             {"client": "business"},
             "redundancy programme\nredundancies\nrestructure\nrestructuring\n"
             "hr retainer\nemployee handbook\nour employee\none of our employees\n"
-            "our staff\ndisciplinary\ngrievance\ntupe\nconsultation\ncontracts for our staff",
+            "our staff\ndisciplinary\ngrievance\ntupe\nconsultation\ncontracts for our staff\n"
+            "our employees\ncapability\nsickness absence\nemployment contracts\n"
+            "contracts of employment\nhandbook\nstaff handbook\nrestrictive covenants\n"
+            "collective consultation\nroles\npolicy",
         ),
     ],
     "wills-probate": [
@@ -294,7 +300,8 @@ PRICE_LIST = {
             250,
             450,
             {"is_default": True},
-            "make a will\nmy will\nnew will\nwriting a will\nupdate my will\nchange my will",
+            "make a will\nmy will\nnew will\nwriting a will\nupdate my will\nchange my will\n"
+            "a will",
         ),
         (
             "Mirror wills",
@@ -323,7 +330,9 @@ PRICE_LIST = {
             15000,
             {"sum_kind": "estate", "percent_low": 1, "percent_high": 2},
             "probate\ngrant of probate\nexecutor\nexecutors\nestate administration\n"
-            "administer the estate\npassed away\ndied\nintestate\nletters of administration",
+            "administer the estate\npassed away\ndied\nintestate\nletters of administration\n"
+            "estate\nthe estate\ndeceased\nlate mother\nlate father\nlate husband\n"
+            "late wife\nadministration",
         ),
     ],
     "commercial": [
@@ -336,7 +345,9 @@ PRICE_LIST = {
             {"is_default": True},
             "contract\ncontracts\nterms and conditions\nt&cs\nsupplier agreement\n"
             "distribution agreement\nfranchise agreement\nagency agreement\nnda\n"
-            "licence agreement\nservice agreement",
+            "licence agreement\nservice agreement\nsupply agreement\nmsa\n"
+            "master services agreement\nsubscription agreement\nsla\n"
+            "data processing agreement\nterms of business\nagreement",
         ),
         (
             "Shareholder agreement",
@@ -355,8 +366,8 @@ PRICE_LIST = {
             2500,
             8000,
             {"sum_kind": "rent_year", "value_from": 10_000, "value_to": 250_000},
-            "commercial lease\nshop lease\noffice lease\nlease of the unit\nheads of terms\n"
-            "business lease\nlease renewal\nunit",
+            "commercial lease\nshop lease\noffice lease\nlease of the unit\n"
+            "business lease\nlease renewal\nnew lease\nlease on",
         ),
         (
             "Business sale or purchase, investment round",
@@ -369,7 +380,10 @@ PRICE_LIST = {
             "selling our business\nselling the company\nsell the company\nbuy a business\n"
             "buying a business\nacquisition\nacquire\ninvestment round\ninvestors\n"
             "series a\nseed round\nshare purchase\nasset purchase\nmanagement buyout\n"
-            "merger\ndue diligence",
+            "merger\ndue diligence\nmbo\nbuyout\nbuy-out\nshare sale\nsale of shares\n"
+            "sell the business\nsell my business\nselling a company\nsell our company\n"
+            "selling our company\nprivate equity\nacquirer\nexit\nminority investment\n"
+            "heads of terms\nexclusivity\nbusiness and assets\ntrade sale\nvendor",
         ),
     ],
     "disputes": [
@@ -381,7 +395,8 @@ PRICE_LIST = {
             5000,
             {"sum_kind": "claim", "value_to": 25_000},
             "debt recovery\nunpaid invoice\nunpaid invoices\nowes us\nowes me\n"
-            "small claims\nsmall claim\nccj\nmoney claim\nstatutory demand\nchase the debt",
+            "small claims\nsmall claim\nccj\nmoney claim\nstatutory demand\nchase the debt\n"
+            "deposit back\nrent arrears\narrears\nrefund\nconsumer\nmoney claim online\nloan",
         ),
         (
             "Contract and commercial disputes",
@@ -468,7 +483,8 @@ PRICE_LIST = {
             900,
             {"client": "private", "is_default": True},
             "tax return\nself assessment\nself-assessment\nutr\nrental income\n"
-            "landlord\nsole trader",
+            "landlord\nsole trader\n60-day\n60 day\ncapital gains tax return\n"
+            "property return",
         ),
         (
             "Tax investigations and disclosures",
@@ -479,7 +495,9 @@ PRICE_LIST = {
             {"sum_kind": "tax", "value_from": 5_000, "value_to": 1_000_000},
             "investigation\nhmrc enquiry\nenquiry letter\ndisclosure\nundeclared\n"
             "code of practice 9\ncop9\ncop8\nnudge letter\npenalty\npenalties\n"
-            "compliance check\nworldwide disclosure facility\nunpaid tax",
+            "compliance check\nworldwide disclosure facility\nunpaid tax\n"
+            "accelerated payment notice\napn\ncorporation tax enquiry\nenquiry into\n"
+            "unfiled\nlate returns\nlet property campaign\noffshore\ntax avoidance",
         ),
         (
             "Tax planning and inheritance tax planning",
@@ -487,9 +505,12 @@ PRICE_LIST = {
             "fixed",
             2000,
             20000,
-            {"sum_kind": "estate", "value_from": 300_000, "value_to": 20_000_000},
-            "tax planning\ninheritance tax planning\ninheritance tax\niht\ncapital gains\n"
-            "cgt\nextract profits\ntrust planning\nresidency\nnon-resident",
+            {"sum_kind": "estate", "value_from": 300_000, "value_to": 8_000_000},
+            "tax planning\ninheritance tax planning\ninheritance tax\niht\nextract profits\n"
+            "trust planning\nresidency\nnon-resident\ntrust\ntrusts\n"
+            "family investment company\nanniversary charge\ngifts\nincorporation\n"
+            "incorporate\nbuy-to-let\nnon-dom\nfig regime\nexpat\nir35\nsuccession\n"
+            "estate planning",
         ),
     ],
     "audit-accounts": [
@@ -515,7 +536,7 @@ PRICE_LIST = {
             "fixed",
             8000,
             60000,
-            {"sum_kind": "turnover", "value_from": 10_200_000, "value_to": 250_000_000},
+            {"sum_kind": "turnover", "value_from": 2_000_000, "value_to": 100_000_000},
             "audit\nauditor\nauditors\naudited\nstatutory audit\naudit exemption",
         ),
         (
@@ -525,8 +546,7 @@ PRICE_LIST = {
             150,
             None,
             {},
-            "bookkeeping\nbookkeeper\nxero\nquickbooks\nsage\nreconcile\nvat returns\n"
-            "management accounts",
+            "bookkeeping\nbookkeeper\nxero\nquickbooks\nsage\nreconcile\nvat returns",
         ),
     ],
     "payroll": [
@@ -559,7 +579,7 @@ PRICE_LIST = {
             {
                 "sum_kind": "value",
                 "value_from": 20_000,
-                "value_to": 2_000_000,
+                "value_to": 5_000_000,
                 "is_default": True,
                 "note": "fixed £3,000 to £8,000 or a share of the credit",
             },

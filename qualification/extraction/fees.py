@@ -25,7 +25,7 @@ FIXED, PERCENT, HOURLY, MONTHLY = "fixed", "percent", "hourly", "monthly"
 PRICE_LIST = "from the firm's price list"
 # Where in a band a matter sits when no stated sum places it, by what is known of the
 # client (fees spread geometrically between a band's ends).
-CLIENT_POSITION = {"": 0.3, "small": 0.45, "medium": 0.65, "large": 0.85}
+CLIENT_POSITION = {"": 0.4, "small": 0.45, "medium": 0.6, "large": 0.8}
 # Words that make a matter more involved than the usual one in its band.
 _COMPLEX = re.compile(
     r"\b(complex|complicated|several properties|portfolio|business interests|overseas|"
@@ -39,8 +39,9 @@ _GRAVE = re.compile(
     r"fatal|killed|wheelchair|permanent(?:ly)? disab\w*)\b"
 )
 _SIMPLE = re.compile(
-    r"\b(simple|straightforward|uncontested|amicabl[ey]|agreed everything|minor|"
-    r"small claim|whiplash|bruis\w*|sprain\w*|just a quick|basic)\b"
+    r"\b(simple|straightforward|uncontested|amicabl[ey]|agreed everything|minor|trivial|"
+    r"small claim|whiplash|bruis\w*|sprain\w*|soft tissue|no lasting|fully recovered|"
+    r"just a quick|basic|quick question|general question|in principle)\b"
 )
 # Words that tell which alternative of a line's name ("Purchase or sale") the enquiry is.
 _ALTERNATIVES = {
@@ -156,21 +157,44 @@ def _keyword_pattern(keyword: str) -> re.Pattern:
     return re.compile(r"(?<![a-z0-9])" + re.escape(keyword.lower()) + r"(?![a-z0-9])")
 
 
-def _kind_scores(items: Sequence[PriceSpec], text: str) -> dict[str, float]:
+def _kind_scores(
+    items: Sequence[PriceSpec], text: str, sums: Sequence[StatedSum] = ()
+) -> dict[str, float]:
+    """How strongly the enquiry points to each kind of work: its words (a longer phrase
+    a little more), and a stated sum of the kind that prices the work falling in the
+    line's value band (a £600,000 house in a divorce: the finances)."""
     scores: dict[str, float] = {}
     for item in items:
         found = {word for word in item.keywords if word and _keyword_pattern(word).search(text)}
-        score = sum(1 + word.count(" ") for word in found)
+        score = sum(1 + 0.25 * word.count(" ") for word in found)
+        if item.sum_kind and (item.value_from is not None or item.value_to is not None):
+            stake = _stake_for(item, sums, loose=False)
+            if stake is not None and item.covers(_annual(stake)):
+                score += 0.5
         scores[item.matter_kind] = max(scores.get(item.matter_kind, 0.0), float(score))
     return scores
 
 
-def _client_kind(client_size: str) -> str:
+# An employee writing about their own job is a private client, whatever company is named.
+_EMPLOYEE_VOICE = re.compile(
+    r"\b(my employer|my boss|my manager|my line manager|my job|my contract|i work(?:ed)? "
+    r"(?:for|at|as)|i was (?:dismissed|sacked|fired|made redundant|let go)|my employment)\b"
+)
+
+
+def _client_kind(client_size: str, text: str = "") -> str:
+    if _EMPLOYEE_VOICE.search(text):
+        return "private"
     return "business" if client_size else "private"
 
 
 def choose_matter(
-    items: Sequence[PriceSpec], *, text: str, matter_kind: str = "", client_size: str = ""
+    items: Sequence[PriceSpec],
+    *,
+    text: str,
+    matter_kind: str = "",
+    client_size: str = "",
+    sums: Sequence[StatedSum] = (),
 ) -> tuple[str, bool]:
     """Which kind of work the enquiry is, among the area's price list lines: the one
     named, else the one its words point to most, else the area's usual work. Returns the
@@ -178,8 +202,9 @@ def choose_matter(
     kinds = {item.matter_kind for item in items}
     if matter_kind in kinds:
         return matter_kind, True
-    client = _client_kind(client_size)
-    scores = _kind_scores(items, text.lower())
+    text = text.lower()
+    client = _client_kind(client_size, text)
+    scores = _kind_scores(items, text, sums)
 
     def rank(item: PriceSpec) -> tuple:
         fits = item.client in ("", client)
@@ -189,7 +214,22 @@ def choose_matter(
     return best.matter_kind, scores.get(best.matter_kind, 0.0) > 0
 
 
-def _stake_for(item: PriceSpec, sums: Sequence[StatedSum]) -> StatedSum | None:
+# A line priced by one kind of sum also reads these when the enquiry states none of it
+# (a sum whose nature the text does not tell; a company sold "at £3.8m"; arrears of rent).
+_LOOSER = {
+    SumKind.TRANSACTION: (SumKind.VALUE, SumKind.PROPERTY),
+    SumKind.ESTATE: (SumKind.VALUE, SumKind.PROPERTY, SumKind.ASSETS),
+    SumKind.CLAIM: (SumKind.VALUE, SumKind.PROPERTY, SumKind.RENT_MONTH, SumKind.TAX),
+    SumKind.TAX: (SumKind.VALUE, SumKind.CLAIM),
+    SumKind.PROPERTY: (SumKind.VALUE,),
+    SumKind.ASSETS: (SumKind.VALUE,),
+}
+
+
+def _stake_for(
+    item: PriceSpec, sums: Sequence[StatedSum], *, loose: bool = True
+) -> StatedSum | None:
+    """The stated sum that places the fee for this line, if the enquiry gives one."""
     if not item.sum_kind:
         return None
     kinds = set(SumKind.AT_STAKE) if item.sum_kind == SumKind.VALUE else {item.sum_kind}
@@ -197,7 +237,10 @@ def _stake_for(item: PriceSpec, sums: Sequence[StatedSum]) -> StatedSum | None:
         kinds.add(SumKind.RENT_MONTH)
     if item.sum_kind in (SumKind.PROPERTY, SumKind.ASSETS):  # a family's assets
         kinds.update({SumKind.PROPERTY, SumKind.ASSETS})
-    matching = [item for item in sums if item.kind in kinds]
+    matching = [stated for stated in sums if stated.kind in kinds]
+    if not matching and loose:
+        looser = set(_LOOSER.get(item.sum_kind, ()))
+        matching = [stated for stated in sums if stated.kind in looser]
     if not matching:
         return None
     return max(matching, key=lambda stated: _annual(stated))
@@ -237,7 +280,7 @@ def _client_position(client_size: str, text: str) -> float:
     if _COMPLEX.search(text):
         position += 0.25
     if _SIMPLE.search(text):
-        position -= 0.2
+        position = 0.0
     return position
 
 
@@ -294,7 +337,9 @@ def estimate_fee(
             basis=(f"{area_name}: no published price for this work",),
         )
 
-    kind, told = choose_matter(items, text=lower, matter_kind=matter_kind, client_size=client_size)
+    kind, told = choose_matter(
+        items, text=lower, matter_kind=matter_kind, client_size=client_size, sums=sums
+    )
     lines = sorted(
         (item for item in items if item.matter_kind == kind), key=lambda item: item.position
     )
@@ -304,11 +349,14 @@ def estimate_fee(
     if stake is not None:
         amount = _annual(stake)
         covering = [item for item in lines if item.covers(amount)]
+        top = [item.value_to for item in lines]
+        beyond = None not in top and amount >= max(top)
         if covering:
             line = covering[0]
         else:
-            # A sum beyond every band of this work: the area's line for such sums, if any
-            # ("owes us £200,000" is a commercial dispute, not debt recovery).
+            # A sum beyond every band of this work (or, when the enquiry did not say which
+            # work, outside it): the area's line for such sums, if any ("owes us £200,000"
+            # is a commercial dispute, not debt recovery; a £900 deposit is a small claim).
             other = [
                 item
                 for item in items
@@ -317,14 +365,17 @@ def estimate_fee(
                 and (item.value_from is not None or item.value_to is not None)
                 and item.covers(amount)
             ]
-            if other:
-                switched = line.name
+            if other and (beyond or not told):
+                switched = line.name if beyond else ""
                 line = other[0]
                 kind = line.matter_kind
-            else:
+            elif beyond:
                 line = max(lines, key=lambda item: item.value_from or Decimal(0))
+            else:
+                line = min(lines, key=lambda item: item.value_from or Decimal(0))
     banded = len(lines) > 1
     estimate = _price(line, stake, lower, client_size, employees, levels, told, banded)
+    estimate = _kept_to_stake(estimate, sums, items, levels)
     if switched:
         estimate = FeeEstimate(
             **{
@@ -337,6 +388,40 @@ def estimate_fee(
             }
         )
     return estimate
+
+
+def _kept_to_stake(
+    estimate: FeeEstimate, sums: Sequence[StatedSum], items: Sequence[PriceSpec], levels: dict
+) -> FeeEstimate:
+    """No one pays more in fees than the whole matter is worth: when every sum at stake
+    the enquiry states is below the likely fee, the fee is kept to the larger of that sum
+    and the area's lowest published fee, and the basis says so."""
+    if estimate.point is None or estimate.above_band_reason:
+        return estimate
+    at_stake = [
+        stated for stated in sums if stated.kind in SumKind.AT_STAKE or stated.kind == "rent_month"
+    ]
+    if not at_stake:
+        return estimate
+    largest = max(_annual(stated) for stated in at_stake)
+    if largest >= estimate.point:
+        return estimate
+    floor = min((item.fee_low for item in items if item.fee_low), default=Decimal(0))
+    point = round_fee(max(largest, floor))
+    if point >= estimate.point:
+        return estimate
+    line = (
+        f"Likely fee kept to {money(point)}: the most at stake is {money(largest)}, below "
+        "the usual fee for this work"
+    )
+    return FeeEstimate(
+        **{
+            **estimate.__dict__,
+            "point": point,
+            "level": level_of(point, **levels),
+            "basis": (*estimate.basis, line),
+        }
+    )
 
 
 def _largest(sums: Sequence[StatedSum], kind: str) -> StatedSum | None:
@@ -421,9 +506,11 @@ def _price(
     reason = ""
     if stake is not None and (line.value_from is not None or line.value_to is not None):
         position = _position_in(_annual(stake), line.value_from, line.value_to)
-        position += 0.15 if _COMPLEX.search(lower) else 0.0
     elif stake is not None and line.sum_kind:
         position = _position_in(_annual(stake), line.value_from, line.value_to)
+    elif employees and _client_kind(client_size, lower) == "business":
+        # An employer's matter scales with its workforce (5 people to 1,000 and more).
+        position = _position_in(Decimal(employees), Decimal(5), Decimal(1000))
     else:
         position = _client_position(client_size, lower)
     if high is None:

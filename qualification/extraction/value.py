@@ -261,7 +261,8 @@ _COMPANY_NAME = re.compile(
 )
 _EMPLOYEES = re.compile(
     r"\b(\d{1,3}(?:,\d{3})+|\d+)\s?\+?\s?(?:full[- ]time\s|part[- ]time\s)?"
-    r"(staff|employees|people|workers|headcount|colleagues|members of staff|team members)\b"
+    r"(staff|employees|people|workers|headcount|colleagues|members of staff|team members|"
+    r"roles|redundancies|fte|posts)\b"
 )
 
 
