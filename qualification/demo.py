@@ -223,7 +223,8 @@ PRICE_LIST = {
             "financial settlement\nfinancial order\nfinancial remedy\nfinances\nfinancial\n"
             "form e\nsplit the assets\nsplitting the assets\ndivide the assets\npension\n"
             "pensions\npension sharing\nspousal maintenance\nmaintenance\nmatrimonial home\n"
-            "house equity\nfreezing order\nsection 37\ndissipating\nhiding assets",
+            "house equity\nfreezing order\nsection 37\ndissipating\nhiding assets\n"
+            "financial proceedings\nfinancial disclosure\nbusiness assets\nassets",
         ),
         (
             "Child arrangements",
@@ -347,7 +348,7 @@ PRICE_LIST = {
             "distribution agreement\nfranchise agreement\nagency agreement\nnda\n"
             "licence agreement\nservice agreement\nsupply agreement\nmsa\n"
             "master services agreement\nsubscription agreement\nsla\n"
-            "data processing agreement\nterms of business\nagreement",
+            "data processing agreement\nterms of business",
         ),
         (
             "Shareholder agreement",
@@ -382,8 +383,8 @@ PRICE_LIST = {
             "series a\nseed round\nshare purchase\nasset purchase\nmanagement buyout\n"
             "merger\ndue diligence\nmbo\nbuyout\nbuy-out\nshare sale\nsale of shares\n"
             "sell the business\nsell my business\nselling a company\nsell our company\n"
-            "selling our company\nprivate equity\nacquirer\nexit\nminority investment\n"
-            "heads of terms\nexclusivity\nbusiness and assets\ntrade sale\nvendor",
+            "selling our company\nprivate equity\nacquirer\nminority investment\n"
+            "exclusivity\nbusiness and assets\ntrade sale\nsubsidiary\ndisposal",
         ),
     ],
     "disputes": [
@@ -407,7 +408,7 @@ PRICE_LIST = {
             {
                 "sum_kind": "claim",
                 "value_from": 25_000,
-                "value_to": 5_000_000,
+                "value_to": 100_000_000,
                 "is_default": True,
                 "note": "by value and stage",
             },
@@ -492,7 +493,7 @@ PRICE_LIST = {
             "fixed",
             3000,
             40000,
-            {"sum_kind": "tax", "value_from": 5_000, "value_to": 1_000_000},
+            {"sum_kind": "tax", "value_from": 5_000, "value_to": 3_000_000},
             "investigation\nhmrc enquiry\nenquiry letter\ndisclosure\nundeclared\n"
             "code of practice 9\ncop9\ncop8\nnudge letter\npenalty\npenalties\n"
             "compliance check\nworldwide disclosure facility\nunpaid tax\n"

@@ -41,7 +41,8 @@ _GRAVE = re.compile(
 _SIMPLE = re.compile(
     r"\b(simple|straightforward|uncontested|amicabl[ey]|agreed everything|minor|trivial|"
     r"small claim|whiplash|bruis\w*|sprain\w*|soft tissue|no lasting|fully recovered|"
-    r"just a quick|basic|quick question|general question|in principle)\b"
+    r"just a quick|basic|quick question|general question|in principle|fine now|better now|"
+    r"a bit (?:stiff|sore)|a couple of weeks|a few days)\b"
 )
 # Words that tell which alternative of a line's name ("Purchase or sale") the enquiry is.
 _ALTERNATIVES = {
@@ -170,7 +171,7 @@ def _kind_scores(
         if item.sum_kind and (item.value_from is not None or item.value_to is not None):
             stake = _stake_for(item, sums, loose=False)
             if stake is not None and item.covers(_annual(stake)):
-                score += 0.5
+                score += 1.1  # outranks one word of another line's
         scores[item.matter_kind] = max(scores.get(item.matter_kind, 0.0), float(score))
     return scores
 
@@ -217,12 +218,12 @@ def choose_matter(
 # A line priced by one kind of sum also reads these when the enquiry states none of it
 # (a sum whose nature the text does not tell; a company sold "at £3.8m"; arrears of rent).
 _LOOSER = {
-    SumKind.TRANSACTION: (SumKind.VALUE, SumKind.PROPERTY),
+    SumKind.TRANSACTION: (SumKind.VALUE, SumKind.PROPERTY, SumKind.ASSETS),
     SumKind.ESTATE: (SumKind.VALUE, SumKind.PROPERTY, SumKind.ASSETS),
     SumKind.CLAIM: (SumKind.VALUE, SumKind.PROPERTY, SumKind.RENT_MONTH, SumKind.TAX),
     SumKind.TAX: (SumKind.VALUE, SumKind.CLAIM),
     SumKind.PROPERTY: (SumKind.VALUE,),
-    SumKind.ASSETS: (SumKind.VALUE,),
+    SumKind.ASSETS: (SumKind.VALUE, SumKind.TRANSACTION),
 }
 
 
@@ -365,7 +366,7 @@ def estimate_fee(
                 and (item.value_from is not None or item.value_to is not None)
                 and item.covers(amount)
             ]
-            if other and (beyond or not told):
+            if other:
                 switched = line.name if beyond else ""
                 line = other[0]
                 kind = line.matter_kind
@@ -390,6 +391,9 @@ def estimate_fee(
     return estimate
 
 
+_SMALL_STAKES = (SumKind.CLAIM, SumKind.VALUE, SumKind.RENT_MONTH)
+
+
 def _kept_to_stake(
     estimate: FeeEstimate, sums: Sequence[StatedSum], items: Sequence[PriceSpec], levels: dict
 ) -> FeeEstimate:
@@ -398,6 +402,8 @@ def _kept_to_stake(
     and the area's lowest published fee, and the basis says so."""
     if estimate.point is None or estimate.above_band_reason:
         return estimate
+    if estimate.sum_used is not None and estimate.sum_used.kind not in _SMALL_STAKES:
+        return estimate  # the fee was placed by a sum that is not what is at stake
     at_stake = [
         stated for stated in sums if stated.kind in SumKind.AT_STAKE or stated.kind == "rent_month"
     ]

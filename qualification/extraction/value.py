@@ -111,6 +111,7 @@ _CUES: tuple[tuple[str, int, re.Pattern], ...] = (
         _NOUN,
         re.compile(
             r"\b(pcm|per calendar month|monthly rent|rent|rents|rental|renting|passing rent|"
+            r"lease|leases|fri lease|tenancy|"
             r"let(?:ting)? (?:it|the flat|the house|the unit) (?:for|at))\b"
         ),
     ),
