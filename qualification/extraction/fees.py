@@ -109,6 +109,7 @@ class FeeEstimate:
     price: PriceSpec | None = None
     sum_used: StatedSum | None = None
     above_band_reason: str = ""
+    label: str = ""  # the work as the line names it for this enquiry ("Sale")
 
 
 def round_fee(amount: Decimal) -> Decimal:
@@ -504,6 +505,7 @@ def _price(
             basis=basis,
             source=f"{label.lower()} at the published hourly rates",
             matter_kind=line.matter_kind,
+            label=label,
             price=line,
         )
 
@@ -560,6 +562,7 @@ def _price(
         basis=tuple(basis),
         source=f"the price list ({label.lower()}{at})",
         matter_kind=line.matter_kind,
+        label=label,
         price=line,
         sum_used=stake,
         above_band_reason=reason,
@@ -586,6 +589,7 @@ def _percent(line, stake, label, lower, client_size, levels) -> FeeEstimate:
             basis=basis,
             source=f"the typical {label.lower()} fee",
             matter_kind=line.matter_kind,
+            label=label,
             price=line,
         )
     amount = _annual(stake)
@@ -613,6 +617,7 @@ def _percent(line, stake, label, lower, client_size, levels) -> FeeEstimate:
         basis=tuple(basis),
         source=f"{share} of the stated {money(amount)} {of}",
         matter_kind=line.matter_kind,
+        label=label,
         price=line,
         sum_used=stake,
         above_band_reason=reason,
@@ -648,6 +653,7 @@ def _monthly(line, label, employees, client_size, levels) -> FeeEstimate:
         basis=basis,
         source=f"a year of {label.lower()} at the published monthly fee",
         matter_kind=line.matter_kind,
+        label=label,
         price=line,
     )
 
@@ -707,10 +713,7 @@ def quote_for(estimate: FeeEstimate | None, *, area_name: str = "") -> Quote | N
     if line is None:
         work = f"your {area_name.lower()} matter" if area_name else "your matter"
         return Quote(price=f"{_band(estimate.low, estimate.high)} plus VAT", work=work)
-    label = estimate.basis[0].split(":", 1)[0] if estimate.basis else line.name
-    if label.lower().startswith(("stated budget", "claim value")):
-        label = line.name
-    label = label.split(" at ", 1)[0].split(" on an ", 1)[0]
+    label = estimate.label or line.name
     work = f"your {label[0].lower()}{label[1:]}"
     if stake is not None and line.pricing != PERCENT:
         work += f" at {stake.describe()}"

@@ -318,3 +318,33 @@ def test_development_part_commercial_significance_with_the_labelled_area():
         level = "unknown" if "out_of_scope" in (labels.get("flags") or []) else estimate.level
         agree += level == labels["commercial"]
     assert agree / len(items) >= 0.75
+
+
+def test_quotes_in_a_reply_s_words():
+    from qualification.extraction.fees import PriceSpec, quote_for
+
+    sale = quote_for(fee("conveyancing", "We are selling our flat for £210,000."))
+    assert (sale.work, sale.price) == ("your sale at £210,000", "£1,100 to £1,400 plus VAT")
+    payroll = quote_for(fee("payroll", "Can you run our payroll? We have 40 staff."))
+    assert payroll.price == "from £5 per employee a month plus VAT (from £2,400 a year)"
+    probate = quote_for(fee("wills-probate", "I am the executor; can you help with probate?"))
+    assert probate.price == ("1% to 2% of the estate's value plus VAT, typically £3,000 to £15,000")
+    hourly = PriceSpec(
+        id=1,
+        area_slug="tax",
+        name="Tax advice",
+        matter_kind="advice",
+        pricing="hourly",
+        fee_low=Decimal(180),
+        fee_high=Decimal(250),
+        hours_low=Decimal(2),
+        hours_high=Decimal(6),
+    )
+    estimate = estimate_fee(area_slug="tax", prices=(hourly,), text="tax advice please")
+    assert (estimate.low, estimate.high) == (Decimal(360), Decimal(1500))
+    assert estimate.basis[0] == (
+        "Tax advice: £180 to £250 an hour for 2 to 6 hours, £360 to £1,500 from the firm's "
+        "price list"
+    )
+    assert quote_for(estimate).price == "£180 to £250 an hour plus VAT"
+    assert quote_for(fee("criminal", "Arrested")) is None
