@@ -190,9 +190,10 @@ REPLY_TEMPLATES = [
         "Fixed-fee quote",
         R.FIXED_FEE_QUOTE,
         None,
-        "Dear {enquirer_name},\n\nThank you for your time. For {matter} our fixed fee is "
-        "{fixed_fee}. I will send our terms of engagement with a full breakdown, and the "
-        "work can start as soon as you have signed them.\n\n" + SIGN_OFF,
+        "Dear {enquirer_name},\n\nThank you for your time. For {quoted_work}, our fee is "
+        "{fixed_fee}, as published in our price list. Disbursements (fees paid to others "
+        "on your behalf) are extra, and I will list them in our terms of engagement with a "
+        "full breakdown; the work can start as soon as you have signed them.\n\n" + SIGN_OFF,
     ),
     (
         "Chasing",

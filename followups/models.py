@@ -298,7 +298,9 @@ REPLY_PLACEHOLDERS = {
     "owner_direct_line": "the owner's direct line (else the firm's main number)",
     "firm_name": "the firm's name",
     "firm_phone": "the firm's main number",
-    "fixed_fee": "the firm's published price for the lead's practice area",
+    "fixed_fee": "the firm's published price for the lead's work, from the price list "
+    "(e.g. '£1,100 to £1,400 plus VAT')",
+    "quoted_work": "the work the price is for (e.g. 'your sale at £210,000')",
 }
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 

@@ -18,6 +18,8 @@ from followups.choices import STAGE_OF_STATUS, SUGGESTED_PURPOSES, ReplyPurpose,
 from followups.models import PLACEHOLDER, REPLY_PLACEHOLDERS, ReplyTemplate
 from followups.selectors import lead_practice_area_id
 from leads.models import Lead
+from qualification.extraction.fees import Quote, quote_for
+from qualification.selectors import published_price_for
 
 
 @dataclass(frozen=True)
@@ -50,9 +52,12 @@ def _money(amount: Decimal) -> str:
     return f"£{amount:,.0f}" if amount == amount.to_integral() else f"£{amount:,.2f}"
 
 
-def fixed_fee_text(area) -> str:
-    """The firm's published price for the area's work, in words, or a marker for the
-    writer to replace when there is none."""
+def fixed_fee_text(area, *, quote: Quote | None = None) -> str:
+    """The firm's published price for the lead's work (from the price list, placed by
+    the sums the enquiry states), else the area's typical band, in words; or a marker
+    for the writer to replace when there is none."""
+    if quote is not None:
+        return quote.price
     if area is None:
         return "[fixed fee: no practice area on this lead yet]"
     low, high = area.typical_fee_low or Decimal(0), area.typical_fee_high or Decimal(0)
@@ -63,6 +68,13 @@ def fixed_fee_text(area) -> str:
     if not low:
         return f"up to {_money(high)}"
     return f"{_money(low)} to {_money(high)}"
+
+
+def _your(matter: str) -> str:
+    """'your enquiry', 'your residential conveyancing' (a subject keeps its case)."""
+    if matter.lower().startswith("your "):
+        return matter
+    return f"your {matter[0].lower()}{matter[1:]}" if matter[:2].istitle() else f"your {matter}"
 
 
 def _owner(lead: Lead, writer):
@@ -80,16 +92,19 @@ def reply_values(*, lead: Lead, writer) -> dict[str, str]:
     contact = lead.contact
     owner_name, direct_line = _owner(lead, writer)
     name = contact.name.strip()
+    matter = (area.name if area else "") or lead.subject or "your enquiry"
+    quote = quote_for(published_price_for(lead), area_name=area.name) if area is not None else None
     return {
         "enquirer_name": name or "there",
         "enquirer_first_name": name.split()[0] if name else "there",
-        "matter": (area.name if area else "") or lead.subject or "your enquiry",
+        "matter": matter,
         "reference": lead.reference or "",
         "owner_name": owner_name,
         "owner_direct_line": direct_line or profile.phone,
         "firm_name": profile.name,
         "firm_phone": profile.phone,
-        "fixed_fee": fixed_fee_text(area),
+        "fixed_fee": fixed_fee_text(area, quote=quote),
+        "quoted_work": quote.work if quote is not None else _your(matter),
     }
 
 

@@ -27,6 +27,7 @@ FEE_EARNER_PERMISSIONS = [
     ("leads", "view_inboundmessage"),
     ("leads", "view_outboundemail"),
     ("qualification", "view_practicearea"),
+    ("qualification", "view_priceitem"),
     ("routing", "view_member"),
     ("routing", "view_team"),
     ("followups", "view_followup"),

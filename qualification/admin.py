@@ -18,8 +18,15 @@ from leads.models import Lead
 from leads.visibility import LeadScopedAdminMixin, visible_leads
 from qualification import services
 from qualification.choices import ModelState
+from qualification.extraction.value import money
 from qualification.forms import TierOverrideForm
-from qualification.models import FirstAction, PracticeArea, QualificationModel, QualificationResult
+from qualification.models import (
+    FirstAction,
+    PracticeArea,
+    PriceItem,
+    QualificationModel,
+    QualificationResult,
+)
 
 
 def london(value) -> str:
@@ -37,12 +44,98 @@ def error_text(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
+def published_price(item: PriceItem) -> str:
+    """A price list line as the firm publishes it: '£1,100 to £1,400 (up to £500,000)',
+    '1% to 2% of the estate (typically £3,000 to £15,000)', '£5 per employee a month'."""
+
+    def amount(value) -> str:
+        return money(value) if value is not None else ""
+
+    low, high = amount(item.fee_low), amount(item.fee_high)
+    band = f"{low} to {high}" if low and high and low != high else low or high
+    if item.fee_high is None and item.fee_low is not None:
+        band = f"from {low}"
+    if item.can_exceed:
+        band += "+"
+    if item.pricing == PriceItem.Pricing.PERCENT:
+        of = item.get_sum_kind_display().lower().replace(" value", "")
+        share = f"{item.percent_low.normalize():f}% to {item.percent_high.normalize():f}%"
+        return f"{share} of the {of} (typically {band})"
+    if item.pricing == PriceItem.Pricing.HOURLY:
+        return f"{band} an hour"
+    if item.pricing == PriceItem.Pricing.MONTHLY:
+        unit = f" per {item.per_unit}" if item.per_unit else ""
+        return f"{band}{unit} a month"
+    if item.value_from is not None or item.value_to is not None:
+        what = item.get_sum_kind_display().lower()
+        if not item.value_from:
+            return f"{band} ({what} up to {money(item.value_to)})"
+        if item.value_to is None:
+            return f"{band} ({what} above {money(item.value_from)})"
+        return f"{band} ({what} {money(item.value_from)} to {money(item.value_to)})"
+    return band
+
+
+class PriceItemInline(admin.TabularInline):
+    model = PriceItem
+    extra = 0
+    fields = [
+        "position",
+        "name",
+        "matter_kind",
+        "pricing",
+        "fee_low",
+        "fee_high",
+        "can_exceed",
+        "sum_kind",
+        "value_from",
+        "value_to",
+        "is_default",
+    ]
+    show_change_link = True
+    verbose_name_plural = (
+        "published prices (fees excluding VAT; open a line for its words, shares and units)"
+    )
+
+
 @admin.register(PracticeArea)
 class PracticeAreaAdmin(SimpleHistoryAdmin):
     list_display = ["name", "typical_fee_low", "typical_fee_high", "accepts_work"]
     list_filter = ["accepts_work"]
     search_fields = ["name", "keywords"]
     prepopulated_fields = {"slug": ["name"]}
+    inlines = [PriceItemInline]
+
+
+@admin.register(PriceItem)
+class PriceItemAdmin(SimpleHistoryAdmin):
+    """The firm's published price list, line by line. Qualification reads the likely fee
+    from it; a model version keeps the list it was activated with, so a change here
+    applies from the next version (make a draft, test it, activate it)."""
+
+    list_display = ["name", "practice_area", "price", "matter_kind", "is_default"]
+    list_filter = ["practice_area", "pricing"]
+    list_select_related = ["practice_area"]
+    search_fields = ["name", "matter_kind", "keywords", "practice_area__name"]
+    ordering = ["practice_area__name", "position", "pk"]
+    autocomplete_fields = ["practice_area"]
+    fieldsets = [
+        (None, {"fields": ["practice_area", ("name", "matter_kind"), "position", "note"]}),
+        (
+            "Price (excluding VAT)",
+            {"fields": ["pricing", ("fee_low", "fee_high"), "can_exceed"]},
+        ),
+        (
+            "Priced by a stated sum",
+            {"fields": ["sum_kind", ("value_from", "value_to"), ("percent_low", "percent_high")]},
+        ),
+        ("Hourly and monthly prices", {"fields": [("hours_low", "hours_high"), "per_unit"]}),
+        ("Which enquiries it is for", {"fields": ["keywords", "client", "is_default"]}),
+    ]
+
+    @admin.display(description="published price")
+    def price(self, obj: PriceItem) -> str:
+        return published_price(obj)
 
 
 class FirstActionInline(admin.TabularInline):

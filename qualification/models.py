@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from leads.choices import Tier
 from qualification.choices import CommercialSignificance, DecisionPosition, ModelState, Urgency
+from qualification.extraction.value import SumKind
 
 
 class PracticeArea(models.Model):
@@ -50,6 +51,175 @@ class PracticeArea(models.Model):
     @property
     def keyword_list(self) -> list[str]:
         return [line.strip() for line in self.keywords.splitlines() if line.strip()]
+
+
+class PriceItem(models.Model):
+    """One line of the firm's published price information for a practice area (the SRA
+    Transparency Rules make firms publish it): a fixed fee or fee band, a band by the
+    transaction's value, a share of a value (probate's 1% to 2% of the estate), an hourly
+    rate or a monthly fee (per employee). Qualification reads the likely fee from it; a
+    model version freezes the list it was activated with. Fees exclude VAT."""
+
+    class Pricing(models.TextChoices):
+        FIXED = "fixed", "Fixed fee or fee band"
+        PERCENT = "percent", "Share of a value"
+        HOURLY = "hourly", "Hourly rate"
+        MONTHLY = "monthly", "Monthly fee"
+
+    class Client(models.TextChoices):
+        ANY = "", "Any client"
+        PRIVATE = "private", "Private clients"
+        BUSINESS = "business", "Businesses"
+
+    practice_area = models.ForeignKey(
+        PracticeArea, on_delete=models.CASCADE, related_name="price_items"
+    )
+    name = models.CharField(
+        max_length=120, help_text="The work as the price list names it, e.g. 'Purchase or sale'."
+    )
+    matter_kind = models.SlugField(
+        max_length=60,
+        help_text="Lines for the same kind of work share it (e.g. 'purchase-sale' for each "
+        "value band of a purchase or sale).",
+    )
+    keywords = models.TextField(
+        blank=True,
+        help_text="Words and phrases that point to this kind of work, one per line "
+        "(e.g. 'remortgage').",
+    )
+    client = models.CharField(
+        max_length=10,
+        choices=Client.choices,
+        blank=True,
+        default=Client.ANY,
+        help_text="Whom the line is for, where it matters (an employer or an employee).",
+    )
+    pricing = models.CharField(max_length=10, choices=Pricing.choices, default=Pricing.FIXED)
+    fee_low = models.DecimalField(
+        "fee from (£)",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="The lowest fee; for an hourly rate the lowest rate, for a monthly fee "
+        "the fee a month (per unit). For a share of a value, the typical fee from.",
+    )
+    fee_high = models.DecimalField(
+        "fee to (£)",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Empty for a price 'from' the lower figure.",
+    )
+    can_exceed = models.BooleanField(
+        "can be more for complex work",
+        default=False,
+        help_text="Tick for a band published with a '+' (e.g. '£5,000 to £25,000+').",
+    )
+    sum_kind = models.CharField(
+        "priced by",
+        max_length=20,
+        blank=True,
+        choices=[
+            (kind, label.capitalize())
+            for kind, label in SumKind.LABELS.items()
+            if kind != SumKind.BUDGET
+        ],
+        help_text="The sum stated in an enquiry that sets where the fee falls (a sale's "
+        "price, an estate's value, a claim's value); empty when no sum does.",
+    )
+    value_from = models.DecimalField(
+        "for sums from (£)",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="With 'priced by': the line applies to sums from this (a value band).",
+    )
+    value_to = models.DecimalField(
+        "for sums up to (£)",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="With 'priced by': the line applies to sums below this; empty for no limit.",
+    )
+    percent_low = models.DecimalField(
+        "share from (%)", max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    percent_high = models.DecimalField(
+        "share to (%)", max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    per_unit = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="For a monthly fee per something, what it is counted by (e.g. 'employee').",
+    )
+    hours_low = models.DecimalField(
+        "typical hours from", max_digits=7, decimal_places=1, null=True, blank=True
+    )
+    hours_high = models.DecimalField(
+        "typical hours to", max_digits=7, decimal_places=1, null=True, blank=True
+    )
+    is_default = models.BooleanField(
+        "usual work in the area",
+        default=False,
+        help_text="Used when an enquiry does not say which kind of work it is.",
+    )
+    note = models.CharField(
+        max_length=200, blank=True, help_text="As published, e.g. 'often paid by the employer'."
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["practice_area__name", "position", "pk"]
+        verbose_name = "price list line"
+        verbose_name_plural = "price list"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fee_high__isnull=True)
+                | Q(fee_low__isnull=True)
+                | Q(fee_high__gte=models.F("fee_low")),
+                name="qualification_price_fee_band_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.practice_area.name}: {self.name}"
+
+    @property
+    def keyword_list(self) -> list[str]:
+        return [line.strip() for line in self.keywords.splitlines() if line.strip()]
+
+    def clean(self) -> None:
+        errors = {}
+        if self.fee_low is None and self.fee_high is None:
+            errors["fee_low"] = "Give the fee (or, for a share of a value, the typical fee)."
+        if self.fee_low is not None and self.fee_high is not None and self.fee_high < self.fee_low:
+            errors["fee_high"] = "The fee to must not be below the fee from."
+        if self.pricing == self.Pricing.PERCENT:
+            if self.percent_low is None or self.percent_high is None:
+                errors["percent_low"] = "Give the share from and to."
+            elif self.percent_high < self.percent_low:
+                errors["percent_high"] = "The share to must not be below the share from."
+            if not self.sum_kind:
+                errors["sum_kind"] = "Say what the share is of (e.g. the estate's value)."
+        if self.pricing == self.Pricing.HOURLY and (
+            self.hours_low is None or self.hours_high is None
+        ):
+            errors["hours_low"] = "Give the typical hours, so a likely fee can be worked out."
+        if (
+            self.value_from is not None
+            and self.value_to is not None
+            and self.value_to <= self.value_from
+        ):
+            errors["value_to"] = "The sums up to must be above the sums from."
+        if (self.value_from is not None or self.value_to is not None) and not self.sum_kind:
+            errors["sum_kind"] = "Say which sum the value band is of."
+        if errors:
+            raise ValidationError(errors)
 
 
 class QualificationModel(models.Model):
@@ -168,7 +338,8 @@ class QualificationModel(models.Model):
         default=list,
         blank=True,
         editable=False,
-        help_text="The practice areas (keywords, fee bands) this version was activated with.",
+        help_text="The practice areas (keywords, fee bands, price list) this version was "
+        "activated with.",
     )
     trial_report = models.JSONField(default=dict, blank=True, editable=False)
     trialled_at = models.DateTimeField(null=True, blank=True, editable=False)

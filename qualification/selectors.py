@@ -15,7 +15,10 @@ from leads.choices import Channel, HowHeard
 from leads.models import Lead
 from qualification.choices import UNCLASSIFIED, Flag, ModelState
 from qualification.extraction import AreaSpec, Enquiry
-from qualification.models import PracticeArea, QualificationModel, QualificationResult
+from qualification.extraction.fees import FeeEstimate, PriceSpec, estimate_fee
+from qualification.extraction.text import clean, prepare
+from qualification.extraction.value import SumKind, find_value
+from qualification.models import PracticeArea, PriceItem, QualificationModel, QualificationResult
 from qualification.scoring import Rules
 
 # Form fields that are the contact's details or the message itself, read elsewhere.
@@ -27,8 +30,47 @@ def active_model() -> QualificationModel | None:
     return QualificationModel.objects.filter(state=ModelState.ACTIVE).first()
 
 
+_PRICE_DECIMALS = (
+    "fee_low",
+    "fee_high",
+    "value_from",
+    "value_to",
+    "percent_low",
+    "percent_high",
+    "hours_low",
+    "hours_high",
+)
+
+
+def _decimal_text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def price_item_snapshot(item: PriceItem) -> dict[str, Any]:
+    """One price list line as a version records it (JSON-safe)."""
+    return {
+        "id": item.pk,
+        "name": item.name,
+        "matter_kind": item.matter_kind,
+        "pricing": item.pricing,
+        "keywords": item.keyword_list,
+        "client": item.client,
+        "can_exceed": item.can_exceed,
+        "sum_kind": item.sum_kind,
+        "per_unit": item.per_unit,
+        "is_default": item.is_default,
+        "note": item.note,
+        "position": item.position,
+        **{name: _decimal_text(getattr(item, name)) for name in _PRICE_DECIMALS},
+    }
+
+
 def practice_area_snapshot() -> list[dict[str, Any]]:
-    """The live practice areas as a version records them (JSON-safe, in a fixed order)."""
+    """The live practice areas, each with its price list lines, as a version records
+    them (JSON-safe, in a fixed order)."""
+    prices: dict[int, list[dict[str, Any]]] = {}
+    for item in PriceItem.objects.order_by("practice_area_id", "position", "pk"):
+        prices.setdefault(item.practice_area_id, []).append(price_item_snapshot(item))
     return [
         {
             "id": area.pk,
@@ -38,9 +80,36 @@ def practice_area_snapshot() -> list[dict[str, Any]]:
             "fee_low": str(area.typical_fee_low),
             "fee_high": str(area.typical_fee_high),
             "accepts_work": area.accepts_work,
+            "prices": prices.get(area.pk, []),
         }
         for area in PracticeArea.objects.order_by("pk")
     ]
+
+
+def price_specs(slug: str, items: list[dict[str, Any]]) -> tuple[PriceSpec, ...]:
+    """A snapshot's price list lines for one area as extraction reads them."""
+    return tuple(
+        PriceSpec(
+            id=item["id"],
+            area_slug=slug,
+            name=item["name"],
+            matter_kind=item["matter_kind"],
+            pricing=item["pricing"],
+            keywords=tuple(item.get("keywords", ())),
+            client=item.get("client", ""),
+            can_exceed=item.get("can_exceed", False),
+            sum_kind=item.get("sum_kind", ""),
+            per_unit=item.get("per_unit", ""),
+            is_default=item.get("is_default", False),
+            note=item.get("note", ""),
+            position=item.get("position", 0),
+            **{
+                name: Decimal(item[name]) if item.get(name) is not None else None
+                for name in _PRICE_DECIMALS
+            },
+        )
+        for item in items
+    )
 
 
 def areas_for(model: QualificationModel) -> tuple[AreaSpec, ...]:
@@ -59,9 +128,15 @@ def areas_for(model: QualificationModel) -> tuple[AreaSpec, ...]:
             fee_low=Decimal(item["fee_low"]),
             fee_high=Decimal(item["fee_high"]),
             accepts_work=item["accepts_work"],
+            prices=price_specs(item["slug"], item.get("prices", [])),
         )
         for item in snapshot
     )
+
+
+def prices_for(model: QualificationModel) -> tuple[PriceSpec, ...]:
+    """Every price list line a version reads with (frozen once activated)."""
+    return tuple(price for area in areas_for(model) for price in area.prices)
 
 
 def rules_for(model: QualificationModel) -> Rules:
@@ -119,7 +194,12 @@ def model_fingerprint(model: QualificationModel) -> str:
             [tier, area or 0, text] for (tier, area), text in rules.first_actions
         ),
         "areas": [
-            area.__dict__ | {"fee_low": str(area.fee_low), "fee_high": str(area.fee_high)}
+            area.__dict__
+            | {
+                "fee_low": str(area.fee_low),
+                "fee_high": str(area.fee_high),
+                "prices": [price.__dict__ for price in area.prices],
+            }
             for area in areas_for(model)
         ],
     }
@@ -192,4 +272,37 @@ def recent_leads_for_trial(*, days: int, limit: int) -> QuerySet[Lead]:
         Lead.objects.filter(arrived_at__gte=since, merged_into__isnull=True)
         .select_related("contact", "qualification__model_version")
         .order_by("-arrived_at")[:limit]
+    )
+
+
+def published_price_for(lead: Lead) -> FeeEstimate | None:
+    """The firm's published price for the work a lead asks for, from the live price list
+    (what the firm publishes today), placed by the sums the enquiry states: the fixed-fee
+    quote a reply offers. None until the lead has a practice area. A stated budget is
+    not a price, so it is left out."""
+    try:
+        result: QualificationResult = lead.qualification
+    except QualificationResult.DoesNotExist:
+        return None
+    area = result.practice_area
+    if area is None:
+        return None
+    enquiry = enquiry_from_lead(lead)
+    text = prepare(subject=enquiry.subject, body=enquiry.message)
+    value = find_value(text, organisation=clean(enquiry.organisation))
+    lines = price_specs(
+        area.slug,
+        [price_item_snapshot(item) for item in area.price_items.order_by("position", "pk")],
+    )
+    return estimate_fee(
+        area_slug=area.slug,
+        area_name=area.name,
+        prices=lines,
+        sums=[item for item in value.sums if item.kind != SumKind.BUDGET],
+        client_size=value.company_size,
+        text=value.text,
+        employees=value.employees,
+        fallback_band=(
+            (area.typical_fee_low, area.typical_fee_high) if area.typical_fee_high > 0 else None
+        ),
     )

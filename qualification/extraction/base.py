@@ -34,6 +34,8 @@ class AreaSpec:
     fee_low: Decimal
     fee_high: Decimal
     accepts_work: bool = True
+    # The area's lines of the firm's price list (``fees.PriceSpec``), frozen with the version.
+    prices: tuple = ()
 
 
 @dataclass(frozen=True)

@@ -43,9 +43,9 @@ def due(message: str) -> date | None:
 @pytest.mark.parametrize(
     ("message", "expected"),
     [
-        ("The claim is worth £250k.", [(Decimal("250000.00"), "value")]),
-        ("They offered £1.2m for the shares.", [(Decimal("1200000.00"), "value")]),
-        ("We lost 250,000 pounds of orders.", [(Decimal("250000.00"), "value")]),
+        ("The claim is worth £250k.", [(Decimal("250000.00"), "claim")]),
+        ("They offered £1.2m for the shares.", [(Decimal("1200000.00"), "transaction")]),
+        ("We lost 250,000 pounds of orders.", [(Decimal("250000.00"), "claim")]),
         ("We have a budget of around 40k for this.", [(Decimal("40000.00"), "budget")]),
         ("Turnover is £6m a year.", [(Decimal("6000000.00"), "turnover")]),
         ("I earn £48,000 a year.", [(Decimal("48000.00"), "salary")]),

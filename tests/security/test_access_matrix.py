@@ -86,6 +86,7 @@ MODEL_SCOPE = {
     "leads.outboundemail": "lead",
     "leads.referralsource": "firm",
     "qualification.practicearea": "firm",
+    "qualification.priceitem": "firm",
     "qualification.qualificationmodel": "firm",
     "qualification.qualificationresult": "lead",
     "routing.team": "firm",
