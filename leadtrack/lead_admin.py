@@ -29,8 +29,6 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 
 from leads.choices import OPEN_STATUSES, AgreedNext, ContactOutcome, Status, Tier
-from leads.models import InboundMessage, Lead, OutboundEmail
-from leads.choices import OPEN_STATUSES, Tier
 from leads.models import Lead
 from leads.money import pounds
 from leads.selectors import lead_timeline
