@@ -113,7 +113,12 @@ def test_the_conversation_is_one_timeline_oldest_first(client, people, lead):
         summary="Can we talk tomorrow?",
         received_at=timezone.now() - dt.timedelta(hours=3),
     )
-    lead_log_call(lead=lead, summary="Spoke to Rachel, booked a meeting", actor=people["earner"])
+    lead_log_call(
+        lead=lead,
+        summary="Spoke to Rachel, booked a meeting",
+        outcome="reached",
+        actor=people["earner"],
+    )
     lead_add_note(lead=lead, text="Bring the contract", actor=people["earner"])
     html = page(client, people["partner"], lead)
     section = html[html.index('id="conversation"') : html.index('id="technical"')]
@@ -204,7 +209,9 @@ def test_the_page_costs_the_same_queries_for_a_short_or_long_conversation(client
         client.get(url)
     for number in range(15):
         lead_add_note(lead=lead, text=f"Note {number}", actor=people["partner"])
-        lead_log_call(lead=lead, summary=f"Call {number}", actor=people["earner"])
+        lead_log_call(
+            lead=lead, summary=f"Call {number}", outcome="no_answer", actor=people["earner"]
+        )
         InboundMessage.objects.create(
             provider="postmark",
             channel=Channel.EMAIL,
