@@ -356,9 +356,9 @@ def estimate_fee(
         if covering:
             line = covering[0]
         else:
-            # A sum beyond every band of this work (or, when the enquiry did not say which
-            # work, outside it): the area's line for such sums, if any ("owes us £200,000"
-            # is a commercial dispute, not debt recovery; a £900 deposit is a small claim).
+            # A sum outside every band of this work: the area's line for such sums, if any
+            # ("owes us £200,000" is a commercial dispute, not debt recovery; a £900
+            # deposit is a small claim), else the band nearest to it.
             other = [
                 item
                 for item in items
