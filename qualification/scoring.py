@@ -332,6 +332,7 @@ def assess(signals: Signals, rules: Rules) -> Assessment:
     basis.extend(value_lines)
     basis.append(urgency_line)
     basis.append(decision_line)
+    basis.extend(signals.reading_notes())
     basis.append(f"Score {score} of 100 under model v{rules.version}: tier {tier}")
 
     area_label = area.name if area else UNCLASSIFIED

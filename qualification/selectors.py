@@ -4,6 +4,7 @@ and the qualification object the API shows."""
 
 import hashlib
 import json
+import re
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -11,10 +12,13 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from firm.selectors import firm_profile
 from leads.choices import Channel, HowHeard
 from leads.models import Lead
 from qualification.choices import UNCLASSIFIED, Flag, ModelState
 from qualification.extraction import AreaSpec, Enquiry
+from qualification.extraction.parties import PartyMention, find_parties
+from qualification.extraction.text import prepare
 from qualification.models import PracticeArea, QualificationModel, QualificationResult
 from qualification.scoring import Rules
 
@@ -152,7 +156,15 @@ def enquiry_from_lead(lead: Lead) -> Enquiry:
         email=contact.email,
         source=lead.source,
         form_fields=tuple(form_fields),
+        firm_words=firm_words(),
     )
+
+
+def firm_words() -> tuple[str, ...]:
+    """The distinctive words of the firm's trading and legal names."""
+    profile = firm_profile()
+    names = f"{profile.trading_name or ''} {profile.legal_name or ''}".lower()
+    return tuple(sorted({word for word in re.findall(r"[a-z0-9]+", names) if len(word) > 2}))
 
 
 def qualification_for_api(lead: Lead) -> dict[str, Any] | None:
@@ -192,4 +204,19 @@ def recent_leads_for_trial(*, days: int, limit: int) -> QuerySet[Lead]:
         Lead.objects.filter(arrived_at__gte=since, merged_into__isnull=True)
         .select_related("contact", "qualification__model_version")
         .order_by("-arrived_at")[:limit]
+    )
+
+
+def lead_parties_named(lead: Lead) -> list[PartyMention]:
+    """The other parties the lead's enquiry names in its text (the employer, the other
+    spouse, the seller, the defendant, the deceased), as compliance's conflict check
+    records them; the enquirer, their organisation and the firm itself are left out."""
+    enquiry = enquiry_from_lead(lead)
+    text = prepare(subject=enquiry.subject, body=enquiry.message)
+    return find_parties(
+        text.original,
+        enquirer_name=enquiry.contact_name,
+        organisation=enquiry.organisation,
+        email=enquiry.email,
+        firm_words=enquiry.firm_words,
     )

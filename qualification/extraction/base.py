@@ -9,6 +9,9 @@ from zoneinfo import ZoneInfo
 
 from qualification.choices import Flag
 from qualification.extraction.flags import FlagFindings, find_flags
+from qualification.extraction.language import LanguageFindings, find_language
+from qualification.extraction.language import basis_line as language_line
+from qualification.extraction.parties import PartyMention, find_parties
 from qualification.extraction.position import PositionFindings, find_position
 from qualification.extraction.requirement import RequirementFindings, find_requirement
 from qualification.extraction.text import Text, clean, prepare
@@ -50,6 +53,8 @@ class Enquiry:
     email: str = ""
     source: str = ""
     form_fields: tuple[tuple[str, str], ...] = ()
+    # The words of the firm's own names, never another party ("Ashdown Marsh LLP").
+    firm_words: tuple[str, ...] = ()
 
 
 @dataclass
@@ -62,6 +67,19 @@ class Signals:
     arrived_at: datetime  # London time
     summary: str = ""
     extra: dict = field(default_factory=dict)
+    language: LanguageFindings = field(default_factory=LanguageFindings)
+    parties: list[PartyMention] = field(default_factory=list)
+
+    def reading_notes(self) -> list[str]:
+        """Basis lines about how the enquiry was read: its language, the other parties
+        it names (for the conflict check)."""
+        notes = [language_line(self.language)]
+        if self.parties:
+            named = ", ".join(
+                f"{party.name} ({party.role.replace('_', ' ')})" for party in self.parties[:4]
+            )
+            notes.append(f"Other parties named: {named}")
+        return [note for note in notes if note]
 
 
 def extract(enquiry: Enquiry, areas: tuple[AreaSpec, ...]) -> Signals:
@@ -88,6 +106,14 @@ def extract(enquiry: Enquiry, areas: tuple[AreaSpec, ...]) -> Signals:
         flags=flags,
         arrived_at=arrived,
         summary=summarise(text, enquiry.message),
+        language=find_language(f"{enquiry.subject}\n{enquiry.message}"),
+        parties=find_parties(
+            text.original,
+            enquirer_name=clean(enquiry.contact_name),
+            organisation=clean(enquiry.organisation),
+            email=enquiry.email,
+            firm_words=enquiry.firm_words,
+        ),
     )
 
 
