@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from firm.selectors import firm_profile
+from firm.selectors import firm_profile, working_calendar
 from leads.choices import Channel, HowHeard
 from leads.models import Lead
 from qualification.choices import UNCLASSIFIED, Flag, ModelState
@@ -157,6 +157,7 @@ def enquiry_from_lead(lead: Lead) -> Enquiry:
         source=lead.source,
         form_fields=tuple(form_fields),
         firm_words=firm_words(),
+        calendar=working_calendar(),
     )
 
 

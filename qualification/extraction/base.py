@@ -7,6 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from firm.calendar import WorkingCalendar
 from qualification.choices import Flag
 from qualification.extraction.flags import FlagFindings, find_flags
 from qualification.extraction.language import LanguageFindings, find_language
@@ -55,6 +56,9 @@ class Enquiry:
     form_fields: tuple[tuple[str, str], ...] = ()
     # The words of the firm's own names, never another party ("Ashdown Marsh LLP").
     firm_words: tuple[str, ...] = ()
+    # The firm's one working calendar, in which deadlines' working days are counted
+    # (None: the standard calendar for England and Wales).
+    calendar: WorkingCalendar | None = None
 
 
 @dataclass
@@ -74,6 +78,11 @@ class Signals:
         """Basis lines about how the enquiry was read: its language, the other parties
         it names (for the conflict check)."""
         notes = [language_line(self.language)]
+        if self.urgency.passed:
+            notes.append(
+                f"A deadline has already passed ('{self.urgency.passed}'): urgent to limit "
+                "the consequences, not to meet it"
+            )
         if self.parties:
             named = ", ".join(
                 f"{party.name} ({party.role.replace('_', ' ')})" for party in self.parties[:4]
@@ -96,7 +105,7 @@ def extract(enquiry: Enquiry, areas: tuple[AreaSpec, ...]) -> Signals:
     return Signals(
         requirement=find_requirement(text, areas),
         value=value,
-        urgency=find_urgency(text, arrived_at=arrived),
+        urgency=find_urgency(text, arrived_at=arrived, calendar=enquiry.calendar),
         position=find_position(
             text.lower,
             job_title=clean(enquiry.job_title),
