@@ -33,7 +33,11 @@ REFERRER = re.compile(
     r"i act for (?:the|a|an|mr|mrs|ms)\b|we act for (?:the|a|an|mr|mrs|ms)\b|"
     r"three-way introduction|happy to (?:make an )?introduc\w+|"
     r"(?:i'm|i am|we're|we are) advising (?:the|a|an|my|our)\b|"
-    r"(?:she|he|they|i|we) (?:has|have) a (?:buyer|seller|client|customer|vendor|tenant),? "
+    r"\bi am (?:\w+ ){0,2}(?:banker|adviser|advisor|accountant|agent|planner) to\b|"
+    r"asked (?:me|us) to introduce|"
+    r"(?:(?:she|he|they|i|we) )?(?:has|have) a (?:\w+ )?(?:buyer|seller|client|customer|vendor|"
+    r"tenant)"
+    r"(?: couple)?,? "
     r"(?:mr|mrs|ms|miss|dr|called|named|who)\b|"
     r"i(?:'m| am) an? (?:ifa|financial adviser|financial planner|independent financial adviser|"
     r"estate agent|mortgage (?:broker|adviser)|accountant|letting agent)\b[^.\n]{0,40}"
@@ -53,6 +57,8 @@ ON_BEHALF = re.compile(
     r"(?:will|would|has to|needs to|must) (?:need to )?(?:sign (?:it )?off|approve|make the "
     r"(?:final )?decision|decide)|"
     r"(?:he|she|they)(?:'s| has| have)? given me (?:permission|authority)|"
+    r"on (?:his|her|their) behalf|"
+    r"(?:dad|mum|mother|father) wants to (?:bring|make|change|sell|buy)|"
     r"i have (?:lasting )?power of attorney|i hold (?:lasting )?power of attorney|"
     r"as (?:his|her|their) (?:attorney|deputy)|"
     r"(?:my|her|his) " + _RELATIVE + r"(?: \w+)?(?: \(\d+\))? (?:was|has been|got|is being|is) "
@@ -83,7 +89,7 @@ SIGNATURE_TITLE = re.compile(
 )
 # Roles that do not decide on their own (they prepare, the board or owner decides).
 ASSISTING_TITLE = re.compile(
-    r"\b(?:i am|i'm|im|as) (?:the |a |an |our )?(?:\w+ )??(hr manager|hr advisor|hr adviser|"
+    r"\b(?:i am|i'm|im) (?:the |a |an |our )?(?:\w+ )??(hr manager|hr advisor|hr adviser|"
     r"hr officer|hr business partner|office manager|practice manager|pa|personal assistant|"
     r"executive assistant|ea|secretary|administrator|admin|office administrator|"
     r"paralegal|bookkeeper|payroll (?:manager|administrator|officer)|assistant|"
@@ -116,7 +122,10 @@ RESEARCHING = re.compile(
     r"(?:i'm|i am|we're|we are|want to|and|so i'm) compar(?:e|ing)\b|"
     r"(?:have|got|had) (?:a |two |three |some |other )?quotes? from|quoted (?:me|us)|"
     r"(?:might|may) (?:sell|need|want|go ahead|be) [^.\n]{0,30}\bor (?:we )?(?:might|may)|"
-    r"before i get my hopes up|daft question|hypothetical(?:ly)?)\b"
+    r"before i get my hopes up|daft question|hypothetical(?:ly)?|"
+    r"just (?:want|wanted) to (?:know|understand|check|find out)|just exploring|"
+    r"nothing(?:'s| has) happened yet|(?:just )?starting to look|"
+    r"before (?:we|i) (?:find|start|buy|sell|speak|talk)|is that true)\b"
 )
 FIRST_PERSON = re.compile(r"\b(i|i'm|i've|i'd|i'll|my|me|we|we're|we've|we'd|our|us)\b")
 # A reception note that gives no name and no matter ("wouldn't say what it's about").
@@ -146,25 +155,88 @@ def _signature(head: str) -> str:
     return "\n".join(head.rstrip().splitlines()[-6:])
 
 
+# A grown-up relative named with their age ("my father, Frank Holloway (86)"): their
+# matter, which they decide (a parent decides for a child, so a child's age does not count).
+_ADULT_RELATIVE = re.compile(
+    r"\b(?:my|our) (?:mother|mum|father|dad|parents?|grandmother|grandfather|nan|gran|aunt|"
+    r"uncle|brother|sister|husband|wife|partner|son|daughter|father-in-law|mother-in-law),? "
+    r"(?:(?:mr|mrs|ms|miss)\.? )?(?:[a-z'-]+ ){0,2}\((\d{1,3})\)"
+)
+_OWN_SIDE = re.compile(
+    r"\b(?:my (?:husband|wife|partner|co-director|business partner)|co-director|"
+    r"(?:i am|i'm) (?:also |one of )?(?:the |a )?(?:buyers?|sellers?|shareholders?|owners?))\b"
+)
+
+
+# In a forwarder's note, the words of someone passing on a client or customer of theirs.
+_PASSING_ON = re.compile(
+    r"\b(?:(?:my|our) (?:clients?|customers?|vendors?|buyers?|sellers?)|client of (?:mine|ours)|"
+    r"introduc\w+|recommend\w*|referr\w+|pass(?:ed|ing)? (?:this |it )?(?:on|over|to you)|"
+    r"put (?:them|him|her|you) in touch|estate agents?|mediator|ifa|financial (?:adviser|planner)|"
+    r"chartered (?:accountants?|financial planner))\b"
+)
+
+
+def _forwarded_position(note: str, author: str) -> PositionFindings:
+    """The forwarder's position, read from their own note above the forwarded mail."""
+    if match := REFERRER.search(note) or _PASSING_ON.search(note):
+        return PositionFindings(
+            DecisionPosition.REFERRER,
+            [match.group()],
+            f"passes on {author}'s email as a referrer",
+        )
+    if match := ON_BEHALF.search(note):
+        return PositionFindings(
+            DecisionPosition.ON_BEHALF,
+            [match.group()],
+            f"forwards {author}'s email; {author} decides",
+        )
+    deciding = (
+        _OWN_SIDE.search(note)
+        or DECISION_TITLE.search(note)
+        or SIGNATURE_TITLE.search(_signature(note))
+    )
+    if deciding:
+        return PositionFindings(
+            DecisionPosition.DECISION_MAKER,
+            [deciding.group().strip()],
+            f"forwards {author}'s email and decides with them",
+        )
+    return PositionFindings(
+        DecisionPosition.ON_BEHALF, [author], f"forwards {author}'s email; {author} decides"
+    )
+
+
 def find_position(
-    lower: str, *, job_title: str = "", not_a_buyer: str = "", company: bool = False
+    lower: str,
+    *,
+    job_title: str = "",
+    not_a_buyer: str = "",
+    company: bool = False,
+    forwarded_note: str = "",
+    forwarded_from: str = "",
 ) -> PositionFindings:
     """Who the enquirer is in the decision; ``not_a_buyer`` names a flag already found.
 
     Someone writing about their own matter decides it; someone who says they are
-    undecided is researching; an assistant or a relative acts for the one who decides.
+    undecided is researching; an assistant or a relative acts for the one who decides;
+    someone forwarding another person's email (``forwarded_from``, with their own
+    ``forwarded_note`` above it) acts for its author unless their note says otherwise.
     ``company`` is kept for callers; a company's writer decides unless they say otherwise.
     """
     head = lower[:HEAD_CHARS]
     if not_a_buyer:
         return PositionFindings(DecisionPosition.NOT_A_BUYER, [], not_a_buyer)
+    if forwarded_from:
+        return _forwarded_position(forwarded_note.lower()[:HEAD_CHARS], forwarded_from)
     if match := REFERRER.search(head):
         return PositionFindings(DecisionPosition.REFERRER, [match.group()], "writes for a client")
     if match := RESEARCHING.search(head):
         return PositionFindings(
             DecisionPosition.RESEARCHING, [match.group()], "is researching options"
         )
-    if match := ON_BEHALF.search(head):
+    adult = next((m for m in _ADULT_RELATIVE.finditer(head) if int(m.group(1)) >= 18), None)
+    if match := ON_BEHALF.search(head) or adult:
         return PositionFindings(
             DecisionPosition.ON_BEHALF, [match.group()], "writes for the decision maker"
         )
