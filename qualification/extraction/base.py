@@ -100,7 +100,9 @@ def extract(enquiry: Enquiry, areas: tuple[AreaSpec, ...]) -> Signals:
     body = f"{enquiry.message}\n{form_text}" if form_text else enquiry.message
     text = prepare(subject=enquiry.subject, body=body)
     arrived = enquiry.arrived_at.astimezone(LONDON)
-    flags = find_flags(text.lower, source=enquiry.source, form_text=form_text)
+    flags = find_flags(
+        text.lower, source=enquiry.source, form_text=form_text, original=text.original
+    )
     not_a_buyer = next(
         (reason for flag, reason in NOT_A_BUYER_FLAGS.items() if flag in flags.flags), ""
     )
