@@ -18,6 +18,7 @@ from qualification.extraction.text import HEAD_CHARS
 
 PERSON, ORGANISATION = "person", "organisation"
 OTHER_SIDE, EMPLOYER, SPOUSE, SELLER, BUYER = "other_side", "employer", "spouse", "seller", "buyer"
+OTHER = "other"
 DEFENDANT, CLAIMANT, LANDLORD, TENANT, DECEASED = (
     "defendant",
     "claimant",
@@ -35,14 +36,30 @@ _ORG_ENDING = (
     r"Properties|Estates|Council|NHS (?:Foundation )?Trust|Trust|Partnership|Associates|"
     r"& Co\.?|and Co\.?|& Sons|Inc\.?|Corporation|Services|Solutions|Logistics|Foods|"
     r"Motors|Construction|Builders|Bank|Building Society|Insurance|University|College|"
-    r"School|Academy|Hospital|Care|Hotel|Hotels)"
+    r"School|Academy|Hospital|Care|Hotel|Hotels|Housing|Police|Constabulary|Surveying|"
+    r"Surveyors|Solicitors|Accountants|Agency|Capital|Ventures|Partners|GmbH|SA|BV|AG|LLC)"
 )
 _ORG_WORD = r"(?:[A-Z][\w&'.-]*|&|and|of|the)"
 ORGANISATION_NAME = re.compile(
     rf"\b((?:[A-Z][\w&'.-]*)(?:\s+{_ORG_WORD}){{0,5}}?\s+{_ORG_ENDING}"
     rf"(?:\s+(?:\(UK\)|UK|{_ORG_ENDING}))*)(?![\w])"
 )
-TITLED_PERSON = re.compile(rf"\b((?:Mr|Mrs|Ms|Miss|Mx|Dr|Sir|Dame|Lady|Lord)\.?\s+{_PERSON_NAME})")
+TITLED_PERSON = re.compile(
+    rf"\b((?:Mr\.?\s+(?:&|and)\s+Mrs|Mr|Mrs|Ms|Miss|Mx|Dr|Sir|Dame|Lady|Lord)\.?\s+{_PERSON_NAME})"
+)
+# Organisations commonly on the other side that carry no legal ending.
+KNOWN_ORGANISATIONS = re.compile(
+    r"\b(Uber|Deliveroo|Amazon|Tesco|Sainsbury's|Asda|Morrisons|Waitrose|Co-op|Lidl|Aldi|"
+    r"Barclays|Lloyds|NatWest|HSBC|Santander|Nationwide|Halifax|Monzo|Starling|Virgin Money|"
+    r"Royal Mail|Network Rail|Openreach|BT|Sky|Vodafone|EE|Thames Water|Southern Water|"
+    r"(?:[A-Z][a-z]+ )+(?:Police|Constabulary)|DWP|Home Office|Ministry of Defence)\b"
+)
+# A relative named by the writer ("my sister Jodie", "our son Luca Ionescu").
+RELATIVE_NAMED = re.compile(
+    r"\b(?i:(?:my|our|her|his) (?:son|daughter|sister|brother|mother|mum|father|dad|"
+    r"stepson|stepdaughter|grandson|granddaughter|niece|nephew|cousin|aunt|uncle)),? "
+    rf"({_PERSON_NAME})"
+)
 _RELATIVES = (
     r"aunt|auntie|uncle|mother|mum|father|dad|grandmother|grandma|gran|nan|grandfather|grandad|"
     r"grandpa|brother|sister|husband|wife|partner|son|daughter|cousin|godmother|godfather|"
@@ -150,11 +167,16 @@ _NOT_NAMES = frozenset(
 _LEGAL_WORDS = frozenset(
     "ltd limited llp plc co and uk solicitors accountants partnership group".split()
 )
+_ROLE_TITLE_WORDS = frozenset(
+    "officer director head chair chairman manager partner ceo cfo coo secretary counsel "
+    "president founder owner".split()
+)
 _TITLES = frozenset("mr mrs ms miss mx dr sir dame lady lord".split())
 # Capitalised at the start of a sentence, never the start of a name.
 _SENTENCE_WORDS = frozenset(
     "yesterday today tomorrow recently last next when after before since unfortunately "
     "basically so then now however also our my we i the a an and but if as at in on for "
+    "sadly unfortunately obviously apparently meanwhile "
     "with from by to about regarding re fwd fw hi hello dear".split()
 )
 
@@ -175,6 +197,10 @@ def _trim(name: str, kind: str) -> str:
         words.pop()
     if kind == PERSON and len(words) > 2 and words[0].lower().rstrip(".") in _TITLES:
         words.pop(0)
+    if kind == ORGANISATION and "of" in words[1:-1]:
+        cut = words.index("of", 1)
+        if any(word.lower() in _ROLE_TITLE_WORDS for word in words[:cut]):
+            words = words[cut + 1 :]  # "Chief Financial Officer of Meridian Healthtech plc"
     while len(words) > 1 and (words[0] in _NOT_NAMES or words[0].lower() in _SENTENCE_WORDS):
         words.pop(0)
     return " ".join(words)
@@ -266,6 +292,11 @@ def find_parties(
             _ROLE_WORDS.get(match.group(1).lower(), OTHER_SIDE),
             match.group(),
         )
+    for match in KNOWN_ORGANISATIONS.finditer(body):
+        before = _sentence_before(body, match.start())
+        add(match.group(1), ORGANISATION, _org_role(before.lower()), match.group())
+    for match in RELATIVE_NAMED.finditer(body):
+        add(match.group(1), PERSON, OTHER, match.group())
     for match in AGAINST_NAMED.finditer(body):
         add(match.group(1), PERSON, DEFENDANT, match.group())
     for match in TITLED_PERSON.finditer(body):
