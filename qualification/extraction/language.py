@@ -112,9 +112,19 @@ def _detector():
     )
 
 
+_WARM_SAMPLES = (
+    "Bore da, mae angen help arnaf gyda ewyllys fy nhad.",
+    "Dzień dobry, potrzebuję pomocy w sprawie rozwodu.",
+    "السلام علیکم، مجھے اپنے والد کی وصیت کے بارے میں مدد چاہیے",
+    "Здравствуйте, мне нужна помощь с договором аренды.",
+)
+
+
 def warm() -> None:
     """Load the detector now (at worker start) rather than on the first foreign enquiry."""
-    _detector().compute_language_confidence_values("Bore da, mae angen help arnaf i.")
+    detector = _detector()
+    for sample in _WARM_SAMPLES:
+        detector.compute_language_confidence_values(sample)
 
 
 def _gaelic_or_irish(sample: str) -> str:
