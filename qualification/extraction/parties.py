@@ -14,8 +14,6 @@ names are left out. Roles are plain strings that match compliance's ``PartyRole`
 import re
 from dataclasses import dataclass
 
-from qualification.extraction.text import HEAD_CHARS
-
 PERSON, ORGANISATION = "person", "organisation"
 OTHER_SIDE, EMPLOYER, SPOUSE, SELLER, BUYER = "other_side", "employer", "spouse", "seller", "buyer"
 OTHER = "other"
@@ -26,8 +24,10 @@ DEFENDANT, CLAIMANT, LANDLORD, TENANT, DECEASED = (
     "tenant",
     "deceased",
 )
-# The most parties read from one enquiry.
+# The most parties read from one enquiry, and how much of it is read for them (people
+# name who is involved as they set out the matter, at its start).
 PARTIES_MAX = 10
+PARTIES_CHARS = 8_000
 
 _CAP = r"(?:Mc|Mac|O'|D')?[A-Z][a-zA-Z\u00c0-\u017f'-]+"
 _PERSON_NAME = rf"{_CAP}(?:\s+{_CAP}){{0,2}}"
@@ -243,7 +243,7 @@ def find_parties(
     """The other parties the text names, each once, with its role and the words that
     showed it (at most ``PARTIES_MAX``); ``firm_words`` are the words of the firm's own
     names, which are never a party."""
-    text = original[:HEAD_CHARS]
+    text = original[:PARTIES_CHARS]
     end = _body_end(text)
     body = text[:end]
     own = {_fold(name) for name in (enquirer_name, organisation) if name and name.strip()}
