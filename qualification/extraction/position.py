@@ -50,6 +50,8 @@ ON_BEHALF = re.compile(
     r"(?:my|our) (?:\w+ )?" + _RELATIVE + r"|"
     r"(?:rang|phoned|called|calling|ringing|enquiring) (?:for|on behalf of) (?:his|her|their) "
     r"(?:\w+ )?" + _RELATIVE + r"|"
+    r"(?:rang|phoned|phoning|called|calling|ringing) about (?:his|her|their) "
+    r"(?:elderly |adult |grown-up )?" + _RELATIVE + r"\b(?!'s (?:estate|will))|"
     r"(?:my|our) " + _BOSS + r" (?:has |have )?asked me to|"
     r"asked me to (?:contact|get in touch|enquire|find|get (?:some |three |a few )?quotes?|"
     r"reach out|email)|"
@@ -158,9 +160,10 @@ def _signature(head: str) -> str:
 # A grown-up relative named with their age ("my father, Frank Holloway (86)"): their
 # matter, which they decide (a parent decides for a child, so a child's age does not count).
 _ADULT_RELATIVE = re.compile(
-    r"\b(?:my|our) (?:mother|mum|father|dad|parents?|grandmother|grandfather|nan|gran|aunt|"
-    r"uncle|brother|sister|husband|wife|partner|son|daughter|father-in-law|mother-in-law),? "
-    r"(?:(?:mr|mrs|ms|miss)\.? )?(?:[a-z'-]+ ){0,2}\((\d{1,3})\)"
+    r"\b(?:my|our|his|her|their) (?:mother|mum|father|dad|parents?|grandmother|grandfather|"
+    r"nan|gran|aunt|uncle|brother|sister|husband|wife|partner|son|daughter|father-in-law|"
+    r"mother-in-law),? "
+    r"(?:(?:mr|mrs|ms|miss)\.? )?(?:[a-z'-]+ ){0,2}\((\d{1,3})\b"
 )
 _OWN_SIDE = re.compile(
     r"\b(?:my (?:husband|wife|partner|co-director|business partner)|co-director|"
