@@ -5,8 +5,10 @@ Detection is lingua (``lingua-language-detector``), restricted to the languages 
 firm's enquiries come in, in its low-accuracy mode (trigram models: about 60 MB and half a
 second to load, under a millisecond per enquiry once loaded). Most enquiries are plainly
 English; those are recognised first from their commonest words, without lingua, so a
-typical enquiry costs nothing here and the detector is loaded only when it is needed (or
-at worker start, by ``warm``). lingua has no model for Scottish Gaelic and reads it as
+typical enquiry costs nothing here and the detector is loaded only when it is needed (the
+first enquiry in another language in a process, about half a second of CPU). It is not
+loaded at worker start: each of a worker's processes would hold its 60 MB whether or not a
+foreign enquiry ever came. lingua has no model for Scottish Gaelic and reads it as
 Irish; the two are told apart by their accents (Scottish Gaelic writes grave accents,
 Irish acute ones) and a few very common words.
 """
@@ -110,21 +112,6 @@ def _detector():
         .with_preloaded_language_models()
         .build()
     )
-
-
-_WARM_SAMPLES = (
-    "Bore da, mae angen help arnaf gyda ewyllys fy nhad.",
-    "Dzień dobry, potrzebuję pomocy w sprawie rozwodu.",
-    "السلام علیکم، مجھے اپنے والد کی وصیت کے بارے میں مدد چاہیے",
-    "Здравствуйте, мне нужна помощь с договором аренды.",
-)
-
-
-def warm() -> None:
-    """Load the detector now (at worker start) rather than on the first foreign enquiry."""
-    detector = _detector()
-    for sample in _WARM_SAMPLES:
-        detector.compute_language_confidence_values(sample)
 
 
 def _gaelic_or_irish(sample: str) -> str:
