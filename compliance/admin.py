@@ -200,8 +200,8 @@ class ServiceAdmin(LeadFromQueryMixin, admin.ModelAdmin):
 
 @admin.register(Party)
 class PartyAdmin(LeadScopedAdminMixin, ServiceAdmin):
-    list_display = ["name", "role", "kind", "lead", "created_at"]
-    list_filter = ["role", "kind"]
+    list_display = ["name", "role", "kind", "source", "lead", "created_at"]
+    list_filter = ["role", "kind", "source"]
     search_fields = ["name", "lead__reference"]
     autocomplete_fields = ["lead"]
     fields = ["lead", "name", "kind", "role", "company_number", "email"]

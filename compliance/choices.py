@@ -18,7 +18,16 @@ class PartyRole(models.TextChoices):
     CLAIMANT = "claimant", "Claimant"
     LANDLORD = "landlord", "Landlord"
     TENANT = "tenant", "Tenant"
+    DECEASED = "deceased", "The deceased"
     OTHER = "other", "Other"
+
+
+class PartySource(models.TextChoices):
+    """Where a party's name came from: given by the enquirer (a form's or the API's
+    parties) or read from the enquiry's text by qualification."""
+
+    GIVEN = "given", "Named by the enquirer"
+    READ = "read", "Read from the enquiry's text"
 
 
 class RecordKind(models.TextChoices):

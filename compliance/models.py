@@ -19,6 +19,7 @@ from compliance.choices import (
     LawfulBasisKind,
     PartyKind,
     PartyRole,
+    PartySource,
     RecordKind,
     RetentionAction,
     RetentionOutcome,
@@ -40,6 +41,12 @@ class Party(models.Model):
     role = models.CharField(max_length=20, choices=PartyRole.choices, default=PartyRole.OTHER_SIDE)
     company_number = models.CharField(max_length=20, blank=True)
     email = models.EmailField(blank=True)
+    source = models.CharField(
+        max_length=8,
+        choices=PartySource.choices,
+        default=PartySource.GIVEN,
+        help_text="Whether the enquirer named this party or it was read from their message.",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from compliance.choices import PartyKind, PartyRole
+from compliance.choices import PartyKind, PartyRole, PartySource
 from compliance.matching import company_number_clean, guess_kind
 
 # The most parties read from one enquiry, and the longest name kept.
@@ -39,6 +39,7 @@ class PartyDetails:
     role: str = PartyRole.OTHER_SIDE
     company_number: str = ""
     email: str = ""
+    source: str = PartySource.GIVEN
 
 
 def _clean(value: Any) -> str:
@@ -102,6 +103,20 @@ def parties_parse(value: Any) -> list[PartyDetails]:
         parties.append(party)
         if len(parties) == PARTIES_MAX:
             break
+    return parties
+
+
+def parties_from_text(mentions: list[Any]) -> list[PartyDetails]:
+    """Qualification's reading of the enquiry's text (``PartyMention``s) as parties read
+    from the text; a role compliance does not know is "other side"."""
+    parties = []
+    for mention in mentions[:PARTIES_MAX]:
+        name = _clean(mention.name)[:NAME_MAX]
+        if not name:
+            continue
+        kind = mention.kind if mention.kind in PartyKind.values else guess_kind(name)
+        role = mention.role if mention.role in PartyRole.values else PartyRole.OTHER_SIDE
+        parties.append(PartyDetails(name=name, kind=kind, role=role, source=PartySource.READ))
     return parties
 
 

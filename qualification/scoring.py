@@ -197,7 +197,7 @@ def urgency_of(signals: Signals, rules: Rules) -> tuple[Urgency, str, list[str]]
     line = ""
     evidence: list[str] = []
     if found.due is not None:
-        days = working_days_between(today, found.due)
+        days = working_days_between(today, found.due, calendar=found.calendar)
         evidence.append(found.due_text)
         if days <= rules.urgent_within_working_days:
             level = Urgency.HIGH
@@ -216,6 +216,8 @@ def urgency_of(signals: Signals, rules: Rules) -> tuple[Urgency, str, list[str]]
             "" if found.due_text.lower().startswith(when[:2].strip()) else f" ('{found.due_text}')"
         )
         line = f"{label} {when}{said}: {away}"
+        if found.due_basis:
+            line = f"{line} ({found.due_basis})"
     if found.urgent:
         evidence.extend(found.urgent)
         level = Urgency.HIGH
@@ -332,6 +334,7 @@ def assess(signals: Signals, rules: Rules) -> Assessment:
     basis.extend(value_lines)
     basis.append(urgency_line)
     basis.append(decision_line)
+    basis.extend(signals.reading_notes())
     basis.append(f"Score {score} of 100 under model v{rules.version}: tier {tier}")
 
     area_label = area.name if area else UNCLASSIFIED

@@ -4,6 +4,7 @@ and the qualification object the API shows."""
 
 import hashlib
 import json
+import re
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -11,11 +12,13 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from firm.selectors import firm_profile, working_calendar
 from leads.choices import Channel, HowHeard
 from leads.models import Lead
 from qualification.choices import UNCLASSIFIED, Flag, ModelState
 from qualification.extraction import AreaSpec, Enquiry
 from qualification.extraction.fees import FeeEstimate, PriceSpec, estimate_fee
+from qualification.extraction.parties import PartyMention, find_parties
 from qualification.extraction.text import clean, prepare
 from qualification.extraction.value import SumKind, find_value
 from qualification.models import PracticeArea, PriceItem, QualificationModel, QualificationResult
@@ -232,7 +235,16 @@ def enquiry_from_lead(lead: Lead) -> Enquiry:
         email=contact.email,
         source=lead.source,
         form_fields=tuple(form_fields),
+        firm_words=firm_words(),
+        calendar=working_calendar(),
     )
+
+
+def firm_words() -> tuple[str, ...]:
+    """The distinctive words of the firm's trading and legal names."""
+    profile = firm_profile()
+    names = f"{profile.trading_name or ''} {profile.legal_name or ''}".lower()
+    return tuple(sorted({word for word in re.findall(r"[a-z0-9]+", names) if len(word) > 2}))
 
 
 def qualification_for_api(lead: Lead) -> dict[str, Any] | None:
@@ -305,4 +317,19 @@ def published_price_for(lead: Lead) -> FeeEstimate | None:
         fallback_band=(
             (area.typical_fee_low, area.typical_fee_high) if area.typical_fee_high > 0 else None
         ),
+    )
+
+
+def lead_parties_named(lead: Lead) -> list[PartyMention]:
+    """The other parties the lead's enquiry names in its text (the employer, the other
+    spouse, the seller, the defendant, the deceased), as compliance's conflict check
+    records them; the enquirer, their organisation and the firm itself are left out."""
+    enquiry = enquiry_from_lead(lead)
+    text = prepare(subject=enquiry.subject, body=enquiry.message)
+    return find_parties(
+        text.original,
+        enquirer_name=enquiry.contact_name,
+        organisation=enquiry.organisation,
+        email=enquiry.email,
+        firm_words=enquiry.firm_words,
     )

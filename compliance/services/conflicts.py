@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from compliance.choices import ConflictOutcome, PartyKind, PartyRole, RecordKind
+from compliance.choices import ConflictOutcome, PartyKind, PartyRole, PartySource, RecordKind
 from compliance.matching import NameKeys, compare, name_keys
 from compliance.models import (
     ClientMatter,
@@ -25,10 +25,11 @@ from compliance.models import (
     ConflictMatch,
     Party,
 )
-from compliance.parties import PartyDetails, parties_from_payload
+from compliance.parties import PartyDetails, parties_from_payload, parties_from_text
 from leads.choices import ActivityKind
 from leads.models import Contact, Lead
 from leads.services import activity_record
+from qualification.selectors import lead_parties_named
 
 # The most candidates compared, and the most matches kept, per check.
 CANDIDATES_MAX = 2000
@@ -89,12 +90,15 @@ def contact_entries(contact: Contact) -> list[ConflictIndexEntry]:
 
 
 def party_entries(party: Party, *, lead_reference: str) -> list[ConflictIndexEntry]:
+    read = " (read from the enquiry's text)" if party.source == PartySource.READ else ""
     return [
         _entry(
             kind=RecordKind.PARTY,
             record_id=party.pk,
             lead_id=party.lead_id,
-            label=f"{party.name}, {party.get_role_display().lower()} on lead {lead_reference}",
+            label=(
+                f"{party.name}, {party.get_role_display().lower()} on lead {lead_reference}{read}"
+            ),
             keys=name_keys(
                 party.name, kind=party.kind, company_number=party.company_number, email=party.email
             ),
@@ -188,6 +192,8 @@ def party_add(*, lead: Lead, details: PartyDetails) -> Party:
         raise ValidationError({"kind": f"“{details.kind}” is not a kind of party."})
     if details.role not in PartyRole.values:
         raise ValidationError({"role": f"“{details.role}” is not a party's role."})
+    if details.source not in PartySource.values:
+        raise ValidationError({"source": f"“{details.source}” is not where a party came from."})
     party = Party(
         lead=lead,
         name=name[:200],
@@ -195,6 +201,7 @@ def party_add(*, lead: Lead, details: PartyDetails) -> Party:
         role=details.role,
         company_number=details.company_number[:20],
         email=details.email,
+        source=details.source,
     )
     party.full_clean()
     party.save()
@@ -204,11 +211,20 @@ def party_add(*, lead: Lead, details: PartyDetails) -> Party:
 
 @transaction.atomic
 def lead_parties_record(*, lead: Lead) -> list[Party]:
-    """The parties the enquiry named at capture, recorded once (a rerun adds none)."""
+    """The parties the enquiry named at capture and those qualification reads from its
+    text (the employer, the other spouse, the seller, the defendant, the deceased),
+    recorded once (a rerun adds none); a name given both ways is recorded as given."""
     if Party.objects.filter(lead=lead).exists():
         return list(Party.objects.filter(lead=lead))
     first = lead.inbound_messages.order_by("pk").values_list("payload", flat=True).first()
-    return [party_add(lead=lead, details=details) for details in parties_from_payload(first)]
+    given = parties_from_payload(first)
+    names = {" ".join(details.name.lower().split()) for details in given}
+    read = [
+        details
+        for details in parties_from_text(lead_parties_named(lead))
+        if " ".join(details.name.lower().split()) not in names
+    ]
+    return [party_add(lead=lead, details=details) for details in [*given, *read]]
 
 
 def lead_names(lead: Lead) -> list[tuple[str, NameKeys]]:

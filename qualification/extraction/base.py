@@ -7,11 +7,15 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from firm.calendar import WorkingCalendar
 from qualification.choices import Flag
 from qualification.extraction.flags import FlagFindings, find_flags
+from qualification.extraction.language import LanguageFindings, find_language
+from qualification.extraction.language import basis_line as language_line
+from qualification.extraction.parties import PartyMention, find_parties
 from qualification.extraction.position import PositionFindings, find_position
 from qualification.extraction.requirement import RequirementFindings, find_requirement
-from qualification.extraction.text import Text, clean, prepare
+from qualification.extraction.text import Forwarded, Text, clean, find_forwarded, prepare
 from qualification.extraction.urgency import UrgencyFindings, find_urgency
 from qualification.extraction.value import ValueFindings, find_value
 
@@ -52,6 +56,11 @@ class Enquiry:
     email: str = ""
     source: str = ""
     form_fields: tuple[tuple[str, str], ...] = ()
+    # The words of the firm's own names, never another party ("Ashdown Marsh LLP").
+    firm_words: tuple[str, ...] = ()
+    # The firm's one working calendar, in which deadlines' working days are counted
+    # (None: the standard calendar for England and Wales).
+    calendar: WorkingCalendar | None = None
 
 
 @dataclass
@@ -64,6 +73,27 @@ class Signals:
     arrived_at: datetime  # London time
     summary: str = ""
     extra: dict = field(default_factory=dict)
+    language: LanguageFindings = field(default_factory=LanguageFindings)
+    parties: list[PartyMention] = field(default_factory=list)
+    forwarded: Forwarded | None = None
+
+    def reading_notes(self) -> list[str]:
+        """Basis lines about how the enquiry was read: its language, the other parties
+        it names (for the conflict check)."""
+        notes = [language_line(self.language)]
+        if self.forwarded is not None and self.forwarded.author_name:
+            notes.append(f"Forwarded email from {self.forwarded.author_name}: read as the enquiry")
+        if self.urgency.passed:
+            notes.append(
+                f"A deadline has already passed ('{self.urgency.passed}'): urgent to limit "
+                "the consequences, not to meet it"
+            )
+        if self.parties:
+            named = ", ".join(
+                f"{party.name} ({party.role.replace('_', ' ')})" for party in self.parties[:4]
+            )
+            notes.append(f"Other parties named: {named}")
+        return [note for note in notes if note]
 
 
 def extract(enquiry: Enquiry, areas: tuple[AreaSpec, ...]) -> Signals:
@@ -72,27 +102,52 @@ def extract(enquiry: Enquiry, areas: tuple[AreaSpec, ...]) -> Signals:
     body = f"{enquiry.message}\n{form_text}" if form_text else enquiry.message
     text = prepare(subject=enquiry.subject, body=body)
     arrived = enquiry.arrived_at.astimezone(LONDON)
-    flags = find_flags(text.lower, source=enquiry.source, form_text=form_text)
+    flags = find_flags(
+        text.lower, source=enquiry.source, form_text=form_text, original=text.original
+    )
     not_a_buyer = next(
         (reason for flag, reason in NOT_A_BUYER_FLAGS.items() if flag in flags.flags), ""
     )
     value = find_value(text, organisation=clean(enquiry.organisation))
+    forwarded = find_forwarded(enquiry.message)
+    forwarded_from = ""
+    note = _FORWARD_SUBJECT.sub("", forwarded.note).strip() if forwarded is not None else ""
+    # A forward with nothing of the forwarder's own is read as the author's own enquiry.
+    if forwarded is not None and forwarded.author_name and note:
+        sender = {word for word in clean(enquiry.contact_name).lower().split() if len(word) > 1}
+        author = {word for word in forwarded.author_name.lower().split() if len(word) > 1}
+        same_address = bool(enquiry.email) and forwarded.author_email == enquiry.email.lower()
+        firm = set(enquiry.firm_words) | {"llp", "ltd", "limited", "solicitors", "accountants"}
+        if not same_address and not (sender and author <= sender) and not author <= firm:
+            forwarded_from = forwarded.author_name
     return Signals(
         requirement=find_requirement(text, areas),
         value=value,
-        urgency=find_urgency(text, arrived_at=arrived),
+        urgency=find_urgency(text, arrived_at=arrived, calendar=enquiry.calendar),
         position=find_position(
             text.lower,
             job_title=clean(enquiry.job_title),
             not_a_buyer=not_a_buyer,
             company=bool(value.company),
+            forwarded_note=clean(note) if forwarded_from else "",
+            forwarded_from=forwarded_from,
         ),
         flags=flags,
         arrived_at=arrived,
         summary=summarise(text, enquiry.message),
+        language=find_language(f"{enquiry.subject}\n{enquiry.message}"),
+        parties=find_parties(
+            text.original,
+            enquirer_name=clean(enquiry.contact_name),
+            organisation=clean(enquiry.organisation),
+            email=enquiry.email,
+            firm_words=enquiry.firm_words,
+        ),
+        forwarded=forwarded,
     )
 
 
+_FORWARD_SUBJECT = re.compile(r"^\s*(?:(?:fw|fwd|re)\s*:[^\n]*)?$", re.IGNORECASE | re.MULTILINE)
 _GREETING = re.compile(
     r"^\s*(?:(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b[^\n,.!]{0,40}[,.!]?|"
     r"to whom it may concern[,.]?|(?:fw|fwd|re)\s*:)\s*",

@@ -1,6 +1,8 @@
 """Flags: spam and solicitation, job applications, student requests and existing-client
 matters, each found by its own phrases (out-of-scope work is found from the practice
-area). Strong phrases flag on their own; weak ones need company."""
+area). Strong phrases flag on their own; weak ones need company. An existing client is
+known by what they say ("you acted for us on the freehold last year", "you hold her
+will") or by a matter reference in the firm's style ("SMI/4471-2", "AM/CONV/2231")."""
 
 import re
 from dataclasses import dataclass, field
@@ -42,11 +44,30 @@ STUDENT = re.compile(
     r"research project|for my course|survey for my|questionnaire for my)\b"
 )
 EXISTING_CLIENT = re.compile(
-    r"\b(existing client|already a client|current client|(?:you are|you're) (?:already )?acting "
-    r"for|you (?:have )?acted for (?:me|us)|(?:my|our) (?:file|matter|case|client) (?:ref|"
-    r"reference|number)|your ref(?:erence)?:?\s?[a-z0-9]|further to our (?:call|meeting|"
-    r"conversation|telephone)|as discussed with|my solicitor at your firm|my accountant at your "
-    r"firm|our account manager|client of yours|clients of yours|on my existing matter)\b"
+    r"\b(existing client|already a client|current client|(?:i|we) (?:was|were) a client|"
+    r"(?:you are|you're) (?:already )?acting for|"
+    r"you (?:have )?acted for (?:me|us|my|our|him|her)|"
+    r"(?:you|your (?:office|firm|team|colleagues?)|you and your \w+ colleagues) "
+    r"(?:did|drew up|drafted|prepared|handled|dealt with|helped (?:me|us) with|set up|made|"
+    r"wrote|acted on|"
+    r"(?:very )?kindly handled|looked after) (?:my|our|his|her|their|the|me|us)\b|"
+    r"you hold (?:my|our|his|her|their) (?:will|original|deeds)|"
+    r"(?:we|i) (?:did|handled|dealt with) (?:her|his|their) (?:purchase|sale|will|remortgage)|"
+    r"(?:my|our) (?:file|matter|case|client) (?:ref|reference|number)|"
+    r"your ref(?:erence)?:?\s?[a-z0-9]|our ref(?:erence)?:?\s?[a-z]{2,4}/|"
+    r"matter (?:ref(?:erence)?:? ?)?[a-z]{2,4}/[a-z0-9/-]+|"
+    r"further to our (?:call|meeting|telephone)|as discussed with|my solicitor at your firm|"
+    r"my accountant at your firm|our account manager|client of yours|clients of yours|"
+    r"on my existing matter|(?:our|the|my) (?:quarterly )?retainer|"
+    r"(?:client|clients) since (?:19|20)\d\d|"
+    r"(?:we're|we are|i'm|i am) (?:a |an )?(?:payroll |retainer |former |existing |returning )"
+    r"client|(?:same|usual) team|(?:again|as before), (?:same|like) (?:as )?last (?:year|time)|"
+    r"thanks (?:again )?for (?:turning round|your help on|your help with|handling)|"
+    r"following the [\w ]{3,40} you did for (?:us|me))\b"
+)
+# A matter reference in the firm's style ("SMI/4471-2", "AM/CONV/2231"): an existing matter.
+MATTER_REFERENCE = re.compile(
+    r"(?<![\w/])([A-Z]{2,4}(?:/[A-Z]{2,5})?/\d{3,5}(?:-\d{1,3})?)(?![\w/])"
 )
 
 
@@ -55,8 +76,11 @@ class FlagFindings:
     flags: dict[Flag, list[str]] = field(default_factory=dict)
 
 
-def find_flags(lower: str, *, source: str = "", form_text: str = "") -> FlagFindings:
-    """Every flag that applies, each with the phrases that raised it."""
+def find_flags(
+    lower: str, *, source: str = "", form_text: str = "", original: str = ""
+) -> FlagFindings:
+    """Every flag that applies, each with the phrases that raised it; ``original`` (the
+    text with its case) lets a matter reference in the firm's style be recognised."""
     head = lower[:HEAD_CHARS]
     findings = FlagFindings()
     strong = _distinct(SPAM_STRONG.findall(head))
@@ -68,6 +92,8 @@ def find_flags(lower: str, *, source: str = "", form_text: str = "") -> FlagFind
     if student := _distinct(STUDENT.findall(head)):
         findings.flags[Flag.STUDENT] = student[:3]
     existing = _distinct(EXISTING_CLIENT.findall(head))
+    references = _distinct(MATTER_REFERENCE.findall(original[:HEAD_CHARS]))
+    existing += [f"matter {reference}" for reference in references[:2]]
     if "i am or was a client" in f"{source.lower()} {form_text.lower()}":
         existing.append("says they are or were a client")
     if existing:

@@ -1,5 +1,7 @@
 """Preparing enquiry text for reading: the parts that matter, cleaned of forwarding
-headers and quoting marks, normalised (case, quotes, dashes), and cut into words."""
+headers and quoting marks, normalised (case, quotes, dashes), and cut into words; and
+forwarded mail found, so the forwarded text is read as the enquiry and its author is
+known (an assistant forwarding their director's email: the director decides)."""
 
 import re
 import unicodedata
@@ -74,3 +76,50 @@ def sentence_around(text: str, start: int, end: int, *, limit: int = 160) -> str
     right_candidates = [text.find(mark, end, end + limit) for mark in ".!?\n"]
     right = min([pos for pos in right_candidates if pos != -1] or [min(len(text), end + limit)])
     return text[left + 1 : right].strip()
+
+
+_FORWARD_MARK = re.compile(
+    r"^[ \t>]*(?:-{2,}\s*(?:forwarded message|original message)\s*-{2,}|"
+    r"begin forwarded message:?)[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_FROM_LINE = re.compile(r"^[ \t>]*from:[ \t]*(.+?)[ \t]*$", re.IGNORECASE | re.MULTILINE)
+_HEADER_NEXT = re.compile(r"^[ \t>]*(?:sent|date|to|subject|cc):", re.IGNORECASE | re.MULTILINE)
+_ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+@dataclass(frozen=True)
+class Forwarded:
+    """Mail forwarded to the firm: the forwarder's own note above it, and the forwarded
+    message's author and text."""
+
+    note: str
+    author_name: str
+    author_email: str
+    text: str
+
+
+def find_forwarded(body: str) -> Forwarded | None:
+    """The forwarded message in ``body`` (a "Forwarded message" line, or a From: header
+    followed by Sent/Date/To lines), or None when nothing was forwarded."""
+    body = body[:MAX_CHARS]
+    mark = _FORWARD_MARK.search(body)
+    search_from = mark.end() if mark else 0
+    for match in _FROM_LINE.finditer(body, search_from):
+        following = body[match.end() : match.end() + 300]
+        if not mark and not _HEADER_NEXT.search(following):
+            continue
+        value = match.group(1).strip()
+        email = _ADDRESS.search(value)
+        name = value[: email.start()] if email else value
+        name = " ".join(name.replace('"', " ").replace("<", " ").replace("[", " ").split())
+        name = name.removeprefix("mailto:").strip(" ,")
+        note = body[: mark.start() if mark else match.start()].strip()
+        rest = body[match.end() :]
+        return Forwarded(
+            note=note,
+            author_name=name[:200],
+            author_email=(email.group().lower() if email else "")[:254],
+            text=rest.strip(),
+        )
+    return None
