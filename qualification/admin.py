@@ -84,17 +84,15 @@ class QualificationModelAdmin(SimpleHistoryAdmin):
     fieldsets = [
         (None, {"fields": [("version", "state"), "name", "notes"]}),
         (
-            "Weights (relative)",
+            "Tier policy (A: valuable, or time-critical with a fee worth having)",
             {
                 "fields": [
-                    ("weight_requirement", "weight_value", "weight_urgency", "weight_decision")
+                    ("value_high", "value_medium"),
+                    "time_critical_fee_from",
+                    "small_claim_below",
+                    "fee_share_of_stated_value",
                 ]
             },
-        ),
-        ("Tiers", {"fields": [("threshold_a", "threshold_b")]}),
-        (
-            "Commercial significance",
-            {"fields": [("value_high", "value_medium"), "fee_share_of_stated_value"]},
         ),
         ("Urgency", {"fields": [("urgent_within_working_days", "soon_within_working_days")]}),
         (
@@ -107,6 +105,14 @@ class QualificationModelAdmin(SimpleHistoryAdmin):
                     "action_student",
                     "action_existing_client",
                     "action_out_of_scope",
+                ]
+            },
+        ),
+        (
+            "Score (orders leads within a tier; it does not set the tier)",
+            {
+                "fields": [
+                    ("weight_requirement", "weight_value", "weight_urgency", "weight_decision")
                 ]
             },
         ),
