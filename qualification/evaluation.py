@@ -177,8 +177,9 @@ def evaluate(model: QualificationModel, items: list[LabelledEnquiry]) -> Evaluat
     """Run every labelled enquiry through the version and compare with the labels."""
     seen = frozenset(model.classifier_report.get("example_keys", ()))
     result = Evaluation(version=model.version, name=model.name)
+    reader = selectors.reader_for(model)
     for item in items:
-        assessment = selectors.enquiry_assess(item.enquiry, model)
+        assessment = reader.assess(item.enquiry)
         result.add(item, assessment, seen=corpus.item_key(item) in seen)
     return result
 

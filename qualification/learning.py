@@ -52,10 +52,13 @@ UNSUBSCRIBE = re.compile(r"unsubscribe|opt[ -]?out|manage (?:your )?preferences"
 # A non-enquiry is only disqualified when the classifier is at least this sure: a genuine
 # enquiry must never be disqualified, so doubt counts for the enquirer.
 NOT_AN_ENQUIRY_FROM = 0.5
+# A genuine enquiry is read as work the firm does not do from this probability (low: few
+# examples of each kind of such work, and a wrong "out of scope" costs only a tier C reply).
+OUT_OF_SCOPE_FROM = 0.25
 UNCLASSIFIED_SLUG = "unclassified"
 # Words of two letters or more, without digits (sums and dates are read elsewhere).
 WORDS = r"(?u)\b[^\W\d_][^\W\d_]+\b"
-FORMAT = 1  # bumped when what is stored changes shape
+FORMAT = 2  # bumped when what is stored changes shape
 
 
 def classifier_text(enquiry: Enquiry) -> str:
@@ -151,6 +154,14 @@ class LearnedReading:
     # What kind of non-enquiry it most looks like: spam (pitches, phishing, misdirected and
     # automated mail), job_application or student.
     not_an_enquiry_kind: str = "spam"
+    # Probability the matter is work the firm does not do (criminal defence, patents and
+    # trade marks, clinical negligence against the NHS, regulated financial advice...).
+    out_of_scope: float = 0.0
+    out_of_scope_evidence: list[str] = field(default_factory=list)
+
+    @property
+    def is_out_of_scope(self) -> bool:
+        return self.out_of_scope >= OUT_OF_SCOPE_FROM
 
     @property
     def is_enquiry(self) -> bool:
@@ -166,6 +177,7 @@ class Classifiers:
     area: LinearSVC
     genuine: LogisticRegression
     kind: LinearSVC | None = None  # among non-enquiries: which flag
+    scope: LogisticRegression | None = None  # among genuine enquiries: out of scope or not
     report: dict[str, Any] = field(default_factory=dict)
     _word_names: Any = None
 
@@ -182,6 +194,14 @@ class Classifiers:
         kind = "spam"
         if not_an_enquiry >= NOT_AN_ENQUIRY_FROM and self.kind is not None:
             kind = str(self.kind.predict(row)[0])
+        out_of_scope = 0.0
+        scope_evidence: list[str] = []
+        if self.scope is not None:
+            out_of_scope = float(
+                self.scope.predict_proba(row)[0][list(self.scope.classes_).index(1)]
+            )
+            if out_of_scope >= OUT_OF_SCOPE_FROM:
+                scope_evidence = self._evidence(row, self.scope.coef_[0])
         scores = self.area.decision_function(row)[0]
         order = np.argsort(-scores)
         best = int(order[0])
@@ -198,6 +218,8 @@ class Classifiers:
             not_an_enquiry=round(not_an_enquiry, 3),
             not_an_enquiry_evidence=not_evidence,
             not_an_enquiry_kind=kind,
+            out_of_scope=round(out_of_scope, 3),
+            out_of_scope_evidence=scope_evidence,
         )
 
     def _evidence(self, row, coef, limit: int = 4) -> list[str]:
@@ -254,8 +276,22 @@ def train(examples: list[LabelledEnquiry]) -> Classifiers:
         "examples_digest": hashlib.sha256("\n".join(keys).encode()).hexdigest(),
         "example_keys": keys,
     }
+    genuine_examples = [item for item in examples if item.labels.is_enquiry]
+    scope_labels = np.array([int(_out_of_scope(item)) for item in genuine_examples])
+    scope = (
+        _genuine_classifier().fit(matrix[genuine_labels == 1], scope_labels)
+        if 0 < scope_labels.sum() < len(scope_labels)
+        else None
+    )
     report["not_enquiry_kinds"] = _count(kinds)
-    return Classifiers(features=features, area=area, genuine=genuine, kind=kind, report=report)
+    report["out_of_scope"] = int(scope_labels.sum())
+    return Classifiers(
+        features=features, area=area, genuine=genuine, kind=kind, scope=scope, report=report
+    )
+
+
+def _out_of_scope(item: LabelledEnquiry) -> bool:
+    return "out_of_scope" in item.labels.flags or item.labels.practice_area == "criminal"
 
 
 def _kind(item: LabelledEnquiry) -> str:
@@ -282,6 +318,7 @@ def dump(classifiers: Classifiers) -> tuple[bytes, str]:
             "area": classifiers.area,
             "genuine": classifiers.genuine,
             "kind": classifiers.kind,
+            "scope": classifiers.scope,
         },
         buffer,
         compress=3,
@@ -316,6 +353,7 @@ def load(blob: bytes | memoryview, digest: str) -> Classifiers:
         area=stored["area"],
         genuine=stored["genuine"],
         kind=stored["kind"],
+        scope=stored["scope"],
     )
     if len(_LOADED) >= 8:
         _LOADED.pop(next(iter(_LOADED)))

@@ -374,6 +374,9 @@ def assess(
         else:
             requirement_line = f"{area.name}: matched {_quote(requirement_evidence)}"
             requirement_score = 0.6 + 0.4 * min(1.0, signals.requirement.score / 3)
+    if learned is not None and learned.is_out_of_scope and Flag.OUT_OF_SCOPE not in flags:
+        flags.append(Flag.OUT_OF_SCOPE)
+        flag_evidence[Flag.OUT_OF_SCOPE] = list(learned.out_of_scope_evidence)
     out_of_scope = (area is not None and not area.accepts_work) or Flag.OUT_OF_SCOPE in flags
     if out_of_scope:
         if Flag.OUT_OF_SCOPE not in flags:
@@ -493,6 +496,7 @@ def assess(
             "area_margin": learned.area_margin,
             "runner_up": learned.runner_up,
             "not_an_enquiry": learned.not_an_enquiry,
+            "out_of_scope": learned.out_of_scope,
         }
     return Assessment(
         practice_area=area,

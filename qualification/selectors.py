@@ -4,6 +4,7 @@ and the qualification object the API shows."""
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -122,26 +123,44 @@ def classifiers_for(model: QualificationModel) -> learning.Classifiers | None:
     return learning.load(blob, model.classifier_digest)
 
 
+@dataclass(frozen=True)
+class Reader:
+    """Everything a version reads an enquiry with (practice areas, rules, classifiers),
+    fetched once, so reading many enquiries costs no query per enquiry."""
+
+    areas: tuple[AreaSpec, ...]
+    rules: Rules
+    classifiers: learning.Classifiers | None
+
+    def assess(self, enquiry: Enquiry) -> Assessment:
+        """The whole assessment of one enquiry, saving nothing: the rules read the
+        extracted signals and, where the version has them, its classifiers."""
+        learned = self.classifiers.read(enquiry) if self.classifiers is not None else None
+        signals = extract(enquiry, self.areas)
+        if (
+            learned is not None
+            and learned.not_an_enquiry < NOT_AN_ENQUIRY_WITH_A_FLAG
+            and signals.position.position == DecisionPosition.NOT_A_BUYER
+        ):
+            # A phrase made the reader take the writer for a supplier or a job seeker; the
+            # classifier is sure it is a real enquiry, so their position is read afresh.
+            signals.position = find_position(
+                prepare(subject=enquiry.subject, body=enquiry.message).lower,
+                job_title=clean(enquiry.job_title),
+                company=bool(signals.value.company),
+            )
+        return assess(signals, self.rules, learned=learned, areas=self.areas)
+
+
+def reader_for(model: QualificationModel) -> Reader:
+    return Reader(
+        areas=areas_for(model), rules=rules_for(model), classifiers=classifiers_for(model)
+    )
+
+
 def enquiry_assess(enquiry: Enquiry, model: QualificationModel) -> Assessment:
-    """The whole assessment of one enquiry under the version, saving nothing: the rules
-    read the extracted signals and, where the version has them, its classifiers."""
-    areas = areas_for(model)
-    classifiers = classifiers_for(model)
-    learned = classifiers.read(enquiry) if classifiers is not None else None
-    signals = extract(enquiry, areas)
-    if (
-        learned is not None
-        and learned.not_an_enquiry < NOT_AN_ENQUIRY_WITH_A_FLAG
-        and signals.position.position == DecisionPosition.NOT_A_BUYER
-    ):
-        # A phrase made the reader take the writer for a supplier or a job seeker; the
-        # classifier is sure it is a real enquiry, so their position is read afresh.
-        signals.position = find_position(
-            prepare(subject=enquiry.subject, body=enquiry.message).lower,
-            job_title=clean(enquiry.job_title),
-            company=bool(signals.value.company),
-        )
-    return assess(signals, rules_for(model), learned=learned, areas=areas)
+    """The whole assessment of one enquiry under the version, saving nothing."""
+    return reader_for(model).assess(enquiry)
 
 
 def model_fingerprint(model: QualificationModel) -> str:
@@ -174,7 +193,11 @@ def enquiry_from_lead(lead: Lead) -> Enquiry:
     contact = lead.contact
     form_fields: list[tuple[str, str]] = []
     if lead.channel == Channel.WEB_FORM:
-        inbound = lead.inbound_messages.order_by("received_at", "pk").first()
+        if "inbound_messages" in getattr(lead, "_prefetched_objects_cache", {}):
+            # Prefetched in arrival order by a caller reading many leads (shadow evaluation).
+            inbound = next(iter(lead.inbound_messages.all()), None)
+        else:
+            inbound = lead.inbound_messages.order_by("received_at", "pk").first()
         payload = inbound.payload if inbound is not None else {}
         heard = dict(HowHeard.choices)
         for key, value in sorted(payload.items()) if isinstance(payload, dict) else []:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from leads.choices import ActivityKind, Tier
 from leads.models import Lead
 from leads.services import activity_record, lead_record_qualification, lead_set_tier
-from qualification import corpus, learning, selectors
+from qualification import corpus, learning, selectors, shadow
 from qualification.choices import ModelState
 from qualification.extraction.base import LONDON
 from qualification.models import FirstAction, PracticeArea, QualificationModel, QualificationResult
@@ -376,8 +376,9 @@ def qualification_model_trial(
     moves: Counter[str] = Counter()
     rows = []
     leads = list(selectors.recent_leads_for_trial(days=days, limit=limit))
+    reader = selectors.reader_for(model)
     for lead in leads:
-        assessment = lead_assess(lead=lead, model=model)
+        assessment = reader.assess(selectors.enquiry_from_lead(lead))
         current = getattr(lead, "qualification", None)
         before = current.tier if current else "—"
         moves[f"{before}→{assessment.tier}"] += 1
@@ -401,6 +402,7 @@ def qualification_model_trial(
         "changed": len(rows),
         "moves": dict(sorted(moves.items())),
         "changes": rows[:200],
+        "shadow": shadow.shadow_compare(candidate=model).as_dict(),
     }
     model.trial_report = report
     model.trialled_at = timezone.now()
@@ -440,6 +442,7 @@ def qualification_model_activate(
                 "The draft (or a practice area) changed after it was tested; test it again "
                 "before activating it."
             )
+        _check_shadow(model)
     QualificationModel.objects.select_for_update().filter(state=ModelState.ACTIVE).update(
         state=ModelState.RETIRED
     )
@@ -449,6 +452,29 @@ def qualification_model_activate(
     model.practice_area_snapshot = selectors.practice_area_snapshot()
     model.save(update_fields=["state", "activated_at", "activated_by", "practice_area_snapshot"])
     return model
+
+
+def _check_shadow(model: QualificationModel) -> None:
+    """A candidate replaces the active version only if, on the partners' overrides (data
+    neither was built from), it agrees with the people at least as often."""
+    found = (model.trial_report or {}).get("shadow")
+    active = selectors.active_model()
+    if not found or active is None:
+        return
+    compared = (found.get("active") or {}).get("version")
+    if compared != active.version:
+        against = f"v{compared}" if compared else "no active version"
+        raise ValidationError(
+            f"The draft was tested against {against}, but v{active.version} is active now; "
+            "test it again before activating it."
+        )
+    if not found.get("candidate_at_least_as_good", True):
+        raise ValidationError(
+            f"On the {found['overrides']} lead(s) whose tier a person set, the draft agrees "
+            f"{found['candidate']['agree']} time(s) and the active v{active.version} "
+            f"{found['active']['agree']}: a new version must do at least as well as the one "
+            "it replaces on data it was not built from."
+        )
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from qualification.evaluation import (
     evaluate,
 )
 from qualification.models import QualificationModel
+from qualification.shadow import shadow_compare
 
 DIMENSION_LABELS = {
     "tier": "tier (A/B/C/disqualified)",
@@ -30,7 +31,8 @@ class Command(BaseCommand):
         "Run labelled enquiries through a qualification model version (the active one unless "
         "--model-version is given) and print agreement per dimension and on the tier, the "
         "tier confusion matrix and the policy's targets. --data is development, held-out, "
-        "regression or a YAML file in either corpus format."
+        "regression or a YAML file in either corpus format. --against overrides compares the "
+        "version with the active one on the tiers people set instead."
     )
 
     def add_arguments(self, parser) -> None:
@@ -46,6 +48,12 @@ class Command(BaseCommand):
             help="development, held-out, regression (default) or the path of a YAML file.",
         )
         parser.add_argument(
+            "--against",
+            choices=["overrides"],
+            help="Shadow evaluation: compare the version (a draft, say) with the active one on "
+            "every lead whose tier a person set, instead of reading labelled enquiries.",
+        )
+        parser.add_argument(
             "--cross-validate",
             dest="folds",
             type=int,
@@ -58,6 +66,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         model = self._model(options["model_version"])
+        if options["against"] == "overrides":
+            self._shadow(model, options["show_mistakes"])
+            return
         path = corpus.dataset_path(options["data"])
         try:
             items = corpus.read_labelled(path, source_set=str(options["data"]))
@@ -146,6 +157,40 @@ class Command(BaseCommand):
                     out.write(f"      {line}")
                 if mistake["reason"]:
                     out.write(f"      labeller: {mistake['reason']}")
+
+    def _shadow(self, model: QualificationModel, rows: bool) -> None:
+        report = shadow_compare(candidate=model)
+        out = self.stdout
+        out.write(f"Shadow evaluation on {report.total} lead(s) whose tier a person set")
+        if not report.total:
+            out.write("  No overrides yet: nothing to compare.")
+            return
+        for label, figures in (("active", report.active), ("candidate", report.candidate)):
+            if figures is None:
+                continue
+            outcomes = ", ".join(
+                f"{key}: {count}" for key, count in sorted(figures.outcomes.items())
+            )
+            out.write(
+                f"  {label:<9} v{figures.version} {figures.name}: agrees on {figures.agree} "
+                f"({figures.agreement(report.total):.1%})"
+                + (f"; outcomes by its tier: {outcomes}" if outcomes else "")
+            )
+        if report.active is not None:
+            verdict = (
+                "at least as good as the active version"
+                if report.candidate_at_least_as_good
+                else "worse than the active version: it cannot be activated"
+            )
+            out.write(f"  v{model.version} is {verdict}.")
+        if rows:
+            out.write("")
+            out.write("Leads where the two versions differ (person / active / candidate):")
+            for row in report.rows:
+                out.write(
+                    f"  {row['reference']}: {row['person']} / {row['active']} / "
+                    f"{row['candidate']}  ({row['reason']})"
+                )
 
     @staticmethod
     def _short(tier: str) -> str:
