@@ -27,6 +27,10 @@ class FollowupsConfig(AppConfig):
         compliance_signals.person_removed.connect(
             receivers.on_person_removed, dispatch_uid="followups.person_removed"
         )
+        compliance_signals.subject_access_requested.connect(
+            receivers.on_subject_access_requested,
+            dispatch_uid="followups.subject_access_requested",
+        )
         routing_signals.lead_assigned.connect(
             receivers.on_lead_assigned, dispatch_uid="followups.lead_assigned"
         )

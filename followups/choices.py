@@ -14,6 +14,7 @@ class FollowUpKind(models.TextChoices):
     SEND_PROPOSAL = "send_proposal", "Send a proposal or fee quote"
     CHASE = "chase", "Chase for a reply"
     CHASE_PROPOSAL = "chase_proposal", "Chase after proposal"
+    SUBJECT_ACCESS = "subject_access", "Answer a subject access request"
 
 
 class ContactEvent(models.TextChoices):

@@ -6,6 +6,7 @@ Connected in ``FollowupsConfig.ready()``; no business logic here.
 from followups.choices import ContactEvent
 from followups.services import (
     followup_phone_after_bounce,
+    followup_subject_access,
     followups_close_for_merged,
     followups_on_status_changed,
     followups_reassign,
@@ -38,6 +39,17 @@ def on_contact_email_bounced(sender, *, lead, address, reason, at=None, **kwargs
 
 def on_lead_merged(sender, *, keep, merged, actor=None, **kwargs) -> None:
     followups_close_for_merged(merged=merged, keep=keep, actor=actor)
+
+
+def on_subject_access_requested(sender, *, request, actor=None, **kwargs) -> None:
+    followup_subject_access(
+        contact=request.contact,
+        request_id=request.pk,
+        request=request.request,
+        received_on=request.received_on,
+        due_on=request.due_on,
+        actor=actor,
+    )
 
 
 def on_person_removed(sender, *, lead_ids, **kwargs) -> None:

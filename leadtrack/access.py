@@ -1,5 +1,7 @@
 """Who may see which leads: partners (and anyone with ``leads.view_all_leads``) see the
-whole firm; a fee earner sees the leads owned by themselves and by their team.
+whole firm; a fee earner sees the leads owned by themselves and by their team; a head of
+team also sees the leads of the team they head, and a supervisor those of the people
+they supervise (two levels down), the people an overdue follow-up escalates to.
 
 The admin's lead list and page, the dashboard and the reports all read through here, so a
 figure never counts a lead its reader could not open.
@@ -20,9 +22,25 @@ def sees_all_leads(user) -> bool:
 
 
 def team_users(user) -> QuerySet:
-    """The user and everyone in their team (as a subquery, not a list)."""
+    """The people whose leads this user sees (as a subquery, not a list): themselves,
+    everyone in their own team, everyone in a team they head (a head of team need not
+    sit in the team), the people they supervise and those people's own supervisees, and
+    the teams of the heads they supervise (so whoever an overdue follow-up is escalated to,
+    at every level, can open the lead)."""
     teams = Member.objects.filter(user=user, team__isnull=False).values("team")
-    return get_user_model().objects.filter(Q(pk=user.pk) | Q(member__team__in=teams)).values("pk")
+    headed = Member.objects.filter(team__head__user=user).values("pk")
+    supervised = (
+        Q(member__supervisor__user=user)
+        | Q(member__supervisor__supervisor__user=user)
+        | Q(member__team__head__supervisor__user=user)
+    )
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(pk=user.pk) | Q(member__team__in=teams) | Q(member__in=headed) | supervised
+        )
+        .values("pk")
+    )
 
 
 def visible_leads(user, queryset: QuerySet[Lead] | None = None) -> QuerySet[Lead]:

@@ -1,9 +1,12 @@
 """The firm's tracker: Django's admin site, titled for the firm, with the dashboard as
 its index and the management reports under /admin/reports/."""
 
-from django.contrib import admin
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from functools import wraps
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
@@ -27,6 +30,36 @@ class LeadtrackAdminSite(admin.AdminSite):
         return f"{firm_profile().name} tracker"
 
     index_title = "Lead tracker"
+
+    def admin_view(self, view, cacheable=False):
+        """Every admin page, with one guard for the lists' bulk actions: rows chosen by
+        ids that cannot be ids (tampered with, or a stale page) are refused with a
+        message, not left to fail in the database as a server error."""
+        checked = wraps(view)(lambda request, *args, **kwargs: self._action_ids_checked(
+            view, request, *args, **kwargs
+        ))  # fmt: skip
+        return super().admin_view(checked, cacheable=cacheable)
+
+    def _action_ids_checked(self, view, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        chosen = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME) if request.POST else []
+        model = self._changelist_model(request) if chosen else None
+        if model is not None:
+            try:
+                for value in chosen:
+                    model._meta.pk.to_python(value)
+            except ValidationError:
+                messages.error(request, "Those rows could not be found: choose them again.")
+                return HttpResponseRedirect(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    def _changelist_model(self, request: HttpRequest):
+        """The model whose list this request is for, or None."""
+        match = getattr(request, "resolver_match", None)
+        name = match.url_name if match is not None else ""
+        for model in self._registry:
+            if name == f"{model._meta.app_label}_{model._meta.model_name}_changelist":
+                return model
+        return None
 
     def get_urls(self):
         urls = [

@@ -250,7 +250,7 @@ def subject_access_request_record(
         raise ValidationError({"request": "Say what request this is (e.g. “email of 1 Dec”)."})
     if received_on is None or received_on > timezone.localdate():
         raise ValidationError({"received_on": "Give the date the request was received."})
-    return SubjectAccessRequest.objects.create(
+    record = SubjectAccessRequest.objects.create(
         contact=contact,
         request=request[:300],
         received_on=received_on,
@@ -258,3 +258,5 @@ def subject_access_request_record(
         exported_at=timezone.now(),
         exported_by=actor,
     )
+    signals.subject_access_requested.send(sender=SubjectAccessRequest, request=record, actor=actor)
+    return record

@@ -41,6 +41,11 @@ FALLBACK_FIRST_CONTACT = (
 )
 
 
+# Obligations the law puts on the firm, not the lead's stage: a status change, closing or
+# merging the lead never closes them (a merged lead's move to the lead it was merged into).
+STATUTORY_KINDS = (FollowUpKind.SUBJECT_ACCESS,)
+
+
 def london(moment: dt.datetime) -> str:
     return moment.astimezone(LONDON).strftime("%a %d %b %Y %H:%M")
 
@@ -279,6 +284,7 @@ def followups_on_status_changed(
         FollowUp.objects.select_for_update()
         .select_related("lead")
         .filter(lead=lead, completed_at__isnull=True)
+        .exclude(kind__in=STATUTORY_KINDS)
         .order_by("due_at", "pk")
     )
     if new_status in CLOSED_STATUSES:
@@ -352,6 +358,56 @@ def followup_phone_after_bounce(
 
 
 @transaction.atomic
+def followup_subject_access(
+    *,
+    contact,
+    request_id: int,
+    request: str,
+    received_on: dt.date,
+    due_on: dt.date,
+    actor: AbstractBaseUser | None,
+) -> FollowUp | None:
+    """Track a subject access request's one-month deadline as a follow-up on the person's
+    latest lead (whatever its status), owned by that lead's owner: due at the close of the
+    last working day on or before the legal due date (answering early is lawful, late is
+    not), counted in calendar time, so it escalates like any other; once per request.
+    None when the person has no lead to hang it on."""
+    lead = (
+        Lead.objects.filter(contact=contact).order_by("-arrived_at", "-pk").first()
+        if contact is not None
+        else None
+    )
+    if lead is None:
+        return None
+    existing = FollowUp.objects.filter(
+        lead=lead, kind=FollowUpKind.SUBJECT_ACCESS, guidance__contains=f"[request {request_id}]"
+    ).first()
+    if existing is not None:
+        return existing
+    calendar = working_calendar()
+    day = due_on
+    for _ in range(31):
+        if calendar.is_working_day(day):
+            break
+        day -= dt.timedelta(days=1)
+    due_at = calendar.opening_hours(day)[1]
+    followup = _create(
+        lead=lead,
+        stage=STAGE_OF_STATUS.get(lead.status, Stage.NEW),
+        kind=FollowUpKind.SUBJECT_ACCESS,
+        due_at=due_at,
+        guidance=f"Subject access request “{request}” received {received_on:%d %b %Y}: send "
+        f"the person everything held about them (the export from their contact record) by "
+        f"{due_on:%d %b %Y}, the legal deadline (UK GDPR article 12(3)). [request {request_id}]",
+        calendar_time=True,
+        step=None,
+        actor=actor,
+    )
+    lead_next_action_refresh(lead=lead)
+    return followup
+
+
+@transaction.atomic
 def followups_close_for_merged(
     *, merged: Lead, keep: Lead, actor: AbstractBaseUser | None = None
 ) -> int:
@@ -365,6 +421,21 @@ def followups_close_for_merged(
         .filter(lead=merged, completed_at__isnull=True)
         .order_by("due_at", "pk")
     )
+    statutory = [f for f in open_now if f.kind in STATUTORY_KINDS]
+    for followup in statutory:
+        followup.lead = keep
+        followup.save(update_fields=["lead"])
+        activity_record(
+            lead=keep,
+            kind=ActivityKind.FOLLOWUP_SCHEDULED,
+            summary=f"{followup.get_kind_display()} due {london(followup.due_at)} "
+            f"(moved from {merged.reference}, merged into this lead)",
+            actor=actor,
+            data={"followup_id": followup.pk, "kind": followup.kind},
+        )
+    if statutory:
+        lead_next_action_refresh(lead=keep)
+    open_now = [f for f in open_now if f.kind not in STATUTORY_KINDS]
     for followup in open_now:
         _complete(
             followup=followup,

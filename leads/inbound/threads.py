@@ -1,5 +1,7 @@
 """Which lead an email belongs to: a reply's In-Reply-To or References naming a message
-Leadtrack sent or received for the lead, or the lead's reference in the subject."""
+Leadtrack sent or received for the lead; else the lead's reference where Leadtrack put it
+(the `X-Leadtrack-Reference` header of our emails, our own Message-IDs, which carry it,
+quoted back in References); else the lead's reference in the subject."""
 
 import re
 
@@ -8,6 +10,7 @@ from leads.inbound.parsing import Email
 from leads.models import InboundMessage, Lead, OutboundEmail
 
 REFERENCE = re.compile(r"\bLD-\d{4}-\d{5,}\b")
+REFERENCE_HEADER = "X-Leadtrack-Reference"
 
 
 def lead_surviving(lead: Lead | None) -> Lead | None:
@@ -39,8 +42,31 @@ def thread_lead(email: Email, *, exclude_inbound_id: int | None = None) -> tuple
         received = received.select_related("lead__contact").order_by("-received_at").first()
         if received is not None:
             return lead_surviving(received.lead), "In-Reply-To/References name an email on the lead"
+    for reference, where in _references_we_wrote(email, ids):
+        lead = Lead.objects.select_related("contact").filter(reference=reference).first()
+        if lead is not None:
+            return lead_surviving(lead), f"Lead reference {reference} in {where}"
     for reference in REFERENCE.findall(email.subject):
         lead = Lead.objects.select_related("contact").filter(reference=reference).first()
         if lead is not None:
             return lead_surviving(lead), f"Lead reference {reference} in the subject"
     return None
+
+
+def _references_we_wrote(email: Email, ids: list[str]) -> list[tuple[str, str]]:
+    """Lead references in the places Leadtrack itself writes them: the reference header of
+    our emails (kept when a message is forwarded or redirected back to us) and the
+    Message-IDs we make (`<...LD-2026-00042.kind.token@our-domain>`), quoted back in a
+    reply's In-Reply-To or References even where that email is no longer on record."""
+    from leads.services.email import message_id_domain
+
+    found: list[tuple[str, str]] = []
+    header = email.header(REFERENCE_HEADER)
+    found.extend((ref, f"the {REFERENCE_HEADER} header") for ref in REFERENCE.findall(header))
+    domain = "@" + message_id_domain().lower() if ids else ""
+    for message_id in ids:
+        if message_id.lower().rstrip(">").endswith(domain):
+            found.extend(
+                (ref, "the Message-ID it replies to") for ref in REFERENCE.findall(message_id)
+            )
+    return found

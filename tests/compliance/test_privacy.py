@@ -32,7 +32,11 @@ from compliance.services import (
     lead_parties_record,
     retention_run,
 )
-from compliance.services.privacy import LEGITIMATE_INTERESTS, subject_access_due
+from compliance.services.privacy import (
+    LEGITIMATE_INTERESTS,
+    subject_access_due,
+    subject_access_request_record,
+)
 from leads.choices import Channel, Status
 from leads.models import Contact, InboundMessage, Lead, OutboundEmail
 from leads.services import ContactDetails, lead_add_note, lead_capture, lead_change_status
@@ -242,3 +246,45 @@ def test_the_retention_task_is_installed_for_beat():
 
     task = PeriodicTask.objects.get(name="compliance-retention-schedule")
     assert task.task == "compliance.tasks.retention_run" and task.crontab.hour == "2"
+
+
+def test_a_subject_access_request_is_tracked_as_a_follow_up_due_by_the_legal_deadline(
+    admin_client,
+):
+    from followups.choices import FollowUpKind
+    from followups.models import FollowUp
+
+    lead = enquiry()
+    admin_client.post(
+        reverse("admin:leads_contact_changelist"),
+        {"action": "export_subject_access", "_selected_action": [lead.contact_id],
+         "confirm": "yes", "request": "Letter of 31 Oct", "received_on": "2026-10-31"},
+    )  # fmt: skip
+    followup = FollowUp.objects.get(lead=lead, kind=FollowUpKind.SUBJECT_ACCESS)
+    # Due Monday 30 November 2026 (a working day), at the close of the firm's day.
+    assert timezone.localtime(followup.due_at) == datetime(
+        2026, 11, 30, 17, 30, tzinfo=timezone.get_default_timezone()
+    )
+    assert followup.counts_calendar_time and followup.completed_at is None
+    assert "Letter of 31 Oct" in followup.guidance and "30 Nov 2026" in followup.guidance
+    lead.refresh_from_db()
+    assert lead.next_action_due_at <= followup.due_at
+    # Closing the lead closes its stage's obligations, never the legal deadline.
+    close(lead, Status.LOST, "Went elsewhere")
+    followup.refresh_from_db()
+    assert followup.completed_at is None
+
+
+def test_a_subject_access_deadline_on_a_weekend_falls_due_the_working_day_before(admin_user):
+    from followups.choices import FollowUpKind
+    from followups.models import FollowUp
+
+    lead = enquiry()
+    close(lead, Status.LOST, "Went elsewhere")  # a closed lead still carries the deadline
+    request = subject_access_request_record(
+        contact=lead.contact, request="Email of 28 Oct", received_on=date(2026, 10, 28),
+        actor=admin_user,
+    )  # fmt: skip
+    assert request.due_on == date(2026, 11, 28)  # a Saturday
+    followup = FollowUp.objects.get(lead=lead, kind=FollowUpKind.SUBJECT_ACCESS)
+    assert timezone.localtime(followup.due_at).date() == date(2026, 11, 27)

@@ -224,3 +224,59 @@ def test_the_acknowledgement_replies_in_the_enquirers_thread_and_quotes_what_was
     # Tuesday 12:10 London, open: the plain promise.
     assert "A member of our team will reply within one working day." in ack.body_text
     assert "Authorised and regulated by the Solicitors Regulation Authority" in ack.body_text
+
+
+def test_an_answer_quoting_only_our_message_id_joins_the_lead_even_when_that_email_is_gone(
+    client, lead, writer
+):
+    """Our Message-IDs carry the lead's reference: an answer whose In-Reply-To names one
+    joins the lead even when the email it answers is no longer on record (erased, or
+    sent before the records were imported), and with a subject that names nothing."""
+    email, _ = sent_reply(writer, lead)
+    message_id = email.message_id
+    OutboundEmail.objects.filter(pk=email.pk).delete()
+    answer = enquiry_mime(
+        subject="Re: your email",
+        message_id="<CAF=answer.obriain.0003@mail.gmail.com>",
+        body="Yes, that works.",
+        in_reply_to=message_id,
+        when=NOW,
+    )
+    assert post_postmark(client, postmark_payload(answer)).status_code == 200
+    inbound = InboundMessage.objects.get(message_id="<CAF=answer.obriain.0003@mail.gmail.com>")
+    assert inbound.kind == InboundKind.REPLY and inbound.lead == lead
+    assert Lead.objects.count() == 1
+
+
+def test_a_message_id_on_someone_elses_domain_naming_a_reference_does_not_join(client, lead):
+    """Only Message-IDs we made are read for a reference; anyone can write "LD-..." in theirs."""
+    answer = enquiry_mime(
+        subject="Something else entirely",
+        message_id="<CAF=other.0004@mail.gmail.com>",
+        body="A new matter: my neighbour's fence.",
+        in_reply_to=f"<1.2.3.{lead.reference}.reply.abc@elsewhere.example>",
+        when=NOW,
+    )
+    assert post_postmark(client, postmark_payload(answer)).status_code == 200
+    inbound = InboundMessage.objects.get(message_id="<CAF=other.0004@mail.gmail.com>")
+    assert inbound.lead != lead
+    assert Lead.objects.count() == 2
+
+
+def test_the_reference_header_of_our_email_joins_a_message_sent_back_to_us(client, lead):
+    """A message that keeps our X-Leadtrack-Reference header (forwarded or redirected back
+    to the firm's address) joins the lead the header names."""
+    message = message_from_bytes(
+        enquiry_mime(
+            subject="Fwd: documents",
+            message_id="<CAF=fwd.0005@mail.gmail.com>",
+            body="Forwarding the documents you asked for.",
+            when=NOW,
+        ).encode(),
+        policy=policy.default,
+    )
+    message["X-Leadtrack-Reference"] = lead.reference
+    assert post_postmark(client, postmark_payload(message.as_string())).status_code == 200
+    inbound = InboundMessage.objects.get(message_id="<CAF=fwd.0005@mail.gmail.com>")
+    assert inbound.lead == lead
+    assert Lead.objects.count() == 1

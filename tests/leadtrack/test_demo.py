@@ -6,6 +6,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from compliance.choices import FeeArrangement
+from compliance.models import ClientMatter, ConflictMatch, IntroducerArrangement
 from leads.models import Activity, Contact, InboundMessage, Lead
 from qualification.models import PracticeArea
 from routing.models import Member, Team
@@ -24,6 +26,8 @@ def _counts():
             Contact,
             InboundMessage,
             Activity,
+            ClientMatter,
+            IntroducerArrangement,
             get_user_model(),
         )
     }
@@ -40,6 +44,23 @@ def test_demo_firm_loading_is_idempotent(django_capture_on_commit_callbacks):
     assert Member.objects.filter(supervisor__isnull=False).count() >= 7
     assert Team.objects.filter(head__isnull=True).count() == 0
     assert first["Lead"] >= 4
+
+
+def test_the_demo_firm_has_a_client_list_the_conflict_check_finds(
+    django_capture_on_commit_callbacks,
+):
+    """The demo client and matter list is loaded before the demo enquiries, so their
+    conflict checks find the firm's own clients (Ellis Engineering is one, and Rachel
+    Turner is the other side on a current tribunal matter)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo_firm", stdout=StringIO())
+    assert ClientMatter.objects.count() == 15
+    ellis = Lead.objects.get(contact__organisation="Ellis Engineering Ltd")
+    turner = Lead.objects.get(contact__name="Rachel Turner")
+    assert ConflictMatch.objects.filter(check_run__lead=ellis).exists()
+    assert ConflictMatch.objects.filter(check_run__lead=turner).exists()
+    fees = IntroducerArrangement.objects.filter(arrangement=FeeArrangement.REFERRAL_FEE)
+    assert fees.count() == 2 and all(a.terms for a in fees)
 
 
 def test_ensure_admin_creates_then_updates_the_superuser(monkeypatch):

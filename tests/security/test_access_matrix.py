@@ -57,6 +57,7 @@ ADMIN_PAGES = {
 
 # Every registered model: "lead" when its rows are tied to a lead (a fee earner sees only
 # those on leads they may see), "firm" for the firm's configuration and people,
+# "partners" for the firm's own records only partners see (the compliance logs),
 # "operator" for what only administrators use.
 MODEL_SCOPE = {
     "auth.group": "operator",
@@ -101,9 +102,9 @@ MODEL_SCOPE = {
     "compliance.clientmatter": "firm",
     "compliance.introducerarrangement": "firm",
     "compliance.retentionpolicy": "firm",
-    "compliance.retentionrun": "operator",
-    "compliance.erasurerecord": "operator",
-    "compliance.subjectaccessrequest": "operator",
+    "compliance.retentionrun": "partners",
+    "compliance.erasurerecord": "partners",
+    "compliance.subjectaccessrequest": "partners",
 }
 
 

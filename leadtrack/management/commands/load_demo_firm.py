@@ -1,5 +1,6 @@
 """Load the demo firm: its profile and working calendar, practice areas, teams and
-members, roles, and sample enquiries.
+members, roles, an extract of the client and matter list, introducers, and sample
+enquiries.
 
 Idempotent: running it again updates what is there and creates nothing twice.
 """
@@ -15,6 +16,7 @@ DEMO_LOADERS = [
     "routing.demo.load",
     "followups.demo.load",
     "leadtrack.demo.load",
+    "compliance.demo.load",
     "leads.demo.load",
 ]
 
