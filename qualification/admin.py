@@ -173,21 +173,21 @@ class QualificationModelAdmin(SimpleHistoryAdmin):
         "activated_at",
         "activated_by",
         "trial",
+        "shadow",
+        "classifiers",
     ]
     fieldsets = [
         (None, {"fields": [("version", "state"), "name", "notes"]}),
         (
-            "Weights (relative)",
+            "Tier policy (A: valuable, or time-critical with a fee worth having)",
             {
                 "fields": [
-                    ("weight_requirement", "weight_value", "weight_urgency", "weight_decision")
+                    ("value_high", "value_medium"),
+                    "time_critical_fee_from",
+                    "small_claim_below",
+                    "fee_share_of_stated_value",
                 ]
             },
-        ),
-        ("Tiers", {"fields": [("threshold_a", "threshold_b")]}),
-        (
-            "Commercial significance",
-            {"fields": [("value_high", "value_medium"), "fee_share_of_stated_value"]},
         ),
         ("Urgency", {"fields": [("urgent_within_working_days", "soon_within_working_days")]}),
         (
@@ -203,7 +203,17 @@ class QualificationModelAdmin(SimpleHistoryAdmin):
                 ]
             },
         ),
+        (
+            "Score (orders leads within a tier; it does not set the tier)",
+            {
+                "fields": [
+                    ("weight_requirement", "weight_value", "weight_urgency", "weight_decision")
+                ]
+            },
+        ),
+        ("Learned readers", {"fields": ["classifiers"]}),
         ("Test against recent leads", {"fields": ["trial"]}),
+        ("Shadow evaluation: the partners' overrides", {"fields": ["shadow"]}),
         (
             "Record",
             {
@@ -216,7 +226,7 @@ class QualificationModelAdmin(SimpleHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.state != ModelState.DRAFT:
             # A version that has been used is frozen: results must stay explainable.
-            return [field.name for field in obj._meta.fields] + ["trial"]
+            return [field.name for field in obj._meta.fields] + ["trial", "shadow", "classifiers"]
         return self.readonly_fields
 
     def has_delete_permission(self, request, obj=None) -> bool:
@@ -276,6 +286,94 @@ class QualificationModelAdmin(SimpleHistoryAdmin):
             "<th>person's tier</th><th>draft's basis</th></tr></thead><tbody>{}</tbody></table>",
             header,
             rows,
+        )
+
+    @admin.display(description="classifiers")
+    def classifiers(self, obj: QualificationModel) -> str:
+        report = obj.classifier_report or {}
+        if not obj.is_trained:
+            return (
+                "Not trained: practice areas are read by keywords and non-enquiries by "
+                "phrases. Make a new draft to train the classifiers on the labelled corpus."
+            )
+        sets = ", ".join(f"{name} {count}" for name, count in report.get("by_set", {}).items())
+        return format_html(
+            "<p>Trained {} on {} labelled enquiries ({}): {} genuine, {} not enquiries; "
+            "scikit-learn {}; {} KB, digest <code>{}</code>.</p>",
+            london(obj.trained_at),
+            report.get("examples", 0),
+            sets,
+            report.get("genuine", 0),
+            report.get("not_enquiries", 0),
+            report.get("scikit_learn", "?"),
+            round(report.get("bytes", 0) / 1024),
+            obj.classifier_digest[:16],
+        )
+
+    @admin.display(description="overrides")
+    def shadow(self, obj: QualificationModel) -> str:
+        found = (obj.trial_report or {}).get("shadow")
+        if not found:
+            return "Compared when the draft is tested against recent leads."
+        if not found.get("overrides"):
+            return "No lead's tier has been set by a person yet: nothing to compare."
+        lines = []
+        for label in ("active", "candidate"):
+            figures = found.get(label)
+            if figures:
+                lines.append(
+                    format_html(
+                        "<li>{} v{} {}: agrees with the person on <strong>{} of {}</strong> "
+                        "({}){}</li>",
+                        "Active" if label == "active" else "This version",
+                        figures["version"],
+                        figures["name"],
+                        figures["agree"],
+                        found["overrides"],
+                        f"{figures['agreement']:.0%}",
+                        "; outcomes by its tier: "
+                        + ", ".join(f"{key} {count}" for key, count in figures["outcomes"].items())
+                        if figures["outcomes"]
+                        else "",
+                    )
+                )
+        verdict = (
+            "At least as good as the active version on data neither was built from."
+            if found.get("candidate_at_least_as_good", True)
+            else "Worse than the active version: it cannot be activated."
+        )
+        rows = format_html_join(
+            "",
+            "<tr><td><a href='{}'>{}</a></td><td>{}</td><td>{}</td><td><strong>{}</strong></td>"
+            "<td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    reverse("admin:leads_lead_change", args=[row["lead_id"]]),
+                    row["reference"],
+                    row["person"],
+                    row["active"],
+                    row["candidate"],
+                    row["outcome"] or "open",
+                    row["reason"],
+                )
+                for row in found.get("rows", [])
+            ),
+        )
+        table = (
+            format_html(
+                "<table><thead><tr><th>lead</th><th>person's tier</th><th>active</th>"
+                "<th>this version</th><th>outcome</th><th>person's reason</th></tr></thead>"
+                "<tbody>{}</tbody></table>",
+                rows,
+            )
+            if found.get("rows")
+            else ""
+        )
+        return format_html(
+            "<ul>{}</ul><p>{}</p>{}",
+            format_html_join("", "{}", ((line,) for line in lines)),
+            verdict,
+            table,
         )
 
     @admin.action(description="Make a new draft from the selected version")

@@ -594,8 +594,6 @@ MODEL_RULES = {
     "weight_value": 35,
     "weight_urgency": 20,
     "weight_decision": 20,
-    "threshold_a": 75,
-    "threshold_b": 57,
     "urgent_within_working_days": 15,
     "soon_within_working_days": 50,
     "value_high": Decimal("15000"),

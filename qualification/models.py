@@ -222,9 +222,25 @@ class PriceItem(models.Model):
             raise ValidationError(errors)
 
 
+class QualificationModelQuerySet(models.QuerySet):
+    def with_classifier(self) -> "QualificationModelQuerySet":
+        """Load the stored classifiers' bytes too (they are left out unless asked for)."""
+        return self.defer(None)
+
+
+class QualificationModelManager(models.Manager.from_queryset(QualificationModelQuerySet)):
+    """Versions without their classifiers' bytes: a version is read on every lead, and
+    the bytes (a few hundred kilobytes) are needed only once per process, by
+    ``selectors.classifiers_for``."""
+
+    def get_queryset(self) -> QualificationModelQuerySet:
+        return super().get_queryset().defer("classifier")
+
+
 class QualificationModel(models.Model):
-    """One version of the firm's qualification rules: how much each dimension weighs,
-    where the tiers start, what disqualifies an enquiry and what to do first.
+    """One version of the firm's qualification rules: the tier policy's figures (what fee
+    makes an enquiry valuable, what deadline makes it urgent), what disqualifies an
+    enquiry, what to do first, how the score orders leads, and the trained classifiers.
 
     Partners edit a draft, test it against recent leads, then activate it; exactly one
     version is active, and every result records the version that produced it. Once a
@@ -252,18 +268,6 @@ class QualificationModel(models.Model):
     weight_decision = models.PositiveSmallIntegerField(
         "weight: decision position", default=20, help_text="Relative weight."
     )
-    threshold_a = models.PositiveSmallIntegerField(
-        "tier A from score",
-        default=75,
-        validators=[MinValueValidator(1), MaxValueValidator(100)],
-        help_text="A score (0 to 100) at or above this is tier A.",
-    )
-    threshold_b = models.PositiveSmallIntegerField(
-        "tier B from score",
-        default=57,
-        validators=[MinValueValidator(1), MaxValueValidator(100)],
-        help_text="A score at or above this (and below tier A's) is tier B; below it, C.",
-    )
     value_high = models.DecimalField(
         "high value from (£)",
         max_digits=12,
@@ -277,6 +281,23 @@ class QualificationModel(models.Model):
         decimal_places=2,
         default=Decimal("4000"),
         help_text="A likely fee at or above this (and below high) is of medium significance.",
+    )
+    time_critical_fee_from = models.DecimalField(
+        "time-critical tier A from fee (£)",
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("1000"),
+        help_text="An urgent enquiry (a real deadline within the urgent window) is tier A when "
+        "its likely fee is at least this: the policy's 'fee worth having'. A completion "
+        "date on a £1,200 conveyancing fee is A; a £600 settlement agreement review is B.",
+    )
+    small_claim_below = models.DecimalField(
+        "too small to pursue below (£)",
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("1000"),
+        help_text="A dispute, employment or injury claim whose stated sum at stake is below "
+        "this, with nothing urgent, is tier C: the fees would outweigh it (signpost).",
     )
     fee_share_of_stated_value = models.DecimalField(
         "fee as % of a stated sum",
@@ -341,6 +362,24 @@ class QualificationModel(models.Model):
         help_text="The practice areas (keywords, fee bands, price list) this version was "
         "activated with.",
     )
+    classifier = models.BinaryField(
+        "trained classifiers",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The practice-area and genuine-enquiry classifiers fitted when the version "
+        "was made, stored with it so every process reads with the same ones.",
+    )
+    classifier_digest = models.CharField(
+        max_length=64, blank=True, editable=False, help_text="SHA-256 of the stored classifiers."
+    )
+    classifier_report = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="What the classifiers were trained on (sets, counts, the examples' digest).",
+    )
+    trained_at = models.DateTimeField(null=True, blank=True, editable=False)
     trial_report = models.JSONField(default=dict, blank=True, editable=False)
     trialled_at = models.DateTimeField(null=True, blank=True, editable=False)
     trial_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
@@ -362,7 +401,11 @@ class QualificationModel(models.Model):
         editable=False,
         related_name="+",
     )
-    history = HistoricalRecords()
+    # The classifiers' bytes stay out of the history (a copy per save would be megabytes);
+    # their digest is kept there.
+    history = HistoricalRecords(excluded_fields=["classifier"])
+
+    objects = QualificationModelManager()
 
     class Meta:
         ordering = ["-version"]
@@ -373,10 +416,6 @@ class QualificationModel(models.Model):
                 condition=Q(state="active"),
                 name="qualification_one_active_model",
             ),
-            models.CheckConstraint(
-                condition=Q(threshold_a__gt=models.F("threshold_b")),
-                name="qualification_threshold_a_above_b",
-            ),
         ]
 
     def __str__(self) -> str:
@@ -386,11 +425,12 @@ class QualificationModel(models.Model):
     def is_editable(self) -> bool:
         return self.state == ModelState.DRAFT
 
+    @property
+    def is_trained(self) -> bool:
+        return bool(self.classifier_digest)
+
     def clean(self) -> None:
         errors = {}
-        if self.threshold_a is not None and self.threshold_b is not None:
-            if self.threshold_a <= self.threshold_b:
-                errors["threshold_a"] = "Tier A must start at a higher score than tier B."
         weights = [
             self.weight_requirement,
             self.weight_value,

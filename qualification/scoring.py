@@ -3,7 +3,7 @@ dimensions' values, a score from 0 to 100, the tier, the basis in plain English 
 recommended first action. Pure functions over plain data: the same signals under the
 same rules always give the same assessment."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -18,6 +18,13 @@ from qualification.choices import (
 from qualification.extraction import AreaSpec, Signals
 from qualification.extraction.urgency import working_days_between
 from qualification.extraction.value import money
+from qualification.learning import UNCLASSIFIED_SLUG, LearnedReading
+
+# With a disqualifying phrase found as well ("SEO", "CV attached"), a non-enquiry is
+# disqualified from this lower probability.
+NOT_AN_ENQUIRY_WITH_A_FLAG = 0.25
+# The practice-area classifier's lead over its runner-up above which it is "clearly" right.
+CLEAR_MARGIN = 0.5
 
 DISQUALIFYING = (Flag.SPAM, Flag.JOB_APPLICATION, Flag.STUDENT)
 
@@ -88,10 +95,10 @@ class Rules:
     weight_value: int = 35
     weight_urgency: int = 20
     weight_decision: int = 20
-    threshold_a: int = 75
-    threshold_b: int = 57
     value_high: Decimal = Decimal(15000)
     value_medium: Decimal = Decimal(4000)
+    time_critical_fee_from: Decimal = Decimal(1000)
+    small_claim_below: Decimal = Decimal(1000)
     fee_share_of_stated_value: Decimal = Decimal(5)
     urgent_within_working_days: int = 15
     soon_within_working_days: int = 50
@@ -236,37 +243,161 @@ def urgency_of(signals: Signals, rules: Rules) -> tuple[Urgency, str, list[str]]
     return level, line, evidence
 
 
-def assess(signals: Signals, rules: Rules) -> Assessment:
-    """Apply the rules to the signals: the whole assessment of one enquiry."""
-    area = signals.requirement.area
-    flags = list(signals.flags.flags)
-    out_of_scope = area is not None and not area.accepts_work
-    if out_of_scope:
-        flags.append(Flag.OUT_OF_SCOPE)
+@dataclass(frozen=True)
+class TierDecision:
+    tier: Tier
+    is_disqualified: bool
+    line: str  # the basis line that says why, e.g. "Tier A: likely fee £18,000 (high)"
 
-    basis_flags: list[str] = []
-    for flag in flags:
-        evidence = signals.flags.flags.get(flag)
-        label = Flag(flag).label
-        basis_flags.append(f"Flag: {label.lower()} ({_quote(evidence)})" if evidence else "")
-    basis_flags = [line for line in basis_flags if line]
+
+# Areas where the sum at stake is a claim the enquirer would pursue: when it is tiny the
+# fees outweigh it, and a BDM signposts (tier C).
+CLAIM_AREAS = frozenset({"disputes", "employment", "personal-injury"})
+
+
+def policy_tier(
+    *,
+    disqualifying: str | None,
+    out_of_scope: bool,
+    area: AreaSpec | None,
+    significance_level: CommercialSignificance,
+    fee: Decimal | None,
+    urgency_level: Urgency,
+    urgency_line: str,
+    position: DecisionPosition,
+    stake: Decimal | None,
+    rules: Rules,
+) -> TierDecision:
+    """The firm's tier policy (docs/qualification.md) applied to the four dimensions, in
+    its order: not an enquiry; out of scope, too vague, cannot instruct, only researching
+    or too small to pursue (C); valuable (A); time-critical with a fee worth having (A);
+    otherwise B."""
+    if disqualifying:
+        return TierDecision(Tier.C, True, f"Disqualified: {Flag(disqualifying).label.lower()}")
+    if out_of_scope:
+        return TierDecision(Tier.C, False, "Tier C: work the firm does not take on")
+    if area is None:
+        return TierDecision(Tier.C, False, "Tier C: too vague to tell what is needed")
+    if position == DecisionPosition.RESEARCHING:
+        return TierDecision(Tier.C, False, "Tier C: only researching or comparing prices")
+    if position == DecisionPosition.NOT_A_BUYER:
+        return TierDecision(Tier.C, False, "Tier C: cannot instruct and acts for no one who can")
+    urgent = urgency_level == Urgency.HIGH
+    if (
+        not urgent
+        and area.slug in CLAIM_AREAS
+        and stake is not None
+        and stake < rules.small_claim_below
+    ):
+        return TierDecision(
+            Tier.C,
+            False,
+            f"Tier C: {money(stake)} at stake is too small to justify the fees "
+            f"(under {money(rules.small_claim_below)})",
+        )
+    if significance_level == CommercialSignificance.HIGH:
+        return TierDecision(
+            Tier.A,
+            False,
+            f"Tier A: valuable, likely fee {money(fee)} ({money(rules.value_high)} or more)",
+        )
+    if urgent and fee is not None and fee >= rules.time_critical_fee_from:
+        when = f"{urgency_line[:1].lower()}{urgency_line[1:]}"
+        return TierDecision(
+            Tier.A,
+            False,
+            f"Tier A: time-critical ({when}) with a fee worth having ({money(fee)})",
+        )
+    why = "a fee below the urgent work's bar" if urgent else "neither valuable nor time-critical"
+    return TierDecision(
+        Tier.B, False, f"Tier B: a genuine enquiry in work the firm does; {why} for A"
+    )
+
+
+def _learned_requirement(
+    learned: LearnedReading, areas: tuple[AreaSpec, ...]
+) -> tuple[AreaSpec | None, list[str], str]:
+    by_slug = {area.slug: area for area in areas}
+    area = by_slug.get(learned.area_slug or "")
+    if area is None:
+        if learned.best == UNCLASSIFIED_SLUG:
+            return None, [], "Unclassified: reads as too vague to tell what is needed"
+        return None, [], f"Unclassified: read as '{learned.best}', an area this version lacks"
+    words = f" from {_quote(learned.area_evidence, 4)}" if learned.area_evidence else ""
+    runner_up = by_slug.get(learned.runner_up or "")
+    other = runner_up.name if runner_up else "unclassified"
+    how = "clearly" if learned.area_margin >= CLEAR_MARGIN else "just"
+    return (
+        area,
+        list(learned.area_evidence),
+        f"{area.name}: read{words} ({how} ahead of {other})",
+    )
+
+
+def assess(
+    signals: Signals,
+    rules: Rules,
+    *,
+    learned: LearnedReading | None = None,
+    areas: tuple[AreaSpec, ...] = (),
+) -> Assessment:
+    """Apply the rules to the signals (and, where the version has them, what its
+    classifiers read): the whole assessment of one enquiry."""
+    rule_flags = {str(flag): list(evidence) for flag, evidence in signals.flags.flags.items()}
+    flag_evidence = dict(rule_flags)
+    genuine_line = ""
+    if learned is not None:
+        disqualifying_rule = [flag for flag in rule_flags if flag in DISQUALIFYING]
+        doubtful = learned.not_an_enquiry >= NOT_AN_ENQUIRY_WITH_A_FLAG and disqualifying_rule
+        if learned.is_enquiry and not doubtful:
+            for flag in disqualifying_rule:  # the classifier reads it as a real enquiry
+                flag_evidence.pop(flag)
+            if disqualifying_rule:
+                genuine_line = (
+                    f"Read as a genuine enquiry ({1 - learned.not_an_enquiry:.0%} sure) despite "
+                    f"{_quote(sum((rule_flags[flag] for flag in disqualifying_rule), []), 2)}"
+                )
+        elif not disqualifying_rule:
+            flag_evidence[learned.not_an_enquiry_kind] = list(learned.not_an_enquiry_evidence)
+        if not learned.is_enquiry or doubtful:
+            genuine_line = f"Not a client enquiry ({learned.not_an_enquiry:.0%} sure)"
+    flags = list(flag_evidence)
 
     # Requirement type
-    if area is None:
-        requirement_line = "Unclassified: no practice area matched"
-        requirement_score = 0.2
+    if learned is not None:
+        area, requirement_evidence, requirement_line = _learned_requirement(learned, areas)
+        requirement_score = 0.6 + 0.4 * min(1.0, learned.area_margin) if area else 0.2
     else:
-        requirement_line = f"{area.name}: matched {_quote(signals.requirement.evidence)}"
-        requirement_score = 0.6 + 0.4 * min(1.0, signals.requirement.score / 3)
-        if out_of_scope:
+        area = signals.requirement.area
+        requirement_evidence = signals.requirement.evidence
+        if area is None:
+            requirement_line = "Unclassified: no practice area matched"
+            requirement_score = 0.2
+        else:
+            requirement_line = f"{area.name}: matched {_quote(requirement_evidence)}"
+            requirement_score = 0.6 + 0.4 * min(1.0, signals.requirement.score / 3)
+    if learned is not None and learned.is_out_of_scope and Flag.OUT_OF_SCOPE not in flags:
+        flags.append(Flag.OUT_OF_SCOPE)
+        flag_evidence[Flag.OUT_OF_SCOPE] = list(learned.out_of_scope_evidence)
+    out_of_scope = (area is not None and not area.accepts_work) or Flag.OUT_OF_SCOPE in flags
+    if out_of_scope:
+        if Flag.OUT_OF_SCOPE not in flags:
+            flags.append(Flag.OUT_OF_SCOPE)
+        if area is not None:
             requirement_line += " (work the firm does not take on)"
-            requirement_score = 0.0
+        requirement_score = 0.0
+
+    basis_flags = [
+        f"Flag: {Flag(flag).label.lower()} ({_quote(flag_evidence[flag])})"
+        for flag in flags
+        if flag_evidence.get(flag)
+    ]
 
     not_a_lead = any(flag in DISQUALIFYING for flag in flags)
     if not_a_lead:  # a job application or a sales pitch brings no fee
         fee, value_source, value_lines = None, "", []
     else:
-        fee, value_source, value_lines = estimate_fee(signals, rules)
+        fee, value_source, value_lines = estimate_fee(_with_area(signals, area), rules)
     significance_level = significance(fee, rules)
     if not_a_lead:
         value_lines.append("Value: none, not a client enquiry")
@@ -279,12 +410,20 @@ def assess(signals: Signals, rules: Rules) -> Assessment:
 
     urgency_level, urgency_line, urgency_evidence = urgency_of(signals, rules)
     position = signals.position
+    decision_position = position.position
+    if not_a_lead:
+        decision_position = DecisionPosition.NOT_A_BUYER
     decision_line = (
-        f"{position.reason[0].upper()}{position.reason[1:]}: {position.position.label.lower()}"
-        if position.reason
+        f"{position.reason[0].upper()}{position.reason[1:]}: {decision_position.label.lower()}"
+        if position.reason and decision_position == position.position
+        else f"Decision position: {decision_position.label.lower()}"
+        if decision_position != DecisionPosition.UNKNOWN
         else "Decision position not stated"
     )
-    if position.evidence and position.position != DecisionPosition.DECISION_MAKER:
+    if position.evidence and decision_position not in (
+        DecisionPosition.DECISION_MAKER,
+        DecisionPosition.NOT_A_BUYER,
+    ):
         decision_line += f" ({_quote(position.evidence, 1)})"
 
     weights = {
@@ -297,28 +436,33 @@ def assess(signals: Signals, rules: Rules) -> Assessment:
         "requirement": round(requirement_score, 3),
         "value": VALUE_SCORES[significance_level],
         "urgency": URGENCY_SCORES[urgency_level],
-        "decision": DECISION_SCORES[position.position],
+        "decision": DECISION_SCORES[decision_position],
     }
     total_weight = sum(weights.values()) or 1
     score = round(
         100 * sum(weights[name] * dimension_scores[name] for name in weights) / total_weight
     )
-    tier = (
-        Tier.A if score >= rules.threshold_a else Tier.B if score >= rules.threshold_b else Tier.C
-    )
 
     disqualifying = [flag for flag in flags if flag in rules.disqualify]
+    decision = policy_tier(
+        disqualifying=disqualifying[0] if disqualifying else None,
+        out_of_scope=out_of_scope,
+        area=area,
+        significance_level=significance_level,
+        fee=fee,
+        urgency_level=urgency_level,
+        urgency_line=urgency_line,
+        position=decision_position,
+        stake=_stake(signals),
+        rules=rules,
+    )
+    tier = decision.tier
     flag_actions = dict(rules.flag_actions)
     first_actions = dict(rules.first_actions)
-    rule_line = ""
     if disqualifying:
-        tier = Tier.C
         action = flag_actions.get(disqualifying[0], "Close as disqualified.")
-        rule_line = f"Disqualified: {Flag(disqualifying[0]).label.lower()}"
     elif out_of_scope:
-        tier = Tier.C
         action = flag_actions.get(Flag.OUT_OF_SCOPE, "Decline politely.")
-        rule_line = "Tier C: out of scope"
     else:
         area_id = area.id if area else None
         action = first_actions.get((tier, area_id)) or first_actions.get((tier, None), "")
@@ -327,9 +471,10 @@ def assess(signals: Signals, rules: Rules) -> Assessment:
         if signals.urgency.due is not None and urgency_level == Urgency.HIGH:
             action = f"{action} Deadline {signals.urgency.due.strftime('%-d %b %Y')}.".strip()
 
-    basis = [*basis_flags]
-    if rule_line:
-        basis.insert(0, rule_line)
+    basis = [decision.line]
+    if genuine_line:
+        basis.append(genuine_line)
+    basis.extend(basis_flags)
     basis.append(requirement_line)
     basis.extend(value_lines)
     basis.append(urgency_line)
@@ -338,31 +483,55 @@ def assess(signals: Signals, rules: Rules) -> Assessment:
     basis.append(f"Score {score} of 100 under model v{rules.version}: tier {tier}")
 
     area_label = area.name if area else UNCLASSIFIED
+    details = {
+        "dimension_scores": dimension_scores,
+        "weights": weights,
+        "area_scores": signals.requirement.scores,
+        "keyword_area": signals.requirement.area.slug if signals.requirement.area else None,
+        "stated_sums": [
+            {"amount": str(item.amount), "text": item.text, "kind": item.kind}
+            for item in signals.value.sums[:10]
+        ],
+    }
+    if learned is not None:
+        details["classifier"] = {
+            "area": learned.area_slug,
+            "area_margin": learned.area_margin,
+            "runner_up": learned.runner_up,
+            "not_an_enquiry": learned.not_an_enquiry,
+            "out_of_scope": learned.out_of_scope,
+        }
     return Assessment(
         practice_area=area,
-        requirement_evidence=signals.requirement.evidence,
+        requirement_evidence=requirement_evidence,
         estimated_value=fee,
         value_source=value_source[:300],
         commercial_significance=significance_level,
         urgency=urgency_level,
         urgency_due=signals.urgency.due,
         urgency_evidence=urgency_evidence[:5],
-        decision_position=position.position,
+        decision_position=decision_position,
         decision_evidence=position.evidence[:3],
         flags=[str(flag) for flag in flags],
-        is_disqualified=bool(disqualifying),
+        is_disqualified=decision.is_disqualified,
         score=score,
         tier=tier,
         basis=basis,
         recommended_action=action[:300],
         summary=f"{area_label}: {signals.summary}"[:500] if signals.summary else area_label,
-        details={
-            "dimension_scores": dimension_scores,
-            "weights": weights,
-            "area_scores": signals.requirement.scores,
-            "stated_sums": [
-                {"amount": str(item.amount), "text": item.text, "kind": item.kind}
-                for item in signals.value.sums[:10]
-            ],
-        },
+        details=details,
     )
+
+
+def _stake(signals: Signals) -> Decimal | None:
+    """The sum at stake the enquirer states (a claim, a debt, a deposit), if any."""
+    stated = signals.value.largest("value")
+    return stated.amount if stated is not None else None
+
+
+def _with_area(signals: Signals, area: AreaSpec | None) -> Signals:
+    """The signals with the practice area the version settled on (the fee reads its band)."""
+    if area is signals.requirement.area:
+        return signals
+    requirement = replace(signals.requirement, area=area)
+    return replace(signals, requirement=requirement)

@@ -5,6 +5,7 @@ and the qualification object the API shows."""
 import hashlib
 import json
 import re
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -15,14 +16,16 @@ from django.utils import timezone
 from firm.selectors import firm_profile, working_calendar
 from leads.choices import Channel, HowHeard
 from leads.models import Lead
-from qualification.choices import UNCLASSIFIED, Flag, ModelState
-from qualification.extraction import AreaSpec, Enquiry
+from qualification import learning
+from qualification.choices import UNCLASSIFIED, DecisionPosition, Flag, ModelState
+from qualification.extraction import AreaSpec, Enquiry, extract
 from qualification.extraction.fees import FeeEstimate, PriceSpec, estimate_fee
 from qualification.extraction.parties import PartyMention, find_parties
+from qualification.extraction.position import find_position
 from qualification.extraction.text import clean, prepare
 from qualification.extraction.value import SumKind, find_value
 from qualification.models import PracticeArea, PriceItem, QualificationModel, QualificationResult
-from qualification.scoring import Rules
+from qualification.scoring import NOT_AN_ENQUIRY_WITH_A_FLAG, Assessment, Rules, assess
 
 # Form fields that are the contact's details or the message itself, read elsewhere.
 _NOT_FORM_FIELDS = {"name", "email", "phone", "organisation", "message", "subject", "consent"}
@@ -159,10 +162,10 @@ def rules_for(model: QualificationModel) -> Rules:
         weight_value=model.weight_value,
         weight_urgency=model.weight_urgency,
         weight_decision=model.weight_decision,
-        threshold_a=model.threshold_a,
-        threshold_b=model.threshold_b,
         value_high=model.value_high,
         value_medium=model.value_medium,
+        time_critical_fee_from=model.time_critical_fee_from,
+        small_claim_below=model.small_claim_below,
         fee_share_of_stated_value=model.fee_share_of_stated_value,
         urgent_within_working_days=model.urgent_within_working_days,
         soon_within_working_days=model.soon_within_working_days,
@@ -181,6 +184,62 @@ def rules_for(model: QualificationModel) -> Rules:
     )
 
 
+def classifiers_for(model: QualificationModel) -> learning.Classifiers | None:
+    """The version's trained classifiers (None for a version without them), read from the
+    database and unpickled once per process; later calls cost a dictionary look-up."""
+    if not model.classifier_digest:
+        return None
+    found = learning.loaded(model.classifier_digest)
+    if found is not None:
+        return found
+    blob = (
+        QualificationModel.objects.filter(pk=model.pk).values_list("classifier", flat=True).first()
+    )
+    if not blob:
+        return None
+    return learning.load(blob, model.classifier_digest)
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Everything a version reads an enquiry with (practice areas, rules, classifiers),
+    fetched once, so reading many enquiries costs no query per enquiry."""
+
+    areas: tuple[AreaSpec, ...]
+    rules: Rules
+    classifiers: learning.Classifiers | None
+
+    def assess(self, enquiry: Enquiry) -> Assessment:
+        """The whole assessment of one enquiry, saving nothing: the rules read the
+        extracted signals and, where the version has them, its classifiers."""
+        learned = self.classifiers.read(enquiry) if self.classifiers is not None else None
+        signals = extract(enquiry, self.areas)
+        if (
+            learned is not None
+            and learned.not_an_enquiry < NOT_AN_ENQUIRY_WITH_A_FLAG
+            and signals.position.position == DecisionPosition.NOT_A_BUYER
+        ):
+            # A phrase made the reader take the writer for a supplier or a job seeker; the
+            # classifier is sure it is a real enquiry, so their position is read afresh.
+            signals.position = find_position(
+                prepare(subject=enquiry.subject, body=enquiry.message).lower,
+                job_title=clean(enquiry.job_title),
+                company=bool(signals.value.company),
+            )
+        return assess(signals, self.rules, learned=learned, areas=self.areas)
+
+
+def reader_for(model: QualificationModel) -> Reader:
+    return Reader(
+        areas=areas_for(model), rules=rules_for(model), classifiers=classifiers_for(model)
+    )
+
+
+def enquiry_assess(enquiry: Enquiry, model: QualificationModel) -> Assessment:
+    """The whole assessment of one enquiry under the version, saving nothing."""
+    return reader_for(model).assess(enquiry)
+
+
 def model_fingerprint(model: QualificationModel) -> str:
     """A digest of everything that decides a version's results: its rules, its first
     actions and the practice areas it reads with. A trial is valid for one fingerprint."""
@@ -196,6 +255,7 @@ def model_fingerprint(model: QualificationModel) -> str:
         "first_actions": sorted(
             [tier, area or 0, text] for (tier, area), text in rules.first_actions
         ),
+        "classifier": model.classifier_digest,
         "areas": [
             area.__dict__
             | {
@@ -215,7 +275,11 @@ def enquiry_from_lead(lead: Lead) -> Enquiry:
     contact = lead.contact
     form_fields: list[tuple[str, str]] = []
     if lead.channel == Channel.WEB_FORM:
-        inbound = lead.inbound_messages.order_by("received_at", "pk").first()
+        if "inbound_messages" in getattr(lead, "_prefetched_objects_cache", {}):
+            # Prefetched in arrival order by a caller reading many leads (shadow evaluation).
+            inbound = next(iter(lead.inbound_messages.all()), None)
+        else:
+            inbound = lead.inbound_messages.order_by("received_at", "pk").first()
         payload = inbound.payload if inbound is not None else {}
         heard = dict(HowHeard.choices)
         for key, value in sorted(payload.items()) if isinstance(payload, dict) else []:

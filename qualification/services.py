@@ -16,12 +16,11 @@ from django.utils import timezone
 from leads.choices import ActivityKind, Tier
 from leads.models import Lead
 from leads.services import activity_record, lead_record_qualification, lead_set_tier
-from qualification import selectors
+from qualification import corpus, learning, selectors, shadow
 from qualification.choices import ModelState
-from qualification.extraction import extract
 from qualification.extraction.base import LONDON
 from qualification.models import FirstAction, PracticeArea, QualificationModel, QualificationResult
-from qualification.scoring import Assessment, assess
+from qualification.scoring import Assessment
 
 # A deadline's due time: close of business on the day, London time.
 DUE_TIME = time(17, 0)
@@ -36,10 +35,10 @@ RULE_FIELDS = [
     "weight_value",
     "weight_urgency",
     "weight_decision",
-    "threshold_a",
-    "threshold_b",
     "value_high",
     "value_medium",
+    "time_critical_fee_from",
+    "small_claim_below",
     "fee_share_of_stated_value",
     "urgent_within_working_days",
     "soon_within_working_days",
@@ -60,8 +59,7 @@ def _actor(actor: AbstractBaseUser | None) -> AbstractBaseUser | None:
 
 def lead_assess(*, lead: Lead, model: QualificationModel) -> Assessment:
     """The assessment of the lead under the version, without saving anything."""
-    signals = extract(selectors.enquiry_from_lead(lead), selectors.areas_for(model))
-    return assess(signals, selectors.rules_for(model))
+    return selectors.enquiry_assess(selectors.enquiry_from_lead(lead), model)
 
 
 def _due_at(assessment: Assessment) -> datetime | None:
@@ -283,9 +281,11 @@ def qualification_model_draft(
     based_on: QualificationModel | None = None,
     actor: AbstractBaseUser | None = None,
     notes: str = "",
+    train: bool = True,
     **rules: Any,
 ) -> QualificationModel:
-    """A new draft version: a copy of ``based_on`` (or the defaults) with ``rules`` applied."""
+    """A new draft version: a copy of ``based_on`` (or the defaults) with ``rules`` applied,
+    with its classifiers trained on the labelled corpus (unless ``train`` is false)."""
     unknown = sorted(set(rules) - set(RULE_FIELDS))
     if unknown:
         raise ValidationError(f"Unknown rule fields: {', '.join(unknown)}.")
@@ -316,6 +316,51 @@ def qualification_model_draft(
             FirstAction(qualification_model=model, tier=tier, action=action)
             for tier, action in DEFAULT_FIRST_ACTIONS.items()
         )
+    if train:
+        qualification_model_train(model=model)
+    return model
+
+
+# Fitted classifiers by the digest of the examples they were fitted on: training is
+# deterministic, so a second draft made from the same corpus in the same process reuses
+# the bytes instead of fitting again.
+_TRAINED: dict[str, tuple[bytes, str, dict[str, Any]]] = {}
+
+
+def _trained_on(examples: list[corpus.LabelledEnquiry]) -> tuple[bytes, str, dict[str, Any]]:
+    key = corpus.examples_digest(examples)
+    if key not in _TRAINED:
+        classifiers = learning.train(examples)
+        blob, digest = learning.dump(classifiers)
+        if len(_TRAINED) >= 4:
+            _TRAINED.pop(next(iter(_TRAINED)))
+        _TRAINED[key] = (blob, digest, classifiers.report)
+    return _TRAINED[key]
+
+
+@transaction.atomic
+def qualification_model_train(
+    *, model: QualificationModel, examples: list[corpus.LabelledEnquiry] | None = None
+) -> QualificationModel:
+    """Fit the draft's classifiers (practice area, genuine enquiry) on the labelled corpus
+    (the development part and the regression set; never the held-out part) and store
+    them with the version. A new trial is needed before activation."""
+    model = QualificationModel.objects.select_for_update().get(pk=model.pk)
+    if model.state != ModelState.DRAFT:
+        raise ValidationError(
+            f"Version {model.version} has been in use, so its classifiers are frozen; make a "
+            "new draft from it to train again."
+        )
+    examples = corpus.training_examples() if examples is None else examples
+    try:
+        blob, digest, report = _trained_on(examples)
+    except ValueError as exc:
+        raise ValidationError(f"The classifiers cannot be trained: {exc}") from exc
+    model.classifier = blob
+    model.classifier_digest = digest
+    model.classifier_report = report | {"bytes": len(blob)}
+    model.trained_at = timezone.now()
+    model.save(update_fields=["classifier", "classifier_digest", "classifier_report", "trained_at"])
     return model
 
 
@@ -331,8 +376,9 @@ def qualification_model_trial(
     moves: Counter[str] = Counter()
     rows = []
     leads = list(selectors.recent_leads_for_trial(days=days, limit=limit))
+    reader = selectors.reader_for(model)
     for lead in leads:
-        assessment = lead_assess(lead=lead, model=model)
+        assessment = reader.assess(selectors.enquiry_from_lead(lead))
         current = getattr(lead, "qualification", None)
         before = current.tier if current else "—"
         moves[f"{before}→{assessment.tier}"] += 1
@@ -356,6 +402,7 @@ def qualification_model_trial(
         "changed": len(rows),
         "moves": dict(sorted(moves.items())),
         "changes": rows[:200],
+        "shadow": shadow.shadow_compare(candidate=model).as_dict(),
     }
     model.trial_report = report
     model.trialled_at = timezone.now()
@@ -395,6 +442,7 @@ def qualification_model_activate(
                 "The draft (or a practice area) changed after it was tested; test it again "
                 "before activating it."
             )
+        _check_shadow(model)
     QualificationModel.objects.select_for_update().filter(state=ModelState.ACTIVE).update(
         state=ModelState.RETIRED
     )
@@ -406,6 +454,29 @@ def qualification_model_activate(
     return model
 
 
+def _check_shadow(model: QualificationModel) -> None:
+    """A candidate replaces the active version only if, on the partners' overrides (data
+    neither was built from), it agrees with the people at least as often."""
+    found = (model.trial_report or {}).get("shadow")
+    active = selectors.active_model()
+    if not found or active is None:
+        return
+    compared = (found.get("active") or {}).get("version")
+    if compared != active.version:
+        against = f"v{compared}" if compared else "no active version"
+        raise ValidationError(
+            f"The draft was tested against {against}, but v{active.version} is active now; "
+            "test it again before activating it."
+        )
+    if not found.get("candidate_at_least_as_good", True):
+        raise ValidationError(
+            f"On the {found['overrides']} lead(s) whose tier a person set, the draft agrees "
+            f"{found['candidate']['agree']} time(s) and the active v{active.version} "
+            f"{found['active']['agree']}: a new version must do at least as well as the one "
+            "it replaces on data it was not built from."
+        )
+
+
 @transaction.atomic
 def qualification_model_active_or_default() -> QualificationModel:
     """The active version; if none was ever activated, the built-in default rules are
@@ -413,9 +484,13 @@ def qualification_model_active_or_default() -> QualificationModel:
     model = selectors.active_model()
     if model is not None:
         return model
+    # Not trained here: this runs inside a worker on its first lead, which must answer in
+    # milliseconds. The default reads practice areas by keywords until a person makes a
+    # trained version (the admin, or ``manage.py train_qualification``).
     draft = qualification_model_draft(
         name="Default rules",
         notes="Created automatically because no version was active when a lead arrived.",
+        train=False,
     )
     return qualification_model_activate(model=draft, actor=None, skip_trial=True)
 

@@ -63,13 +63,13 @@ def test_override_refuses_an_unknown_tier(qualified_lead, staff_user):
 
 def test_requalify_records_the_new_version_and_keeps_history(qualified_lead, demo_model):
     draft = services.qualification_model_draft(
-        name="Stricter", based_on=demo_model, threshold_a=99, threshold_b=98
+        name="Lower fee bar", based_on=demo_model, value_high=1000, value_medium=500
     )
     services.qualification_model_trial(model=draft)
     services.qualification_model_activate(model=draft, actor=None)
 
     result = services.lead_requalify(lead=qualified_lead, reason="model v2")
-    assert result.model_version == draft and result.tier == "C"
+    assert result.model_version == draft and result.tier == "A"
     assert result.history.count() == 2
     assert result.history.earliest().model_version_id == demo_model.pk
     entry = qualified_lead.activities.filter(kind=ActivityKind.QUALIFIED).last()
@@ -83,7 +83,7 @@ def test_activation_requires_a_trial_of_the_current_rules(demo_model):
         services.qualification_model_activate(model=draft, actor=None)
     services.qualification_model_trial(model=draft)
     draft.refresh_from_db()
-    draft.threshold_a = 80
+    draft.value_high = 20000
     draft.save()
     with pytest.raises(ValidationError, match="changed after it was tested"):
         services.qualification_model_activate(model=draft, actor=None)
@@ -98,14 +98,14 @@ def test_activation_requires_a_trial_of_the_current_rules(demo_model):
 
 def test_trial_shows_the_leads_that_would_change_tier(qualified_lead, demo_model):
     draft = services.qualification_model_draft(
-        name="Everything is C", based_on=demo_model, threshold_a=100, threshold_b=99
+        name="Lower fee bar", based_on=demo_model, value_high=1000, value_medium=500
     )
     report = services.qualification_model_trial(model=draft)
     assert report["leads"] >= 1
     changed = {row["reference"]: row for row in report["changes"]}
     row = changed[qualified_lead.reference]
     assert row["current_tier"] == qualified_lead.qualification.tier
-    assert row["draft_tier"] == "C"
+    assert row["draft_tier"] == "A"
 
 
 def test_a_used_version_cannot_be_activated_again(demo_model):
@@ -113,10 +113,10 @@ def test_a_used_version_cannot_be_activated_again(demo_model):
         services.qualification_model_activate(model=demo_model, actor=None)
 
 
-def test_draft_refuses_inconsistent_thresholds(demo_model):
+def test_draft_refuses_inconsistent_value_bands(demo_model):
     with pytest.raises(ValidationError):
         services.qualification_model_draft(
-            name="Bad", based_on=demo_model, threshold_a=40, threshold_b=60
+            name="Bad", based_on=demo_model, value_high=4000, value_medium=6000
         )
 
 
@@ -135,7 +135,7 @@ def test_requalify_command_refuses_unknown_references(qualified_lead):
 def test_evaluate_command_prints_accuracy_and_confusion(demo_model, capsys):
     call_command("evaluate_qualification")
     out = capsys.readouterr().out
-    assert "Accuracy per dimension" in out and "Tier confusion" in out
+    assert "Agreement per dimension" in out and "Tier confusion" in out
 
 
 def test_evaluate_command_refuses_an_unknown_version(demo_model):

@@ -1,0 +1,361 @@
+"""The learned readers of a model version: which practice area an enquiry is about, and
+whether it is a genuine enquiry at all (not a sales pitch, a recruiter, a job seeker, a
+student, phishing, spam, misdirected or automated mail). Both are text classifiers
+trained with scikit-learn on the labelled corpus (see ``qualification.corpus``).
+
+A version is trained once, when it is made (``services.qualification_model_train``), and
+the fitted classifiers are stored with it as bytes, with their SHA-256 digest. Reading an
+enquiry loads them once per process (a few milliseconds) and never trains, so a worker or
+a web process answers its first enquiry at once. The same bytes always give the same
+answers, so a version stays deterministic.
+
+Features: word unigrams and bigrams, and character n-grams within words (which carry
+misspellings, "tribunnal", and word stems across languages), both TF-IDF weighted with
+sublinear term frequency; plus a few tokens about the sender (a free mail address, an
+organisation given, a link to unsubscribe) that words alone miss. The classifiers are
+logistic regressions, so each decision is explainable: the words that pushed it most
+are kept as evidence for the basis.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import joblib
+import numpy as np
+import sklearn
+from scipy import sparse
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.svm import LinearSVC
+
+from qualification.extraction.text import prepare
+
+if TYPE_CHECKING:
+    from qualification.corpus import LabelledEnquiry
+    from qualification.extraction import Enquiry
+
+# The classifiers read an enquiry's opening: what someone asks for is there, and the
+# time per enquiry stays bounded (a 100 KB paste costs what its first 6,000 characters do).
+CLASSIFIER_CHARS = 6_000
+FREE_MAIL = re.compile(
+    r"@(?:gmail|googlemail|hotmail|outlook|live|yahoo|icloud|me|aol|btinternet|sky|"
+    r"virginmedia|talktalk|protonmail|proton|gmx|mail|ymail|msn)\.",
+    re.IGNORECASE,
+)
+LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
+UNSUBSCRIBE = re.compile(r"unsubscribe|opt[ -]?out|manage (?:your )?preferences", re.IGNORECASE)
+# A non-enquiry is only disqualified when the classifier is at least this sure: a genuine
+# enquiry must never be disqualified, so doubt counts for the enquirer.
+NOT_AN_ENQUIRY_FROM = 0.5
+# A genuine enquiry is read as work the firm does not do from this probability (low: few
+# examples of each kind of such work, and a wrong "out of scope" costs only a tier C reply).
+OUT_OF_SCOPE_FROM = 0.25
+UNCLASSIFIED_SLUG = "unclassified"
+# Words of two letters or more, without digits (sums and dates are read elsewhere).
+WORDS = r"(?u)\b[^\W\d_][^\W\d_]+\b"
+FORMAT = 2  # bumped when what is stored changes shape
+
+
+def classifier_text(enquiry: Enquiry) -> str:
+    """The text the classifiers read: sender tokens, then the subject and message."""
+    text = prepare(subject=enquiry.subject, body=enquiry.message[:CLASSIFIER_CHARS])
+    body = text.lower[:CLASSIFIER_CHARS]
+    tokens = []
+    email = enquiry.email or ""
+    if email:
+        tokens.append("zzfreemail" if FREE_MAIL.search(email) else "zzworkmail")
+    else:
+        tokens.append("zznomail")
+    if enquiry.organisation.strip():
+        tokens.append("zzorganisation")
+    if LINK.search(body):
+        tokens.append("zzlink")
+    if UNSUBSCRIBE.search(body):
+        tokens.append("zzunsubscribe")
+    words = len(body.split())
+    tokens.append("zzshort" if words < 25 else "zzlong" if words > 300 else "zzmedium")
+    return " ".join(tokens) + "\n" + body
+
+
+@dataclass
+class Features:
+    """Word and character n-gram TF-IDF features side by side (word features first).
+
+    Two vectorisers and a sparse stack rather than scikit-learn's ``FeatureUnion``, whose
+    per-call scheduling costs more than the vectorising itself on one short text.
+    """
+
+    word: TfidfVectorizer
+    char: TfidfVectorizer
+
+    def fit(self, texts: list[str]) -> Features:
+        self.word.fit(texts)
+        self.char.fit(texts)
+        return self
+
+    def transform(self, texts: list[str]):
+        return sparse.hstack([self.word.transform(texts), self.char.transform(texts)], format="csr")
+
+    @property
+    def word_count(self) -> int:
+        return len(self.word.vocabulary_)
+
+
+def _features() -> Features:
+    return Features(
+        word=TfidfVectorizer(
+            ngram_range=(1, 2),
+            min_df=1,
+            sublinear_tf=True,
+            token_pattern=WORDS,
+            dtype=np.float32,
+        ),
+        char=TfidfVectorizer(
+            analyzer="char_wb",
+            ngram_range=(3, 5),
+            min_df=2,
+            sublinear_tf=True,
+            max_features=60_000,
+            dtype=np.float32,
+        ),
+    )
+
+
+def _genuine_classifier() -> LogisticRegression:
+    # Two classes: a logistic regression fits in a second and gives a probability, which
+    # the disqualification threshold needs.
+    return LogisticRegression(C=20.0, class_weight="balanced", max_iter=3000)
+
+
+def _area_classifier() -> LinearSVC:
+    # A dozen classes: a linear support vector machine fits in well under a second where a
+    # multinomial logistic regression takes many, and reads the areas as well.
+    return LinearSVC(C=1.0, class_weight="balanced", random_state=0)
+
+
+@dataclass
+class LearnedReading:
+    """What the classifiers make of one enquiry."""
+
+    area_slug: str | None  # None: read as unclassified
+    # How far the best area's decision score is ahead of the runner-up's: above about 0.5
+    # the classifier is clear, near 0 it is choosing between two.
+    area_margin: float
+    best: str  # the classifier's best class (a slug or "unclassified")
+    area_evidence: list[str]
+    runner_up: str | None
+    not_an_enquiry: float  # probability the text is not a client enquiry
+    not_an_enquiry_evidence: list[str]
+    # What kind of non-enquiry it most looks like: spam (pitches, phishing, misdirected and
+    # automated mail), job_application or student.
+    not_an_enquiry_kind: str = "spam"
+    # Probability the matter is work the firm does not do (criminal defence, patents and
+    # trade marks, clinical negligence against the NHS, regulated financial advice...).
+    out_of_scope: float = 0.0
+    out_of_scope_evidence: list[str] = field(default_factory=list)
+
+    @property
+    def is_out_of_scope(self) -> bool:
+        return self.out_of_scope >= OUT_OF_SCOPE_FROM
+
+    @property
+    def is_enquiry(self) -> bool:
+        return self.not_an_enquiry < NOT_AN_ENQUIRY_FROM
+
+
+@dataclass
+class Classifiers:
+    """A version's fitted classifiers (sharing one feature space) and what they were
+    built from."""
+
+    features: Features
+    area: LinearSVC
+    genuine: LogisticRegression
+    kind: LinearSVC | None = None  # among non-enquiries: which flag
+    scope: LogisticRegression | None = None  # among genuine enquiries: out of scope or not
+    report: dict[str, Any] = field(default_factory=dict)
+    _word_names: Any = None
+
+    def read(self, enquiry: Enquiry) -> LearnedReading:
+        row = self.features.transform([classifier_text(enquiry)])
+        genuine_proba = self.genuine.predict_proba(row)[0]
+        classes = list(self.genuine.classes_)
+        not_an_enquiry = float(genuine_proba[classes.index(0)])
+        not_evidence = (
+            self._evidence(row, -self.genuine.coef_[0])
+            if not_an_enquiry >= NOT_AN_ENQUIRY_FROM
+            else []
+        )
+        kind = "spam"
+        if not_an_enquiry >= NOT_AN_ENQUIRY_FROM and self.kind is not None:
+            kind = str(self.kind.predict(row)[0])
+        out_of_scope = 0.0
+        scope_evidence: list[str] = []
+        if self.scope is not None:
+            out_of_scope = float(
+                self.scope.predict_proba(row)[0][list(self.scope.classes_).index(1)]
+            )
+            if out_of_scope >= OUT_OF_SCOPE_FROM:
+                scope_evidence = self._evidence(row, self.scope.coef_[0])
+        scores = self.area.decision_function(row)[0]
+        order = np.argsort(-scores)
+        best = int(order[0])
+        slug = str(self.area.classes_[best])
+        runner_up = str(self.area.classes_[int(order[1])])
+        margin = float(scores[best] - scores[int(order[1])])
+        area_slug = slug if slug != UNCLASSIFIED_SLUG else None
+        return LearnedReading(
+            area_slug=area_slug,
+            area_margin=round(margin, 3),
+            best=slug,
+            area_evidence=self._evidence(row, self.area.coef_[best]) if area_slug else [],
+            runner_up=runner_up,
+            not_an_enquiry=round(not_an_enquiry, 3),
+            not_an_enquiry_evidence=not_evidence,
+            not_an_enquiry_kind=kind,
+            out_of_scope=round(out_of_scope, 3),
+            out_of_scope_evidence=scope_evidence,
+        )
+
+    def _evidence(self, row, coef, limit: int = 4) -> list[str]:
+        """The words in the text that pushed a classifier most towards its answer."""
+        if self._word_names is None:
+            self._word_names = self.features.word.get_feature_names_out()
+        names = self._word_names
+        indices = row.indices[row.indices < len(names)]
+        if not len(indices):
+            return []
+        contributions = row[0, indices].toarray()[0] * coef[indices]
+        chosen: list[str] = []
+        for position in np.argsort(-contributions):
+            name = str(names[indices[position]])
+            if contributions[position] <= 0 or len(chosen) == limit:
+                break
+            if name.startswith("zz") or any(part in ENGLISH_STOP_WORDS for part in name.split()):
+                continue
+            if any(name in other or other in name for other in chosen):
+                continue
+            chosen.append(name)
+        return chosen
+
+
+def train(examples: list[LabelledEnquiry]) -> Classifiers:
+    """Fit both classifiers on the labelled examples (deterministic for the same examples)."""
+    from qualification.corpus import item_key
+
+    examples = sorted(examples, key=lambda item: (item.source_set, item.id, item_key(item)))
+    texts = [classifier_text(item.enquiry) for item in examples]
+    genuine_labels = np.array([int(item.labels.is_enquiry) for item in examples])
+    if len(set(genuine_labels)) < 2:
+        raise ValueError("Training needs both genuine enquiries and non-enquiries.")
+    features = _features().fit(texts)
+    matrix = features.transform(texts)
+    genuine = _genuine_classifier().fit(matrix, genuine_labels)
+    area_labels = [item.labels.practice_area for item in examples if item.labels.is_enquiry]
+    if len(set(area_labels)) < 2:
+        raise ValueError("Training needs genuine enquiries in at least two practice areas.")
+    area = _area_classifier().fit(matrix[genuine_labels == 1], area_labels)
+    kinds = [_kind(item) for item in examples if not item.labels.is_enquiry]
+    kind = (
+        _area_classifier().fit(matrix[genuine_labels == 0], kinds) if len(set(kinds)) > 1 else None
+    )
+    keys = sorted(item_key(item) for item in examples)
+    report = {
+        "format": FORMAT,
+        "scikit_learn": sklearn.__version__,
+        "examples": len(examples),
+        "genuine": int(genuine_labels.sum()),
+        "not_enquiries": int(len(examples) - genuine_labels.sum()),
+        "by_set": _count(item.source_set for item in examples),
+        "areas": _count(area_labels),
+        "examples_digest": hashlib.sha256("\n".join(keys).encode()).hexdigest(),
+        "example_keys": keys,
+    }
+    genuine_examples = [item for item in examples if item.labels.is_enquiry]
+    scope_labels = np.array([int(_out_of_scope(item)) for item in genuine_examples])
+    scope = (
+        _genuine_classifier().fit(matrix[genuine_labels == 1], scope_labels)
+        if 0 < scope_labels.sum() < len(scope_labels)
+        else None
+    )
+    report["not_enquiry_kinds"] = _count(kinds)
+    report["out_of_scope"] = int(scope_labels.sum())
+    return Classifiers(
+        features=features, area=area, genuine=genuine, kind=kind, scope=scope, report=report
+    )
+
+
+def _out_of_scope(item: LabelledEnquiry) -> bool:
+    return "out_of_scope" in item.labels.flags or item.labels.practice_area == "criminal"
+
+
+def _kind(item: LabelledEnquiry) -> str:
+    for flag in ("job_application", "student", "spam"):
+        if flag in item.labels.flags:
+            return flag
+    return "spam"
+
+
+def _count(values) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for value in values:
+        counts[value] = counts.get(value, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def dump(classifiers: Classifiers) -> tuple[bytes, str]:
+    """The classifiers as bytes to store with the version, and their SHA-256 digest."""
+    buffer = io.BytesIO()
+    joblib.dump(
+        {
+            "format": FORMAT,
+            "features": classifiers.features,
+            "area": classifiers.area,
+            "genuine": classifiers.genuine,
+            "kind": classifiers.kind,
+            "scope": classifiers.scope,
+        },
+        buffer,
+        compress=3,
+    )
+    blob = buffer.getvalue()
+    return blob, hashlib.sha256(blob).hexdigest()
+
+
+# Loaded classifiers by digest: each version's bytes are unpickled once per process.
+_LOADED: dict[str, Classifiers] = {}
+
+
+def loaded(digest: str) -> Classifiers | None:
+    """The classifiers with this digest if this process has loaded them already."""
+    return _LOADED.get(digest)
+
+
+def load(blob: bytes | memoryview, digest: str) -> Classifiers:
+    """The version's classifiers from their stored bytes (unpickled once per process)."""
+    if digest in _LOADED:
+        return _LOADED[digest]
+    blob = bytes(blob)
+    if hashlib.sha256(blob).hexdigest() != digest:
+        raise ValueError("The stored classifiers do not match their digest; retrain the version.")
+    # The bytes are the project's own, written by ``dump`` to its own database and checked
+    # against their digest above, so unpickling them (joblib's format) runs nothing foreign.
+    stored = joblib.load(io.BytesIO(blob))
+    if not isinstance(stored, dict) or stored.get("format") != FORMAT:
+        raise ValueError("The stored classifiers are in an older format; retrain the version.")
+    classifiers = Classifiers(
+        features=stored["features"],
+        area=stored["area"],
+        genuine=stored["genuine"],
+        kind=stored["kind"],
+        scope=stored["scope"],
+    )
+    if len(_LOADED) >= 8:
+        _LOADED.pop(next(iter(_LOADED)))
+    _LOADED[digest] = classifiers
+    return classifiers

@@ -1,0 +1,227 @@
+"""The learned readers (practice area, genuine enquiry): trained once when a version is
+made, stored with it, loaded fast, deterministic per version, and measured by the
+evaluation command on the corpus format."""
+
+import time
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+
+from qualification import corpus, learning, selectors, services
+from qualification.choices import ModelState
+from qualification.evaluation import evaluate
+from qualification.extraction import Enquiry
+from qualification.models import QualificationModel
+from tests.factories import LeadFactory
+
+ARRIVED = corpus.REGRESSION_ARRIVAL
+
+CORPUS_ITEMS = """
+- id: t-0001
+  channel: email
+  arrived_at: "2026-11-17T09:42:00+00:00"
+  from_name: "Rachel Okafor"
+  from_email: "rachel.okafor@gmail.com"
+  organisation: ""
+  subject: "Buying a house"
+  body: |
+    We have had an offer accepted on a house for £210,000 and need a conveyancer.
+  language: en
+  labels:
+    tier: B
+    practice_area: conveyancing
+    commercial: low
+    urgency: low
+    position: decision_maker
+    flags: []
+    deadline: null
+    other_parties: []
+    reason: "Ordinary purchase."
+- id: t-0002
+  channel: email
+  arrived_at: "2026-11-17T10:00:00+00:00"
+  from_name: "Grow Fast Digital"
+  from_email: "hello@growfast.example"
+  subject: "Page one of Google for your firm"
+  body: |
+    We help law firms rank on page one with guaranteed backlinks. Reply STOP to unsubscribe.
+  language: en
+  labels:
+    tier: disqualified
+    practice_area: unclassified
+    commercial: unknown
+    urgency: low
+    position: not_a_buyer
+    flags: [spam]
+    deadline: null
+    other_parties: []
+    reason: "SEO pitch."
+"""
+
+
+@pytest.fixture
+def corpus_file(tmp_path) -> Path:
+    path = tmp_path / "corpus.yaml"
+    path.write_text(CORPUS_ITEMS, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def regression_items():
+    return corpus.read_labelled(corpus.DATASETS["regression"], source_set="regression")
+
+
+@pytest.fixture(scope="module")
+def trained(regression_items):
+    return learning.train(regression_items)
+
+
+def test_both_corpus_formats_read_into_one_vocabulary(corpus_file, regression_items):
+    items = corpus.read_labelled(corpus_file)
+    assert [item.labels.tier for item in items] == ["B", "disqualified"]
+    assert items[0].enquiry.email == "rachel.okafor@gmail.com"
+    assert items[0].enquiry.arrived_at.tzinfo is not None
+    assert items[1].labels.flags == ("spam",) and not items[1].labels.is_enquiry
+    spam = [item for item in regression_items if "spam" in item.labels.flags]
+    assert spam and all(item.labels.tier == "disqualified" for item in spam)
+
+
+def test_a_file_that_is_not_a_list_is_refused(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("tier: A\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="list of labelled enquiries"):
+        corpus.read_labelled(path)
+
+
+def test_training_is_deterministic_and_the_stored_bytes_read_the_same(regression_items, trained):
+    first = trained
+    second = learning.train(list(reversed(regression_items)))
+    blob, digest = learning.dump(first)
+    assert learning.dump(second) == (blob, digest)
+    loaded = learning.load(blob, digest)
+    enquiry = Enquiry(
+        subject="Unfair dismissal",
+        message="I was sacked last week without any warning after twelve years.",
+        arrived_at=ARRIVED,
+    )
+    assert loaded.read(enquiry) == first.read(enquiry)
+    assert first.read(enquiry).area_slug == "employment"
+
+
+def test_stored_bytes_that_do_not_match_their_digest_are_refused(trained):
+    blob, digest = learning.dump(trained)
+    with pytest.raises(ValueError, match="digest"):
+        learning.load(blob + b"x", "0" * 64)
+
+
+def test_the_classifier_reads_a_sales_pitch_as_not_an_enquiry(trained):
+    classifiers = trained
+    pitch = Enquiry(
+        subject="Grow your law firm",
+        message="We are an SEO agency offering guaranteed first page rankings and backlinks "
+        "for solicitors. Can we book a 15 minute call? Unsubscribe here.",
+        email="sales@rank-agency.example",
+        arrived_at=ARRIVED,
+    )
+    genuine = Enquiry(
+        subject="Probate",
+        message="My mother passed away in January and I am the executor of her estate.",
+        arrived_at=ARRIVED,
+    )
+    assert not classifiers.read(pitch).is_enquiry
+    assert classifiers.read(genuine).is_enquiry
+
+
+def test_a_new_draft_is_trained_and_stores_its_classifiers(demo_model):
+    assert demo_model.is_trained
+    stored = QualificationModel.objects.with_classifier().get(pk=demo_model.pk)
+    assert bytes(stored.classifier)
+    report = demo_model.classifier_report
+    assert report["examples"] >= 87 and "held-out" not in report["by_set"]
+    assert report["scikit_learn"]
+
+
+def test_versions_are_read_without_their_bytes_until_needed(demo_model, django_assert_num_queries):
+    model = QualificationModel.objects.get(pk=demo_model.pk)
+    assert "classifier" in model.get_deferred_fields()
+    selectors.classifiers_for(model)  # loaded by an earlier read in this process, or now
+    with django_assert_num_queries(0):
+        assert selectors.classifiers_for(model) is not None
+
+
+def test_the_default_version_made_in_a_worker_is_not_trained(db):
+    model = services.qualification_model_active_or_default()
+    assert model.state == ModelState.ACTIVE and not model.is_trained
+    lead = LeadFactory(subject="Will", message="I would like to make a will.")
+    result = services.lead_qualify(lead=lead, model=model)
+    assert result.practice_area is None or result.practice_area.slug == "wills-probate"
+
+
+def test_first_enquiry_after_loading_is_answered_in_milliseconds(demo_model):
+    learning._LOADED.clear()
+    model = QualificationModel.objects.get(pk=demo_model.pk)
+    started = time.process_time()
+    selectors.classifiers_for(model)
+    loading = time.process_time() - started
+    lead = LeadFactory(subject="Divorce", message="My husband and I are separating.")
+    started = time.process_time()
+    services.lead_assess(lead=lead, model=model)
+    assert loading < 1.0
+    assert time.process_time() - started < 0.25
+
+
+def test_retraining_a_draft_needs_a_new_trial_and_a_used_version_is_frozen(
+    demo_model, regression_items
+):
+    draft = services.qualification_model_draft(name="Next", based_on=demo_model)
+    services.qualification_model_trial(model=draft)
+    services.qualification_model_train(model=draft, examples=regression_items[:60])
+    draft.refresh_from_db()
+    with pytest.raises(ValidationError, match="test it again"):
+        services.qualification_model_activate(model=draft, actor=None)
+    with pytest.raises(ValidationError, match="frozen"):
+        services.qualification_model_train(model=demo_model)
+
+
+def test_a_version_gives_the_same_result_for_the_same_enquiry(demo_model):
+    lead = LeadFactory(
+        subject="Tribunal", message="My employer dismissed me and the hearing is on 3 March."
+    )
+    first = services.lead_assess(lead=lead, model=demo_model)
+    learning._LOADED.clear()
+    again = services.lead_assess(lead=lead, model=QualificationModel.objects.get(pk=demo_model.pk))
+    assert first == again
+
+
+def test_evaluation_says_which_items_the_version_learned_from(demo_model, regression_items):
+    result = evaluate(demo_model, regression_items)
+    assert result.total == len(regression_items)
+    assert result.seen_in_training == len(regression_items)
+    assert result.genuine_disqualified == 0
+    assert result.accuracy("practice_area") >= 0.9
+
+
+def test_evaluate_command_reads_the_corpus_format(demo_model, corpus_file, capsys):
+    call_command("evaluate_qualification", "--data", str(corpus_file), "--show-mistakes")
+    out = capsys.readouterr().out
+    assert "Labelled enquiries: 2" in out
+    assert "disq." in out and "Non-enquiries disqualified" in out
+    assert "Genuine enquiries disqualified: 0" in out
+
+
+def test_evaluate_command_cross_validates(demo_model, capsys):
+    call_command("evaluate_qualification", "--data", "regression", "--cross-validate", "3")
+    out = capsys.readouterr().out
+    assert "3-fold" not in out or "Agreement per dimension" in out
+    assert "were in this version's training data" not in out
+
+
+def test_evaluate_command_refuses_a_missing_or_empty_file(demo_model, tmp_path):
+    with pytest.raises(CommandError, match="Cannot read"):
+        call_command("evaluate_qualification", "--data", str(tmp_path / "none.yaml"))
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("[]\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="no labelled enquiries"):
+        call_command("evaluate_qualification", "--data", str(empty))
