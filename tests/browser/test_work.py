@@ -185,7 +185,7 @@ def test_partner_moves_a_card_on_the_board_by_dragging_it(firm, work):
     page.locator(f"#card-{lead.pk}").drag_to(page.locator(".lt-dropzone[data-status=lost]"))
     form = page.locator(f"#card-{lead.pk} form.lt-move-form")
     assert form.is_visible()
-    form.locator("select[name=reason]").select_option("Instructed another firm")
+    form.locator("input[name=reason]").fill("Instructed another firm")
     form.locator("input[name=details]").fill("nearer home")
     shoot(page, "board-lost-reason-1366")
     form.locator("button[type=submit]").click()

@@ -75,7 +75,7 @@
     if (zone.dataset.needsReason === "1") {
       const details = dragged.querySelector("details.lt-move");
       details.open = true;
-      const reason = form.querySelector("select[name=reason]");
+      const reason = form.querySelector("input[name=reason]");
       reason.required = true;
       reason.focus();
       dragged.scrollIntoView({ block: "nearest" });
