@@ -57,6 +57,21 @@ def normalise_phone(value: str, *, region: str = DEFAULT_PHONE_REGION) -> str:
     return number.e164 if number else ""
 
 
+def phone_display(value: str, *, region: str = DEFAULT_PHONE_REGION) -> str:
+    """A stored (E.164) number as people write it: "020 7946 0123" for a UK number,
+    "+33 1 23 45 67 89" for another country's; as stored when it cannot be read."""
+    try:
+        number = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException:
+        return value
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if number.country_code == phonenumbers.country_code_for_region(region)
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, style)
+
+
 def clean_single_line(value: str, *, max_length: int = 200) -> str:
     """A name or subject as one line: control characters and line breaks removed, so a
     value can never smuggle a header into an email."""

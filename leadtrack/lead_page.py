@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from followups.models import FollowUp
 from leads.choices import CLOSED_STATUSES, ActivityKind, Tier
+from leads.identity import phone_display
 from leads.models import Activity, InboundMessage, Lead, OutboundEmail
 from leads.money import pounds
 from qualification.models import QualificationResult
@@ -74,6 +75,7 @@ def lead_summary(*, lead: Lead, now: datetime | None = None) -> dict[str, Any]:
     closed = lead.status in CLOSED_STATUSES
     return {
         "contact": contact,
+        "phone": phone_display(contact.phone) if contact.phone else "",
         "enquirer": contact.name or contact.email or contact.phone or "Unknown enquirer",
         "subject": lead.subject,
         "message": lead.message,

@@ -93,3 +93,12 @@ def test_input_that_cannot_be_a_number_is_refused(value, problem):
 
 def test_empty_phone_is_no_number():
     assert phone_read("  ") is None
+
+
+def test_a_stored_number_reads_as_people_write_it():
+    from leads.identity import phone_display
+
+    assert phone_display("+442079460123") == "020 7946 0123"
+    assert phone_display("+447700900123") == "07700 900123"
+    assert phone_display("+33123456789") == "+33 1 23 45 67 89"
+    assert phone_display("not a number") == "not a number"

@@ -158,3 +158,18 @@ def test_the_list_costs_the_same_queries_for_few_or_many_rows_and_views(people, 
     with CaptureQueriesContext(connection) as many:
         client.get(LIST_URL)
     assert len(many) == len(few)
+
+
+def test_the_leads_other_pages_say_leads_once_in_their_breadcrumbs(people, client):
+    lead = LeadFactory(owner=people["earner"])
+    client.force_login(people["partner"])
+    for url in (
+        reverse("admin:leads_lead_history", args=[lead.pk]),
+        reverse("admin:leads_lead_log_phone"),
+        reverse("admin:leads_lead_reassign", args=[lead.pk]),
+    ):
+        html = client.get(url).content.decode().replace("&rsaquo;", "›")
+        crumbs = html[html.index('class="breadcrumbs"') :]
+        crumbs = crumbs[: crumbs.index("</div>")]
+        assert "Leads › Leads" not in crumbs, url
+        assert "Leads" in crumbs, url

@@ -75,6 +75,7 @@ def test_the_summary_comes_first_and_the_origin_details_last(client, people, lea
     for text in (
         "Rachel Turner",
         "Turner Design Ltd",
+        "07700 900123",
         "I was dismissed last Friday after raising a grievance.",
         "A (priority)",
         "Employment: dismissal",
