@@ -52,11 +52,12 @@ def lead_acknowledged(*, lead: Lead) -> bool:
     ).exists()
 
 
-def inbound_delivered_id(
+def inbound_delivered(
     *, provider: str, external_id: str, message_id: str = "", esp_event_id: str = ""
-) -> int | None:
-    """The id of the stored email with any of these identities (the ESP's delivery id,
-    the Message-ID, the ESP's event id), the first stored if several."""
+) -> InboundMessage | None:
+    """The stored email with any of these identities (the ESP's delivery id, the
+    Message-ID, the ESP's event id), the first stored if several, with only what a
+    repeat delivery needs to know (id, when received and processed, kind)."""
     # Each condition matches one of InboundMessage's unique constraints or indexes,
     # predicates included, so each is an index look-up.
     conditions = ["(provider = %s AND external_id = %s)"]
@@ -69,11 +70,11 @@ def inbound_delivered_id(
         params += [provider, esp_event_id]
     table = InboundMessage._meta.db_table
     where = " OR ".join(conditions)
-    sql = f"SELECT id FROM {table} WHERE {where} ORDER BY id LIMIT 1"  # noqa: S608 (fixed names; values are parameters)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    return row[0] if row else None
+    sql = (
+        f"SELECT id, received_at, processed_at, kind FROM {table} "  # noqa: S608 (fixed names; values are parameters)
+        f"WHERE {where} ORDER BY id LIMIT 1"
+    )
+    return next(iter(InboundMessage.objects.raw(sql, params)), None)
 
 
 def active_user_id_by_email(address: str) -> int | None:

@@ -58,7 +58,7 @@ from leads.inbound.parsing import (
 )
 from leads.inbound.threads import thread_lead
 from leads.models import Activity, Attachment, InboundMessage, Lead, attachment_upload_to
-from leads.selectors import active_user_id_by_email, inbound_delivered_id
+from leads.selectors import active_user_id_by_email, inbound_delivered
 from leads.services.activity import activity_record
 from leads.services.bounces import machine_mail_record
 from leads.services.capture import ContactDetails, lead_capture, text_without_nul
@@ -102,8 +102,10 @@ def inbound_email_receive(*, event: AnymailInboundEvent, esp_name: str) -> Inbou
 
 def inbound_email_store(*, delivery: Delivery) -> InboundMessage:
     """Write the delivery's row (one INSERT, unique on its identities) and queue its
-    processing after commit; a delivery stored before is not stored again, and is
-    queued again only if it is not yet processed."""
+    processing after commit. A delivery stored before is not stored again, and is queued
+    again only if it is still unprocessed and was stored long enough ago
+    (``LEADTRACK_INBOUND_REQUEUE_AFTER``) that its first message may have been lost;
+    until then its first message is on its way, and beat's safety net covers a loss."""
     inbound = InboundMessage(
         provider=delivery.provider,
         channel=Channel.EMAIL,
@@ -117,27 +119,104 @@ def inbound_email_store(*, delivery: Delivery) -> InboundMessage:
         esp_event_id=text_without_nul(delivery.esp_event_id),
         esp_timestamp=delivery.esp_timestamp,
     )
-    try:
-        if connection.in_atomic_block:  # a savepoint, so the caller's transaction survives
-            with transaction.atomic():
-                inbound.save(force_insert=True)
-        else:  # autocommit, as in the webhook: the INSERT is the whole transaction
-            inbound.save(force_insert=True)
-    except IntegrityError:
-        inbound_id = inbound_delivered_id(
+    inbound_id = _inbound_insert(inbound)
+    if inbound_id is None:  # delivered before
+        stored = inbound_delivered(
             provider=inbound.provider,
             external_id=inbound.external_id,
             message_id=inbound.message_id,
             esp_event_id=inbound.esp_event_id,
         )
-        if inbound_id is None:
-            raise
-        inbound = InboundMessage.objects.only("pk", "processed_at", "kind").get(pk=inbound_id)
-        if inbound.processed_at is not None or inbound.kind == InboundKind.FAILED:
-            return inbound
+        if stored is None:  # the row that refused this one has gone since (erased)
+            raise IntegrityError(f"Inbound email {inbound.message_id!r} could not be stored.")
+        requeue_after = timedelta(seconds=settings.LEADTRACK_INBOUND_REQUEUE_AFTER)
+        if (
+            stored.processed_at is not None
+            or stored.kind == InboundKind.FAILED
+            or stored.received_at > inbound.received_at - requeue_after
+        ):
+            return stored
+        inbound = stored
+    else:
+        inbound.pk = inbound_id
+        inbound._state.adding = False
+        inbound._state.db = connection.alias
     inbound_id = inbound.pk
     transaction.on_commit(lambda: inbound_email_enqueue(inbound_id=inbound_id), robust=True)
     return inbound
+
+
+# The webhook's INSERT, built once per database from the model's own fields: the columns
+# the webhook leaves at their defaults are bound to values prepared once, and a repeat
+# delivery meets a unique index and inserts nothing (ON CONFLICT DO NOTHING), without an
+# error to recover from. The ORM's ``save()`` compiled the same statement, all 40
+# columns of it, on every webhook (about a fifth of a webhook's CPU; docs/performance.md).
+INSERTED_FIELDS = (
+    "provider",
+    "channel",
+    "external_id",
+    "received_at",
+    "kind",
+    "raw_bytes",
+    "raw_format",
+    "payload",
+    "message_id",
+    "esp_event_id",
+    "esp_timestamp",
+)
+_insert_statements: dict[str, tuple[str, list, list]] = {}
+
+
+def _inbound_insert(inbound: InboundMessage) -> int | None:
+    """INSERT the row; its id, or None when a unique constraint holds it already."""
+    if connection.vendor not in ("postgresql", "sqlite"):  # no ON CONFLICT ... RETURNING
+        return _inbound_insert_by_save(inbound)
+    statement = _insert_statements.get(connection.vendor)
+    if statement is None:
+        statement = _insert_statements[connection.vendor] = _insert_statement()
+    sql, slots, params = statement
+    params = list(params)
+    for index, field in slots:
+        params[index] = field.get_db_prep_save(getattr(inbound, field.attname), connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def _insert_statement() -> tuple[str, list, list]:
+    """The INSERT of every column, with the positions of the webhook's own values and
+    the other columns' defaults prepared for this database."""
+    quote = connection.ops.quote_name
+    fields = [
+        field
+        for field in InboundMessage._meta.concrete_fields
+        if field is not InboundMessage._meta.pk
+    ]
+    params, slots = [], []
+    for index, field in enumerate(fields):
+        if field.name in INSERTED_FIELDS:
+            params.append(None)
+            slots.append((index, field))
+        else:
+            params.append(field.get_db_prep_save(field.get_default(), connection))
+    columns = ", ".join(quote(field.column) for field in fields)
+    sql = (
+        f"INSERT INTO {quote(InboundMessage._meta.db_table)} ({columns}) "  # noqa: S608 (the model's names)
+        f"VALUES ({', '.join(['%s'] * len(fields))}) "
+        f"ON CONFLICT DO NOTHING RETURNING {quote(InboundMessage._meta.pk.column)}"
+    )
+    return sql, slots, params
+
+
+def _inbound_insert_by_save(inbound: InboundMessage) -> int | None:
+    """The same through the ORM, for a database without ON CONFLICT ... RETURNING."""
+    try:
+        with transaction.atomic():  # a savepoint, so a caller's transaction survives
+            inbound.save(force_insert=True)
+    except IntegrityError:
+        return None
+    return inbound.pk
 
 
 def inbound_email_enqueue(*, inbound_id: int) -> None:
