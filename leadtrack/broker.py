@@ -143,6 +143,21 @@ class RedisTransport(kombu_redis.Transport):
 # is idempotent).
 
 
+# What ids and counts (the usual task arguments) look like: repr() gives what Celery's
+# saferepr would, at a tenth of its cost.
+_PLAIN = (int, type(None))
+
+
+def _repr(value: tuple | dict, maxsize: int, maxlevels: int) -> str:
+    """The message's argsrepr or kwargsrepr, as Celery's saferepr writes it."""
+    items = value.values() if isinstance(value, dict) else value
+    if all(type(item) in _PLAIN for item in items):
+        text = repr(value)
+        if len(text) <= maxsize:
+            return text
+    return saferepr(value, maxsize, maxlevels=maxlevels)
+
+
 class _Route:
     """What Celery would publish a task's plain message with, worked out once."""
 
@@ -214,8 +229,8 @@ class PublishingTask(Task):
             reply_to=app.thread_oid,
             time_limit=route.time_limit, soft_time_limit=route.soft_time_limit,
             ignore_result=route.ignore_result,
-            argsrepr=saferepr(args, amqp.argsrepr_maxsize, maxlevels=route.maxlevels),
-            kwargsrepr=saferepr(kwargs, amqp.kwargsrepr_maxsize, maxlevels=route.maxlevels),
+            argsrepr=_repr(args, amqp.argsrepr_maxsize, route.maxlevels),
+            kwargsrepr=_repr(kwargs, amqp.kwargsrepr_maxsize, route.maxlevels),
         )  # fmt: skip
         with app.producer_or_acquire() as producer:
             declared = producer.connection.declared_entities

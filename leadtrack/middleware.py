@@ -17,11 +17,15 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.handlers.exception import convert_exception_to_response
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, URLResolver
+from django.urls.resolvers import RegexPattern
 from django.utils.module_loading import import_string
 
-# The namespace of the inbound webhook URLs (leads/inbound/urls.py), under this prefix.
+# The inbound webhook URLs (leads/inbound/urls.py), included under this prefix by
+# leadtrack/urls.py; resolved here on their own, without walking the admin's and the
+# API's patterns first. A path they do not match goes down the whole stack as usual.
 INBOUND_PREFIX = "/anymail/"
+INBOUND_URLCONF = "leads.inbound.urls"
 INBOUND_NAMESPACE = "inbound"
 # A JSON answer is never rendered, framed or run as a page: it may load nothing at all.
 INBOUND_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'"
@@ -37,16 +41,20 @@ class InboundWebhookMiddleware:
         for path in reversed(settings.LEADTRACK_INBOUND_WEBHOOK_MIDDLEWARE):
             handler = convert_exception_to_response(import_string(path)(handler))
         self.webhook_response = handler
+        self.resolver = URLResolver(
+            RegexPattern(f"^{INBOUND_PREFIX}"),
+            INBOUND_URLCONF,
+            app_name=INBOUND_NAMESPACE,
+            namespace=INBOUND_NAMESPACE,
+        )
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         path = request.path_info
         if not path.startswith(INBOUND_PREFIX):
             return self.get_response(request)
         try:
-            match = resolve(path)
-        except Resolver404:
-            return self.get_response(request)
-        if match.namespace != INBOUND_NAMESPACE:  # anymail's tracking webhooks
+            match = self.resolver.resolve(path)
+        except Resolver404:  # anymail's tracking webhooks, or no page at all
             return self.get_response(request)
         request.resolver_match = match
         response = self.webhook_response(request)
