@@ -7,6 +7,7 @@ compiler cost about 1 ms of CPU each, a tenth of an inbound webhook, against 0.1
 this way (measured in docs/performance.md)."""
 
 import re
+from datetime import datetime
 from functools import reduce
 from operator import or_
 
@@ -15,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Q, QuerySet
 
-from leads.choices import Channel, EmailKind, EmailState, Status
+from leads.choices import Channel, EmailKind, EmailState, InboundKind, Status
 from leads.identity import DEFAULT_PHONE_REGION
 from leads.models import Activity, InboundMessage, Lead, OutboundEmail
 
@@ -52,28 +53,43 @@ def lead_acknowledged(*, lead: Lead) -> bool:
     ).exists()
 
 
-def inbound_delivered_id(
-    *, provider: str, external_id: str, message_id: str = "", esp_event_id: str = ""
-) -> int | None:
+def inbound_delivered(
+    *,
+    provider: str,
+    external_id: str,
+    message_id: str = "",
+    esp_event_id: str = "",
+    pending_since_before: datetime,
+) -> tuple[int, bool] | None:
     """The id of the stored email with any of these identities (the ESP's delivery id,
-    the Message-ID, the ESP's event id), the first stored if several."""
-    # Each condition matches one of InboundMessage's unique constraints or indexes,
-    # predicates included, so each is an index look-up.
+    the Message-ID, the ESP's event id), the first stored if several, and whether it is
+    still to be processed (neither processed nor failed) and was stored before
+    ``pending_since_before``."""
+    # Each condition matches one of InboundMessage's unique constraints or indexes, with
+    # the index's predicate written as Django writes it (SQLite uses a partial index only
+    # for a query that repeats its predicate word for word: with ``esp_event_id <> ''``
+    # it read the whole table), so each is an index look-up on both databases.
     conditions = ["(provider = %s AND external_id = %s)"]
-    params: list[str] = [provider, external_id]
+    params: list = [
+        InboundKind.FAILED.value,
+        connection.ops.adapt_datetimefield_value(pending_since_before),
+        provider,
+        external_id,
+    ]
     if message_id:
-        conditions.append("(channel = %s AND message_id = %s AND message_id <> '')")
+        conditions.append("(channel = %s AND message_id = %s AND NOT (message_id = ''))")
         params += [Channel.EMAIL.value, message_id]
     if esp_event_id:
-        conditions.append("(provider = %s AND esp_event_id = %s AND esp_event_id <> '')")
+        conditions.append("(provider = %s AND esp_event_id = %s AND NOT (esp_event_id = ''))")
         params += [provider, esp_event_id]
     table = InboundMessage._meta.db_table
     where = " OR ".join(conditions)
-    sql = f"SELECT id FROM {table} WHERE {where} ORDER BY id LIMIT 1"  # noqa: S608 (fixed names; values are parameters)
+    pending = "processed_at IS NULL AND kind <> %s AND received_at < %s"
+    sql = f"SELECT id, ({pending}) FROM {table} WHERE {where} ORDER BY id LIMIT 1"  # noqa: S608 (fixed names; values are parameters)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
-    return row[0] if row else None
+    return (row[0], bool(row[1])) if row else None
 
 
 def active_user_id_by_email(address: str) -> int | None:

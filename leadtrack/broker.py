@@ -17,6 +17,9 @@ Redis: kombu's Redis transport, publishing through one Redis client per channel 
 
 The settings select these with ``CELERY_BROKER_TRANSPORT`` for ``filesystem://`` and
 ``redis://`` broker URLs; other brokers are kombu's as they are.
+
+Publishing: ``PublishingTask``, every task's base class, sends a plain ``delay()`` with
+what Celery would look up for each message looked up once (see its section below).
 """
 
 import contextlib
@@ -26,12 +29,15 @@ import uuid
 from contextlib import contextmanager
 from time import monotonic
 
+from celery import Task, signals
+from celery.utils.saferepr import saferepr
 from kombu.exceptions import ChannelError
 from kombu.transport import filesystem
 from kombu.transport import redis as kombu_redis
 from kombu.utils.encoding import str_to_bytes
 from kombu.utils.json import dumps
 from kombu.utils.objects import cached_property
+from kombu.utils.uuid import uuid as task_uuid
 
 logger = logging.getLogger(__name__)
 
@@ -115,3 +121,125 @@ class RedisChannel(kombu_redis.Channel):
 
 class RedisTransport(kombu_redis.Transport):
     Channel = RedisChannel
+
+
+# ---------------------------------------------------------------------------
+# Publishing: a task message built and sent with what was looked up once
+# ---------------------------------------------------------------------------
+#
+# Celery's ``apply_async`` works out, for every message, what never changes for a task
+# in a running process: the task's options and route, a dozen settings read through
+# Django's settings, the queue's declaration (kombu's ``maybe_declare`` binds a copy of
+# the queue to check a cache) and a retry wrapper around the publish. For the inbound
+# webhook that was about a third of its CPU (docs/performance.md). ``PublishingTask``
+# (every task's base, ``task_cls`` in ``leadtrack/celery.py``) looks those up once per
+# task and process, and sends each plain ``delay(**kwargs)`` through Celery's own message
+# builder (``as_task_v2``) and sender (``send_task_message``) on a producer from Celery's
+# pool, the queue declared once per broker connection. Anything else takes Celery's
+# path unchanged: options given, eager mode, a task published from a running task (whose
+# parent and root it records), routes or publish signals configured. So does a message
+# the short path fails to send: Celery's path then tries again under its retry policy
+# and raises what it raises (a second copy of the message is harmless: every task here
+# is idempotent).
+
+
+# What ids and counts (the usual task arguments) look like: repr() gives what Celery's
+# saferepr would, at a tenth of its cost.
+_PLAIN = (int, type(None))
+
+
+def _repr(value: tuple | dict, maxsize: int, maxlevels: int) -> str:
+    """The message's argsrepr or kwargsrepr, as Celery's saferepr writes it."""
+    items = value.values() if isinstance(value, dict) else value
+    if all(type(item) in _PLAIN for item in items):
+        text = repr(value)
+        if len(text) <= maxsize:
+            return text
+    return saferepr(value, maxsize, maxlevels=maxlevels)
+
+
+class _Route:
+    """What Celery would publish a task's plain message with, worked out once."""
+
+    def __init__(self, task) -> None:
+        app = task.app
+        options = app.amqp.router.route(dict(task._get_exec_options()), task.name, (), {}, task)
+        self.time_limit = options.pop("time_limit", None)
+        self.soft_time_limit = options.pop("soft_time_limit", None)
+        options.pop("expires", None)  # none given: a plain message does not expire
+        ignore_result = options.pop("ignore_result", None)
+        self.ignore_result = task.ignore_result if ignore_result is None else ignore_result
+        self.queue = options.get("queue")
+        self.options = options
+        self.maxlevels = app.conf.task_repr_maxlevels
+
+
+class PublishingTask(Task):
+    """Celery's Task, with a plain ``delay``/``apply_async`` published by ``_Route``."""
+
+    _route: _Route | None = None
+
+    def apply_async(self, args=None, kwargs=None, task_id=None, producer=None, link=None,
+                    link_error=None, shadow=None, **options):  # fmt: skip
+        if (
+            task_id is not None
+            or producer is not None
+            or link is not None
+            or link_error is not None
+            or shadow is not None
+            or options
+            or not self._short_path_applies()
+        ):
+            return super().apply_async(
+                args, kwargs, task_id=task_id, producer=producer, link=link,
+                link_error=link_error, shadow=shadow, **options,
+            )  # fmt: skip
+        args, kwargs = tuple(args or ()), dict(kwargs or {})
+        if self.typing:
+            self.__header__(*args, **kwargs)  # TypeError for arguments the task does not take
+        try:
+            return self._publish(args, kwargs)
+        except Exception:
+            logger.warning(
+                "Publishing %s the short way failed; publishing through Celery's own path.",
+                self.name,
+                exc_info=True,
+            )
+            return super().apply_async(args, kwargs)
+
+    def _short_path_applies(self) -> bool:
+        app = self.app
+        return not (
+            app.conf.task_always_eager
+            or app.current_worker_task is not None
+            or app.amqp.router.routes
+            or signals.before_task_publish.receivers
+            or signals.after_task_publish.receivers
+        )
+
+    def _publish(self, args: tuple, kwargs: dict):
+        route = self._route
+        if route is None:
+            route = self._route = _Route(self)
+        app = self.app
+        amqp = app.amqp
+        task_id = task_uuid()
+        message = amqp.as_task_v2(
+            task_id, self.name, args, kwargs,
+            reply_to=app.thread_oid,
+            time_limit=route.time_limit, soft_time_limit=route.soft_time_limit,
+            ignore_result=route.ignore_result,
+            argsrepr=_repr(args, amqp.argsrepr_maxsize, route.maxlevels),
+            kwargsrepr=_repr(kwargs, amqp.kwargsrepr_maxsize, route.maxlevels),
+        )  # fmt: skip
+        with app.producer_or_acquire() as producer:
+            declared = producer.connection.declared_entities
+            queue = route.queue
+            # None: Celery declares the queue (kombu caches that on the connection).
+            declare = [] if queue is not None and hash(queue) in declared else None
+            amqp.send_task_message(
+                producer, self.name, message, retry=False, declare=declare, **route.options
+            )
+        result = self.AsyncResult(task_id)
+        result.ignored = route.ignore_result
+        return result

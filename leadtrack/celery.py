@@ -7,6 +7,7 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leadtrack.settings")
 
-app = Celery("leadtrack")
+# Every task publishes a plain delay() with its route worked out once (leadtrack/broker.py).
+app = Celery("leadtrack", task_cls="leadtrack.broker:PublishingTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()

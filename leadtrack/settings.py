@@ -73,6 +73,8 @@ LOCAL_APPS = [
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
+    # First: an ESP's inbound webhook is answered through the short stack below.
+    "leadtrack.middleware.InboundWebhookMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -86,6 +88,14 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # AxesMiddleware must be last: it turns locked-out sign-ins into a clear page.
     "axes.middleware.AxesMiddleware",
+]
+# What an ESP's inbound webhook (/anymail/<esp>/inbound/) goes through instead: a machine
+# posting an email needs no session, user, CSRF token, messages, history author, static
+# files or rendered policy, only the security headers and the size limit
+# (leadtrack/middleware.py; its answer carries a fixed CSP of its own).
+LEADTRACK_INBOUND_WEBHOOK_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "leadtrack.middleware.RequestBodyLimitMiddleware",
 ]
 
 ROOT_URLCONF = "leadtrack.urls"
@@ -466,6 +476,10 @@ LEADTRACK_REPLY_ATTACHMENTS_MAX_BYTES = env.int(
 # A stored email that fails this many times is marked failed (and shown in the admin);
 # until then the worker retries it with backoff, and beat reprocesses it.
 LEADTRACK_INBOUND_MAX_ATTEMPTS = env.int("LEADTRACK_INBOUND_MAX_ATTEMPTS", default=5)
+# A repeat delivery of a stored email still unprocessed queues its processing again only
+# once the email has been stored this long (seconds): before that its first message is on
+# its way, and beat's safety net covers a lost one after the same minute.
+LEADTRACK_INBOUND_REQUEUE_AFTER = env.int("LEADTRACK_INBOUND_REQUEUE_AFTER", default=60)
 # A signed webhook (Mailgun) whose signature is older or newer than this is a replay.
 LEADTRACK_WEBHOOK_MAX_AGE_SECONDS = env.int("LEADTRACK_WEBHOOK_MAX_AGE_SECONDS", default=300)
 # Without ANYMAIL_WEBHOOK_SECRET, webhooks that rely on basic auth refuse deliveries,

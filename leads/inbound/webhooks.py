@@ -19,6 +19,7 @@ an operator can act on, and one the ESP understands:
 
 import binascii
 import email.errors
+import json
 import logging
 
 import requests
@@ -28,7 +29,7 @@ from anymail.exceptions import (
     AnymailWebhookValidationFailure,
 )
 from django.conf import settings
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from leads.inbound.outcomes import InboundRejected
 
@@ -53,6 +54,10 @@ UNREADABLE = (
 # anymail cannot put in an email, such as a vertical tab in a subject) leave a payload
 # that decodes: it is stored whole and read in the worker.
 NOT_THIS_FORMAT = (KeyError, IndexError, TypeError, AttributeError, RecursionError, AnymailAPIError)
+
+
+# The answer to a stored email, written once.
+STORED = json.dumps({"detail": "Stored; it will be processed in a moment."}).encode()
 
 
 class PayloadUnreadable(Exception):
@@ -164,4 +169,4 @@ class InboundWebhookMixin:
             return answer(self.reject_status, str(exc))
         if response.status_code != 200:  # anymail's own answer (SNS's basic-auth challenge)
             return response
-        return answer(200, "Stored; it will be processed in a moment.")
+        return HttpResponse(STORED, content_type="application/json")

@@ -10,6 +10,7 @@ never become a lead) and records it, exactly once: under a row lock, in a savepo
 a failure leaves nothing half-written and the row pending, to be tried again.
 """
 
+import json
 import logging
 import traceback
 from datetime import datetime, timedelta
@@ -58,7 +59,7 @@ from leads.inbound.parsing import (
 )
 from leads.inbound.threads import thread_lead
 from leads.models import Activity, Attachment, InboundMessage, Lead, attachment_upload_to
-from leads.selectors import active_user_id_by_email, inbound_delivered_id
+from leads.selectors import active_user_id_by_email, inbound_delivered
 from leads.services.activity import activity_record
 from leads.services.bounces import machine_mail_record
 from leads.services.capture import ContactDetails, lead_capture, text_without_nul
@@ -87,9 +88,10 @@ __all__ = [
 # ---------------------------------------------------------------------------
 
 
-def inbound_email_receive(*, event: AnymailInboundEvent, esp_name: str) -> InboundMessage:
-    """Store one email an ESP delivered, once, and queue its processing after commit.
-    Raises InboundRejected for an event that carries no email at all."""
+def inbound_email_receive(*, event: AnymailInboundEvent, esp_name: str) -> int:
+    """Store one email an ESP delivered, once, and queue its processing after commit;
+    returns the stored email's id. Raises InboundRejected for an event that carries no
+    email at all."""
     if isinstance(event, UnreadInboundEvent):
         delivery = event.delivery
     elif event.message is None:
@@ -100,44 +102,121 @@ def inbound_email_receive(*, event: AnymailInboundEvent, esp_name: str) -> Inbou
     return inbound_email_store(delivery=delivery)
 
 
-def inbound_email_store(*, delivery: Delivery) -> InboundMessage:
+def inbound_email_store(*, delivery: Delivery) -> int:
     """Write the delivery's row (one INSERT, unique on its identities) and queue its
-    processing after commit; a delivery stored before is not stored again, and is
-    queued again only if it is not yet processed."""
-    inbound = InboundMessage(
-        provider=delivery.provider,
-        channel=Channel.EMAIL,
-        external_id=text_without_nul(delivery.external_id),
-        received_at=timezone.now(),
-        kind=InboundKind.PENDING,
-        raw_bytes=delivery.raw,
-        raw_format=delivery.raw_format,
-        payload=text_without_nul(delivery.meta),
-        message_id=text_without_nul(delivery.message_id),
-        esp_event_id=text_without_nul(delivery.esp_event_id),
-        esp_timestamp=delivery.esp_timestamp,
+    processing after commit; returns the stored email's id. A delivery stored before is
+    not stored again, and is queued again only if it is still unprocessed and was stored
+    long enough ago (``LEADTRACK_INBOUND_REQUEUE_AFTER``) that its first message may have
+    been lost; until then that message is on its way, and beat's safety net covers a
+    loss."""
+    values = {
+        "provider": delivery.provider,
+        "channel": Channel.EMAIL.value,
+        "external_id": text_without_nul(delivery.external_id),
+        "received_at": timezone.now(),
+        "kind": InboundKind.PENDING.value,
+        "raw_bytes": delivery.raw,
+        "raw_format": delivery.raw_format,
+        "payload": text_without_nul(delivery.meta),
+        "message_id": text_without_nul(delivery.message_id),
+        "esp_event_id": text_without_nul(delivery.esp_event_id),
+        "esp_timestamp": delivery.esp_timestamp,
+    }
+    inbound_id = _inbound_insert(values)
+    if inbound_id is None:  # delivered before
+        requeue_after = timedelta(seconds=settings.LEADTRACK_INBOUND_REQUEUE_AFTER)
+        stored = inbound_delivered(
+            provider=values["provider"],
+            external_id=values["external_id"],
+            message_id=values["message_id"],
+            esp_event_id=values["esp_event_id"],
+            pending_since_before=values["received_at"] - requeue_after,
+        )
+        if stored is None:  # the row that refused this one has gone since (erased)
+            raise IntegrityError(f"Inbound email {values['message_id']!r} could not be stored.")
+        inbound_id, requeue = stored
+        if not requeue:
+            return inbound_id
+    transaction.on_commit(lambda: inbound_email_enqueue(inbound_id=inbound_id), robust=True)
+    return inbound_id
+
+
+# The webhook's INSERT, built once per database from the model's own fields. The ORM's
+# ``save()`` compiled the same statement, all 40 columns of it, and bound every column's
+# value, on every webhook (about a fifth of a webhook's CPU; docs/performance.md). Here the
+# columns the webhook leaves at their defaults are written into the statement once (NULL
+# columns left out), the webhook's own values are bound, and a repeat delivery meets a
+# unique index and inserts nothing (ON CONFLICT DO NOTHING), with no error to recover from.
+_insert_statements: dict[str, tuple[str, list]] = {}
+
+
+def _inbound_insert(values: dict) -> int | None:
+    """INSERT the row; its id, or None when a unique constraint holds it already."""
+    if connection.vendor not in ("postgresql", "sqlite"):  # no ON CONFLICT ... RETURNING
+        return _inbound_insert_by_save(values)
+    statement = _insert_statements.get(connection.vendor)
+    if statement is None:
+        statement = _insert_statements[connection.vendor] = _insert_statement(values)
+    sql, fields = statement
+    params = [field.get_db_prep_save(values[field.name], connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def _insert_statement(values: dict) -> tuple[str, list]:
+    """The INSERT of every column, and the fields whose values it binds (those in
+    ``values``, and any column whose default cannot be written as a plain literal)."""
+    quote = connection.ops.quote_name
+    columns, placeholders, bound = [], [], []
+    for field in InboundMessage._meta.concrete_fields:
+        if field is InboundMessage._meta.pk:
+            continue
+        if field.name in values:
+            literal = "%s"
+            bound.append(field)
+        else:
+            literal = _sql_literal(field.get_default())
+            if literal is None:
+                raise ValueError(f"InboundMessage.{field.name}'s default has no SQL literal.")
+            if literal == "NULL":
+                continue  # NULL is what a column left out gets
+        columns.append(quote(field.column))
+        placeholders.append(literal)
+    sql = (
+        f"INSERT INTO {quote(InboundMessage._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608 (the model's names and defaults)
+        f"VALUES ({', '.join(placeholders)}) "
+        f"ON CONFLICT DO NOTHING RETURNING {quote(InboundMessage._meta.pk.column)}"
     )
+    return sql, bound
+
+
+def _sql_literal(value) -> str | None:
+    """A column default as SQL both databases read the same (JSON as its text, which
+    PostgreSQL casts to the jsonb column's type); None if it has no plain literal."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, list | dict):
+        value = json.dumps(value)
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''").replace("%", "%%") + "'"
+    return None
+
+
+def _inbound_insert_by_save(values: dict) -> int | None:
+    """The same through the ORM, for a database without ON CONFLICT ... RETURNING."""
+    inbound = InboundMessage(**values)
     try:
-        if connection.in_atomic_block:  # a savepoint, so the caller's transaction survives
-            with transaction.atomic():
-                inbound.save(force_insert=True)
-        else:  # autocommit, as in the webhook: the INSERT is the whole transaction
+        with transaction.atomic():  # a savepoint, so a caller's transaction survives
             inbound.save(force_insert=True)
     except IntegrityError:
-        inbound_id = inbound_delivered_id(
-            provider=inbound.provider,
-            external_id=inbound.external_id,
-            message_id=inbound.message_id,
-            esp_event_id=inbound.esp_event_id,
-        )
-        if inbound_id is None:
-            raise
-        inbound = InboundMessage.objects.only("pk", "processed_at", "kind").get(pk=inbound_id)
-        if inbound.processed_at is not None or inbound.kind == InboundKind.FAILED:
-            return inbound
-    inbound_id = inbound.pk
-    transaction.on_commit(lambda: inbound_email_enqueue(inbound_id=inbound_id), robust=True)
-    return inbound
+        return None
+    return inbound.pk
 
 
 def inbound_email_enqueue(*, inbound_id: int) -> None:

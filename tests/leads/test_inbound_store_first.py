@@ -217,6 +217,62 @@ def test_same_email_delivered_three_times_makes_one_lead(client, mailoutbox):
     assert OutboundEmail.objects.filter(kind="acknowledgement").count() == 1
 
 
+def test_a_repeat_of_an_email_on_its_way_queues_nothing_until_the_safety_nets_minute(
+    client, not_queued
+):
+    payload = postmark_payload(corpus(ENQUIRY))
+    assert post_postmark(client, payload).status_code == 200
+    assert not_queued.call_count == 1
+
+    # Stored a moment ago and still pending: its first message is on its way.
+    assert post_postmark(client, payload).status_code == 200
+    assert not_queued.call_count == 1
+
+    # Still pending a minute on: the first message may have been lost, so queue it again.
+    with time_machine.travel(NOW + timedelta(seconds=61), tick=False):
+        assert post_postmark(client, payload).status_code == 200
+    inbound = InboundMessage.objects.get()
+    assert not_queued.call_args_list == [mock.call(inbound_id=inbound.pk)] * 2
+
+    # Processed: a repeat is answered and queues nothing.
+    inbound_email_process(inbound_id=inbound.pk)
+    with time_machine.travel(LATER, tick=False):
+        assert post_postmark(client, payload).status_code == 200
+    assert not_queued.call_count == 2
+    assert InboundMessage.objects.count() == 1 and Lead.objects.count() == 1
+
+
+def test_a_repeat_within_a_transaction_leaves_the_transaction_usable(not_queued):
+    """A repeat meets the unique index and inserts nothing, raising nothing (a split
+    message is stored by the worker inside its own transaction)."""
+    from django.db import transaction
+
+    from leads.inbound.esp import Delivery
+    from leads.services.inbound import inbound_email_store
+
+    delivery = Delivery(
+        provider="postmark",
+        raw=b"{}",
+        raw_format=RawFormat.JSON,
+        external_id="<split-1@example.com>",
+        message_id="<split-1@example.com>",
+        esp_event_id="",
+        esp_timestamp=None,
+    )
+    with transaction.atomic():
+        first = inbound_email_store(delivery=delivery)
+        again = inbound_email_store(delivery=delivery)
+        assert InboundMessage.objects.filter(pk=first).exists()  # the transaction is usable
+    assert first == again
+    stored = InboundMessage.objects.get()
+    assert (stored.provider, stored.kind, bytes(stored.raw_bytes)) == (
+        "postmark",
+        InboundKind.PENDING,
+        b"{}",
+    )
+    assert stored.payload == {} and stored.to == [] and stored.attempts == 0
+
+
 def test_after_the_last_attempt_the_email_is_held_as_failed_and_left_alone(
     client, settings, not_queued
 ):
