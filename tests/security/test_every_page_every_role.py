@@ -150,3 +150,43 @@ def test_everyone_an_overdue_follow_up_escalates_to_can_open_the_lead(firm):
                 continue  # triage: the firm's shared inbox
             user = Member.objects.get(user_id=recipient.user_id).user
             assert may_see_lead(user, lead), (owner, level, user.username)
+
+
+@pytest.mark.parametrize("role", ["head", "earner", "outsider"])
+def test_every_api_route_refuses_another_team_s_lead_and_follow_up_to_every_role(world, role):
+    """Every API operation in the schema that names an object, called by each fee-earning
+    role on the other team's lead or follow-up: "not found", and nothing changes."""
+    from rest_framework.test import APIClient
+
+    from tests.security.test_access_matrix import API_ROUTES
+
+    people, rows = world
+    other = rows["earner" if role == "outsider" else "outsider"]
+    client = APIClient()
+    client.force_authenticate(people[role])
+    lead, followup = other["leads.lead"], other["followups.followup"]
+    before = snapshot_of(lead, followup)
+    routes = [(path, method) for path, method in API_ROUTES if "{id}" in path]
+    assert len(routes) >= 9
+    for path, method in routes:
+        target = followup if path.startswith("/api/v1/followups/") else lead
+        response = getattr(client, method)(
+            path.replace("{id}", str(target.pk)),
+            {"status": "contacted", "text": "x", "summary": "x", "member": 1, "reason": "x",
+             "due_at": "2030-01-01T10:00:00Z"},
+            format="json",
+        )  # fmt: skip
+        assert response.status_code == 404, (role, method, path, response.status_code)
+    assert snapshot_of(lead, followup) == before
+
+
+def snapshot_of(lead, followup) -> tuple:
+    lead.refresh_from_db()
+    followup.refresh_from_db()
+    return (
+        lead.status,
+        lead.owner_id,
+        lead.activities.count(),
+        followup.due_at,
+        followup.completed_at,
+    )
