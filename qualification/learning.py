@@ -52,6 +52,12 @@ UNSUBSCRIBE = re.compile(r"unsubscribe|opt[ -]?out|manage (?:your )?preferences"
 # A non-enquiry is only disqualified when the classifier is at least this sure: a genuine
 # enquiry must never be disqualified, so doubt counts for the enquirer.
 NOT_AN_ENQUIRY_FROM = 0.5
+# Mail meant for someone else (a GP surgery, a wedding RSVP, a council) reads like a
+# person writing, not like a sales pitch, so the genuine classifier is unsure of it; but
+# nothing in it reads as any practice area. Below this best area score (the area
+# classifier's decision value), a text is not an enquiry from a lower probability.
+NO_AREA_BELOW = -0.6
+NOT_AN_ENQUIRY_WITHOUT_AN_AREA_FROM = 0.1
 # A genuine enquiry is read as work the firm does not do from this probability (low: few
 # examples of each kind of such work, and a wrong "out of scope" costs only a tier C reply).
 OUT_OF_SCOPE_FROM = 0.25
@@ -147,6 +153,7 @@ class LearnedReading:
     # the classifier is clear, near 0 it is choosing between two.
     area_margin: float
     best: str  # the classifier's best class (a slug or "unclassified")
+    area_score: float  # the best class's decision value (below about -0.6: no area at all)
     area_evidence: list[str]
     runner_up: str | None
     not_an_enquiry: float  # probability the text is not a client enquiry
@@ -164,8 +171,17 @@ class LearnedReading:
         return self.out_of_scope >= OUT_OF_SCOPE_FROM
 
     @property
+    def reads_as_no_work(self) -> bool:
+        """Nothing in the text reads as work the firm does, and the genuine classifier
+        has its doubts (misdirected mail)."""
+        return (
+            self.area_score < NO_AREA_BELOW
+            and self.not_an_enquiry >= NOT_AN_ENQUIRY_WITHOUT_AN_AREA_FROM
+        )
+
+    @property
     def is_enquiry(self) -> bool:
-        return self.not_an_enquiry < NOT_AN_ENQUIRY_FROM
+        return self.not_an_enquiry < NOT_AN_ENQUIRY_FROM and not self.reads_as_no_work
 
 
 @dataclass
@@ -184,43 +200,37 @@ class Classifiers:
     def read(self, enquiry: Enquiry) -> LearnedReading:
         row = self.features.transform([classifier_text(enquiry)])
         genuine_proba = self.genuine.predict_proba(row)[0]
-        classes = list(self.genuine.classes_)
-        not_an_enquiry = float(genuine_proba[classes.index(0)])
-        not_evidence = (
-            self._evidence(row, -self.genuine.coef_[0])
-            if not_an_enquiry >= NOT_AN_ENQUIRY_FROM
-            else []
-        )
-        kind = "spam"
-        if not_an_enquiry >= NOT_AN_ENQUIRY_FROM and self.kind is not None:
-            kind = str(self.kind.predict(row)[0])
-        out_of_scope = 0.0
-        scope_evidence: list[str] = []
-        if self.scope is not None:
-            out_of_scope = float(
-                self.scope.predict_proba(row)[0][list(self.scope.classes_).index(1)]
-            )
-            if out_of_scope >= OUT_OF_SCOPE_FROM:
-                scope_evidence = self._evidence(row, self.scope.coef_[0])
+        not_an_enquiry = float(genuine_proba[list(self.genuine.classes_).index(0)])
         scores = self.area.decision_function(row)[0]
         order = np.argsort(-scores)
         best = int(order[0])
         slug = str(self.area.classes_[best])
-        runner_up = str(self.area.classes_[int(order[1])])
-        margin = float(scores[best] - scores[int(order[1])])
-        area_slug = slug if slug != UNCLASSIFIED_SLUG else None
-        return LearnedReading(
-            area_slug=area_slug,
-            area_margin=round(margin, 3),
+        out_of_scope = 0.0
+        scope_evidence: list[str] = []
+        if self.scope is not None:
+            classes = list(self.scope.classes_)
+            out_of_scope = float(self.scope.predict_proba(row)[0][classes.index(1)])
+            if out_of_scope >= OUT_OF_SCOPE_FROM:
+                scope_evidence = self._evidence(row, self.scope.coef_[0])
+        reading = LearnedReading(
+            area_slug=slug if slug != UNCLASSIFIED_SLUG else None,
+            area_margin=round(float(scores[best] - scores[int(order[1])]), 3),
             best=slug,
-            area_evidence=self._evidence(row, self.area.coef_[best]) if area_slug else [],
-            runner_up=runner_up,
+            area_score=round(float(scores[best]), 3),
+            area_evidence=[],
+            runner_up=str(self.area.classes_[int(order[1])]),
             not_an_enquiry=round(not_an_enquiry, 3),
-            not_an_enquiry_evidence=not_evidence,
-            not_an_enquiry_kind=kind,
+            not_an_enquiry_evidence=[],
             out_of_scope=round(out_of_scope, 3),
             out_of_scope_evidence=scope_evidence,
         )
+        if reading.area_slug:
+            reading.area_evidence = self._evidence(row, self.area.coef_[best])
+        if not reading.is_enquiry:
+            reading.not_an_enquiry_evidence = self._evidence(row, -self.genuine.coef_[0])
+            if self.kind is not None:
+                reading.not_an_enquiry_kind = str(self.kind.predict(row)[0])
+        return reading
 
     def _evidence(self, row, coef, limit: int = 4) -> list[str]:
         """The words in the text that pushed a classifier most towards its answer."""

@@ -359,7 +359,12 @@ def assess(
                 )
         elif not disqualifying_rule:
             flag_evidence[learned.not_an_enquiry_kind] = list(learned.not_an_enquiry_evidence)
-        if not learned.is_enquiry or doubtful:
+        if learned.reads_as_no_work and not doubtful:
+            genuine_line = (
+                "Not a client enquiry: nothing in it reads as work the firm does "
+                "(mail meant for someone else?)"
+            )
+        elif not learned.is_enquiry or doubtful:
             genuine_line = f"Not a client enquiry ({learned.not_an_enquiry:.0%} sure)"
     flags = list(flag_evidence)
 
