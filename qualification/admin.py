@@ -185,7 +185,6 @@ class QualificationModelAdmin(SimpleHistoryAdmin):
                     ("value_high", "value_medium"),
                     "time_critical_fee_from",
                     "small_claim_below",
-                    "fee_share_of_stated_value",
                 ]
             },
         ),

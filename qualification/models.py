@@ -4,7 +4,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -298,15 +297,6 @@ class QualificationModel(models.Model):
         default=Decimal("1000"),
         help_text="A dispute, employment or injury claim whose stated sum at stake is below "
         "this, with nothing urgent, is tier C: the fees would outweigh it (signpost).",
-    )
-    fee_share_of_stated_value = models.DecimalField(
-        "fee as % of a stated sum",
-        max_digits=5,
-        decimal_places=2,
-        default=Decimal("5"),
-        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))],
-        help_text="When an enquiry states the sum at stake (a claim, a sale), the likely fee "
-        "is this share of it, kept within the practice area's typical fee band.",
     )
     urgent_within_working_days = models.PositiveSmallIntegerField(
         "urgent within (working days)",

@@ -5,7 +5,7 @@ same rules always give the same assessment."""
 
 from dataclasses import dataclass, field, replace
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from leads.choices import Tier
 from qualification.choices import (
@@ -16,6 +16,7 @@ from qualification.choices import (
     Urgency,
 )
 from qualification.extraction import AreaSpec, Signals
+from qualification.extraction.fees import FeeEstimate, fee_for_signals
 from qualification.extraction.urgency import working_days_between
 from qualification.extraction.value import money
 from qualification.learning import UNCLASSIFIED_SLUG, LearnedReading
@@ -43,9 +44,6 @@ DECISION_SCORES = {
     DecisionPosition.RESEARCHING: 0.25,
     DecisionPosition.NOT_A_BUYER: 0.0,
 }
-# Where in a practice area's typical fee band a matter sits, by what we know of the client.
-# The fee is read on a geometric scale between the band's ends (fees spread that way).
-BAND_POSITION = {"": 0.25, "small": 0.4, "medium": 0.6, "large": 0.85}
 DEADLINE_LABELS = {
     "hearing": "Hearing date",
     "trial": "Trial date",
@@ -78,12 +76,6 @@ DEADLINE_LABELS = {
     "signed": "Signing",
     "closing": "Closing date",
 }
-CLIENT_WORDS = {
-    "": "a private client",
-    "small": "a company client",
-    "medium": "a mid-sized company",
-    "large": "a large company",
-}
 
 
 @dataclass(frozen=True)
@@ -99,7 +91,6 @@ class Rules:
     value_medium: Decimal = Decimal(4000)
     time_critical_fee_from: Decimal = Decimal(1000)
     small_claim_below: Decimal = Decimal(1000)
-    fee_share_of_stated_value: Decimal = Decimal(5)
     urgent_within_working_days: int = 15
     soon_within_working_days: int = 50
     disqualify: frozenset[str] = frozenset(DISQUALIFYING)
@@ -134,56 +125,11 @@ def _quote(words: list[str], limit: int = 3) -> str:
     return ", ".join(f"'{word}'" for word in words[:limit])
 
 
-def _round_fee(amount: Decimal) -> Decimal:
-    step = Decimal(100) if amount >= 1000 else Decimal(10)
-    return ((amount / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step).quantize(
-        Decimal("0.01")
-    )
-
-
-def estimate_fee(signals: Signals, rules: Rules) -> tuple[Decimal | None, str, list[str]]:
-    """The likely fee, where the estimate came from, and basis lines about money."""
-    area = signals.requirement.area
-    value = signals.value
-    lines: list[str] = []
-    budget = value.largest("budget")
-    stake = value.largest("value") or value.largest("salary")
-    if value.company:
-        lines.append("Company: " + ", ".join(value.company[:3]))
-    if budget is not None:
-        lines.append(f"Stated budget {money(budget.amount)}")
-        return _round_fee(budget.amount), f"stated budget ({budget.text})", lines
-    band = (area.fee_low, area.fee_high) if area and area.fee_high > 0 else None
-    estimates: list[tuple[Decimal, str]] = []
-    if stake is not None:
-        what = "salary" if stake.kind == "salary" else "value"
-        lines.append(f"Stated {what} {money(stake.amount)}")
-        fee = stake.amount * rules.fee_share_of_stated_value / 100
-        source = (
-            f"{rules.fee_share_of_stated_value.normalize():f}% of the stated {money(stake.amount)}"
-        )
-        if band is not None:
-            fee = min(max(fee, band[0]), band[1])
-            source += f", within the {area.name} fee band"
-        estimates.append((fee, source))
-    if band is not None:
-        position = BAND_POSITION[value.company_size]
-        low = max(band[0], Decimal(1))
-        fee = low * (band[1] / low) ** Decimal(str(position))
-        estimates.append(
-            (
-                fee,
-                f"typical {area.name} fee ({money(band[0])} to {money(band[1])}) "
-                f"for {CLIENT_WORDS[value.company_size]}",
-            )
-        )
-    elif value.company_size in ("medium", "large") and stake is None:
-        fee = rules.value_medium if value.company_size == "medium" else rules.value_high
-        estimates.append((fee, f"company signals ({CLIENT_WORDS[value.company_size]})"))
-    if not estimates:
-        return None, "", lines
-    fee, source = max(estimates, key=lambda item: item[0])
-    return _round_fee(fee), source, lines
+def estimate_fee(signals: Signals, rules: Rules) -> FeeEstimate:
+    """The likely fee from the firm's price list (``fees.fee_for_signals``): the band, the
+    point a BDM would note, its commercial significance under the version's thresholds and
+    the basis lines that show the calculation."""
+    return fee_for_signals(signals, value_high=rules.value_high, value_medium=rules.value_medium)
 
 
 def significance(fee: Decimal | None, rules: Rules) -> CommercialSignificance:
@@ -399,19 +345,27 @@ def assess(
     ]
 
     not_a_lead = any(flag in DISQUALIFYING for flag in flags)
+    fee: Decimal | None = None
+    value_source = ""
+    value_lines: list[str] = []
     if not_a_lead:  # a job application or a sales pitch brings no fee
-        fee, value_source, value_lines = None, "", []
-    else:
-        fee, value_source, value_lines = estimate_fee(_with_area(signals, area), rules)
-    significance_level = significance(fee, rules)
-    if not_a_lead:
         value_lines.append("Value: none, not a client enquiry")
-    elif fee is not None:
-        value_lines.append(
-            f"Likely fee {money(fee)} ({significance_level.label.lower()}), from {value_source}"
-        )
     else:
-        value_lines.append("Value not known: no sum, company or practice area to go on")
+        if signals.value.company:
+            value_lines.append("Company: " + ", ".join(signals.value.company[:3]))
+        estimate = estimate_fee(_with_area(signals, area), rules)
+        fee, value_source = estimate.point, estimate.source
+        value_lines.extend(estimate.basis)
+        stake = signals.value.largest("value")
+        if estimate.sum_used is None and stake is not None:
+            # A sum the price list did not price by is still what a partner asks first.
+            value_lines.append(f"Stated {stake.label} {stake.describe()} (not a fee)")
+        if fee is not None:
+            value_lines.append(
+                f"Likely fee {money(fee)} "
+                f"({significance(fee, rules).label.lower()} commercial significance)"
+            )
+    significance_level = significance(fee, rules)
 
     urgency_level, urgency_line, urgency_evidence = urgency_of(signals, rules)
     position = signals.position

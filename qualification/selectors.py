@@ -166,7 +166,6 @@ def rules_for(model: QualificationModel) -> Rules:
         value_medium=model.value_medium,
         time_critical_fee_from=model.time_critical_fee_from,
         small_claim_below=model.small_claim_below,
-        fee_share_of_stated_value=model.fee_share_of_stated_value,
         urgent_within_working_days=model.urgent_within_working_days,
         soon_within_working_days=model.soon_within_working_days,
         disqualify=frozenset(disqualify),

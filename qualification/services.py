@@ -39,7 +39,6 @@ RULE_FIELDS = [
     "value_medium",
     "time_critical_fee_from",
     "small_claim_below",
-    "fee_share_of_stated_value",
     "urgent_within_working_days",
     "soon_within_working_days",
     "disqualify_spam",

@@ -103,7 +103,8 @@ _CUES: tuple[tuple[str, int, re.Pattern], ...] = (
             r"\b(budget|budgeted|legal fees?|your fees?|fees? (?:of|around|about|up to|"
             r"budget)|fee of|fixed fee|quoted?|quotes?|(?:can|could|willing to|happy to|"
             r"prepared to|able to) (?:pay|spend)|afford|pay up to|spend up to|legal costs|"
-            r"charge[sd]?|charging|in fees|fees)\b"
+            r"(?:you|you'd|you would|would you|do you|your|firm) charges?|you charging|"
+            r"your charges|in fees|fees)\b"
         ),
     ),
     (

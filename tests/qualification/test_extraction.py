@@ -119,7 +119,7 @@ def test_basis_reads_in_plain_english():
     basis = assess(extract(enquiry, AREAS), Rules(version=3)).basis
     assert basis[0].startswith("Tier A: time-critical (hearing date 12 Mar 2027")
     assert basis[1].startswith("Employment: matched 'unfair dismissal'")
-    assert "Stated value £85,000" in basis
+    assert "Stated claim value £85,000 (not a fee)" in basis
     assert "Hearing date 12 Mar 2027: 12 working days away" in basis
     assert "Writes as managing director: decision maker" in basis
 
