@@ -598,6 +598,8 @@ MODEL_RULES = {
     "soon_within_working_days": 50,
     "value_high": Decimal("15000"),
     "value_medium": Decimal("4000"),
+    "time_critical_fee_from": Decimal("1000"),
+    "small_claim_below": Decimal("1500"),
 }
 # Work the demo firm does not take on: enquiries about it are flagged out of scope.
 OUT_OF_SCOPE = {"criminal"}

@@ -294,7 +294,7 @@ class QualificationModel(models.Model):
         "too small to pursue below (£)",
         max_digits=12,
         decimal_places=2,
-        default=Decimal("1000"),
+        default=Decimal("1500"),
         help_text="A dispute, employment or injury claim whose stated sum at stake is below "
         "this, with nothing urgent, is tier C: the fees would outweigh it (signpost).",
     )

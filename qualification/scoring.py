@@ -15,7 +15,7 @@ from qualification.choices import (
     Flag,
     Urgency,
 )
-from qualification.extraction import AreaSpec, Signals
+from qualification.extraction import AreaSpec, Signals, fees
 from qualification.extraction.fees import FeeEstimate, fee_for_signals
 from qualification.extraction.urgency import working_days_between
 from qualification.extraction.value import money
@@ -90,7 +90,7 @@ class Rules:
     value_high: Decimal = Decimal(15000)
     value_medium: Decimal = Decimal(4000)
     time_critical_fee_from: Decimal = Decimal(1000)
-    small_claim_below: Decimal = Decimal(1000)
+    small_claim_below: Decimal = Decimal(1500)
     urgent_within_working_days: int = 15
     soon_within_working_days: int = 50
     disqualify: frozenset[str] = frozenset(DISQUALIFYING)
@@ -199,6 +199,9 @@ class TierDecision:
 # Areas where the sum at stake is a claim the enquirer would pursue: when it is tiny the
 # fees outweigh it, and a BDM signposts (tier C).
 CLAIM_AREAS = frozenset({"disputes", "employment", "personal-injury"})
+# A claim whose time limit ran out at least this many days before the enquiry arrived is
+# time-barred for the tier (a limit that has only just gone may still be argued).
+TIME_BARRED_AFTER_DAYS = 31
 
 
 def policy_tier(
@@ -213,6 +216,9 @@ def policy_tier(
     position: DecisionPosition,
     stake: Decimal | None,
     rules: Rules,
+    fee_evidenced: bool = True,
+    time_barred: str = "",
+    minor_injury: str = "",
 ) -> TierDecision:
     """The firm's tier policy (docs/qualification.md) applied to the four dimensions, in
     its order: not an enquiry; out of scope, too vague, cannot instruct, only researching
@@ -229,6 +235,18 @@ def policy_tier(
     if position == DecisionPosition.NOT_A_BUYER:
         return TierDecision(Tier.C, False, "Tier C: cannot instruct and acts for no one who can")
     urgent = urgency_level == Urgency.HIGH
+    if time_barred and not urgent and area.slug in CLAIM_AREAS:
+        return TierDecision(
+            Tier.C,
+            False,
+            f"Tier C: the time limit for the claim has already run out ({time_barred})",
+        )
+    if minor_injury and not urgent and area.slug == "personal-injury":
+        return TierDecision(
+            Tier.C,
+            False,
+            f"Tier C: a minor injury ('{minor_injury}'), a claim worth less than the fees",
+        )
     if (
         not urgent
         and area.slug in CLAIM_AREAS
@@ -241,7 +259,8 @@ def policy_tier(
             f"Tier C: {money(stake)} at stake is too small to justify the fees "
             f"(under {money(rules.small_claim_below)})",
         )
-    if significance_level == CommercialSignificance.HIGH:
+    valuable = significance_level == CommercialSignificance.HIGH
+    if valuable and fee_evidenced:
         return TierDecision(
             Tier.A,
             False,
@@ -255,6 +274,11 @@ def policy_tier(
             f"Tier A: time-critical ({when}) with a fee worth having ({money(fee)})",
         )
     why = "a fee below the urgent work's bar" if urgent else "neither valuable nor time-critical"
+    if valuable:
+        why = (
+            f"the likely fee ({money(fee)}) is the area's usual work, which the enquiry does "
+            "not describe: not clear enough evidence of value"
+        )
     return TierDecision(
         Tier.B, False, f"Tier B: a genuine enquiry in work the firm does; {why} for A"
     )
@@ -346,6 +370,7 @@ def assess(
 
     not_a_lead = any(flag in DISQUALIFYING for flag in flags)
     fee: Decimal | None = None
+    fee_evidenced = False
     value_source = ""
     value_lines: list[str] = []
     if not_a_lead:  # a job application or a sales pitch brings no fee
@@ -355,6 +380,7 @@ def assess(
             value_lines.append("Company: " + ", ".join(signals.value.company[:3]))
         estimate = estimate_fee(_with_area(signals, area), rules)
         fee, value_source = estimate.point, estimate.source
+        fee_evidenced = estimate.evidenced
         value_lines.extend(estimate.basis)
         stake = signals.value.largest("value")
         if estimate.sum_used is None and stake is not None:
@@ -414,6 +440,9 @@ def assess(
         position=decision_position,
         stake=_stake(signals),
         rules=rules,
+        fee_evidenced=fee_evidenced,
+        time_barred=_time_barred(signals),
+        minor_injury=fees.minor_injury(signals.value.text),
     )
     tier = decision.tier
     flag_actions = dict(rules.flag_actions)
@@ -480,6 +509,17 @@ def assess(
         summary=f"{area_label}: {signals.summary}"[:500] if signals.summary else area_label,
         details=details,
     )
+
+
+def _time_barred(signals: Signals) -> str:
+    """How a claim's time limit, counted from the event the enquirer gives, ran out before
+    the enquiry arrived ("3 years from 1 Mar 2022, ended 1 Mar 2025"); "" if it has not."""
+    found = signals.urgency
+    if found.expired_on is None or found.due is not None or found.urgent:
+        return ""
+    if (signals.arrived_at.date() - found.expired_on).days < TIME_BARRED_AFTER_DAYS:
+        return ""  # only just run out, or read from a month without its day: not clear
+    return f"{found.expired}, ended {found.expired_on.strftime('%-d %b %Y')}"
 
 
 def _stake(signals: Signals) -> Decimal | None:

@@ -15,7 +15,7 @@ above the firm's own band for the work without the reason written in the basis.
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
@@ -23,6 +23,9 @@ from qualification.extraction.value import StatedSum, SumKind, money
 
 FIXED, PERCENT, HOURLY, MONTHLY = "fixed", "percent", "hourly", "monthly"
 PRICE_LIST = "from the firm's price list"
+# A "budget" more than this many times the area's highest published fee is the value of
+# what is bought or claimed, not a budget for fees.
+NOT_A_FEE_ABOVE = 10
 # Where in a band a matter sits when no stated sum places it, by what is known of the
 # client (fees spread geometrically between a band's ends).
 CLIENT_POSITION = {"": 0.4, "small": 0.45, "medium": 0.6, "large": 0.8}
@@ -30,8 +33,13 @@ CLIENT_POSITION = {"": 0.4, "small": 0.45, "medium": 0.6, "large": 0.8}
 _COMPLEX = re.compile(
     r"\b(complex|complicated|several properties|portfolio|business interests|overseas|"
     r"abroad|offshore|trusts?|high net worth|multiple|contested|hostile|fraud|"
-    r"international|group companies|subsidiaries|serious injur\w*|seriously|surgery|"
-    r"operations?|fractured?|broken)\b"
+    r"international|group companies|subsidiaries)\b"
+)
+# Words that tell an injury's seriousness: they describe the matter (evidence for the
+# fee) without lifting it above the usual point (a fracture is a moderate claim).
+_INJURY = re.compile(
+    r"\b(serious injur\w*|seriously|surgery|operations?|operated|fractured?|fractures|"
+    r"broken|torn)\b"
 )
 # Words for the gravest matters (an injury's seriousness sets a personal injury fee).
 _GRAVE = re.compile(
@@ -44,6 +52,24 @@ _SIMPLE = re.compile(
     r"just a quick|basic|quick question|general question|in principle|fine now|better now|"
     r"a bit (?:stiff|sore)|a couple of weeks|a few days)\b"
 )
+# An injury the enquirer describes as minor or already healed: a claim worth less than
+# the fees (the policy's "low value with no deadline pressing", tier C).
+_MINOR_INJURY = re.compile(
+    r"\b(minor (?:injur\w*|cut|bump|scald|burn|bruis\w*)|bruis\w*|sprain\w*|no lasting|"
+    r"fully recovered|(?:fine|better|ok|okay) now|a bit (?:stiff|sore)|healed|healing|"
+    r"no real (?:injury|damage)|didn't need (?:to see a doctor|treatment))\b"
+)
+
+
+def minor_injury(text: str) -> str:
+    """The words that say an injury was minor or has healed ("bruised", "fine now"), or
+    "" when the enquiry says none (``text`` in lower case)."""
+    if _GRAVE.search(text) or _INJURY.search(text):
+        return ""
+    found = _MINOR_INJURY.search(text)
+    return found.group() if found else ""
+
+
 # Words that tell which alternative of a line's name ("Purchase or sale") the enquiry is.
 _ALTERNATIVES = {
     "purchase": r"\b(buy|buying|bought|purchas\w*|first home|first[- ]time buyer)\b",
@@ -110,6 +136,10 @@ class FeeEstimate:
     sum_used: StatedSum | None = None
     above_band_reason: str = ""
     label: str = ""  # the work as the line names it for this enquiry ("Sale")
+    # Whether the enquiry itself placed the fee (a budget, a sum that prices the work,
+    # the kind of work named, or what it says of the client), rather than the area's
+    # usual work priced for a client nobody described.
+    evidenced: bool = False
 
 
 def round_fee(amount: Decimal) -> Decimal:
@@ -313,6 +343,13 @@ def estimate_fee(
     budget = _largest(sums, SumKind.BUDGET)
     items = [item for item in prices if item.area_slug == area_slug]
 
+    top = max((item.fee_high or item.fee_low or Decimal(0) for item in items), default=None)
+    if top is None and fallback_band:
+        top = fallback_band[1]
+    if budget is not None and top and budget.without_vat > top * NOT_A_FEE_ABOVE:
+        # "A budget of £350,000" for a purchase is the price of the house, not the fees.
+        sums = [replace(item, kind=SumKind.VALUE) if item is budget else item for item in sums]
+        budget = None
     if budget is not None:
         return _from_budget(budget, items, lower, matter_kind, client_size, levels)
     if not items:
@@ -378,6 +415,15 @@ def estimate_fee(
     banded = len(lines) > 1
     estimate = _price(line, stake, lower, client_size, employees, levels, told, banded)
     estimate = _kept_to_stake(estimate, sums, items, levels)
+    described = bool(
+        client_size
+        or employees
+        or _COMPLEX.search(lower)
+        or _GRAVE.search(lower)
+        or _INJURY.search(lower)
+    )
+    if told or stake is not None or described:
+        estimate = replace(estimate, evidenced=True)
     if switched:
         estimate = FeeEstimate(
             **{
@@ -469,6 +515,7 @@ def _from_budget(budget, items, lower, matter_kind, client_size, levels) -> FeeE
         matter_kind=price.matter_kind if price else "",
         price=price,
         sum_used=budget,
+        evidenced=True,
     )
 
 

@@ -109,8 +109,9 @@ URGENT_PHRASES = re.compile(
     r"freezing order|search order|non[- ]molestation(?: order)?|occupation order|"
     r"prohibited steps(?: order)?|emergency protection|forced marriage|abduct\w*|"
     r"take (?:the|my|our) (?:kids|children|son|daughter)(?: abroad| out of the country)?|"
-    r"(?:remove|removing|take|taking) (?:the |my |our )?(?:kids|children|son|daughter) "
-    r"(?:abroad|out of the country|to \w+)|removal directions|"
+    r"(?:remove|removing|take|taking) (?:the |my |our |his |her )?(?:\d |two |three |both )?"
+    r"(?:kids|children|son|daughter|boys|girls) (?:abroad|out of the country|to \w+)|"
+    r"removal directions|"
     r"(?:police|officers) (?:want|wants|are going) to (?:interview|question)|"
     r"interview under caution|custody suite|repossession hearing|"
     r"(?:was|been|got) arrested (?:last night|this morning|yesterday|today|earlier)|"
@@ -144,6 +145,11 @@ class UrgencyFindings:
     due_basis: str = ""
     # A deadline the enquirer says has already gone ("the deadline passed on Monday").
     passed: str = ""
+    # A time limit for bringing a claim, counted from the event the enquirer gives, that
+    # ended before the enquiry arrived ("hurt at work in March 2022 ... a three-year
+    # limit"): how it was counted, and the day it ended.
+    expired: str = ""
+    expired_on: date | None = None
     # The firm's working calendar the working days are counted in (None: the standard one).
     calendar: WorkingCalendar | None = None
 
@@ -415,11 +421,15 @@ def _event_before(lower: str, position: int, today: date) -> tuple[date, str] | 
     window = lower[window_start : position + 80]
     split = position - window_start
     found: list[tuple[int, date, str]] = []
+    dated: list[tuple[int, int]] = []
     for match in _DAY_MONTH.finditer(window):
         day = _past_date(int(match.group(1)), MONTHS[match.group(2)], _year(match.group(3)), today)
         if day is not None:
             found.append((match.start(), day, match.group()))
+            dated.append(match.span())
     for match in _MONTH_YEAR.finditer(window):
+        if any(start <= match.start() < end for start, end in dated):
+            continue  # the month and year of a full date ("21 October 2023")
         month, year = MONTHS.get(match.group(1)), int(match.group(2))
         if month and date(year, month, 1) <= today:
             found.append((match.start(), date(year, month, 1), match.group()))
@@ -504,6 +514,30 @@ def _tribunal_limit(lower: str, today: date) -> tuple[date, str, str] | None:
     return None
 
 
+_INJURED = re.compile(
+    r"\b(?:hurt|injured|injury|injuries|accident|crash|collision|slipped|tripped|fell)\b"
+)
+
+
+def _injury_limit(lower: str, today: date) -> tuple[date, str, str] | None:
+    """A personal injury claim's limitation with no limit stated: three years from the
+    injury's date given near the words for it (the Limitation Act 1980)."""
+    match = _INJURED.search(lower)
+    if match is None or "claim" not in lower:
+        return None
+    event = _event_before(lower, min(len(lower), match.end() + 60), today)
+    if event is None:
+        return None
+    day, words = event
+    if not re.search(r"\d{4}", words):
+        return None  # an injury's date without its year is too loose to count from
+    return (
+        day + relativedelta(years=3),
+        words,
+        f"limitation, three years from the injury on {day.strftime('%-d %b %Y')}",
+    )
+
+
 def find_urgency(
     text: Text, *, arrived_at: datetime, calendar: WorkingCalendar | None = None
 ) -> UrgencyFindings:
@@ -552,7 +586,10 @@ def find_urgency(
         if best is None or day < best[0]:
             best = (day, text.original[start:end].strip(), cue.group())
     stated = _limit_deadline(lower, today, calendar)
-    counted = stated or _tribunal_limit(lower, today)
+    counted = stated or _tribunal_limit(lower, today) or _injury_limit(lower, today)
+    if counted is not None and counted[0] < today:
+        findings.expired_on = counted[0]
+        findings.expired = counted[2][0].upper() + counted[2][1:]
     if counted is not None and today <= counted[0] <= today + timedelta(days=5 * 366):
         if best is None or counted[0] < best[0]:
             day, said, basis = counted

@@ -95,13 +95,22 @@ _MAX_SUMS = 40
 # "house", "claim"); verbs and adjectives only how it is put ("worth", "sold", "owe"), so
 # a noun in the clause wins over a verb nearer the sum ("the estate is worth £2m").
 _NOUN, _VERB = 2, 1
+# A builder's or a garage's quote is the price of the repair, not a budget for fees.
+_NOT_OUR_QUOTE = (
+    r"(?<!repair )(?<!repairs )(?<!builder's )(?<!builders )(?<!insurance )(?<!garage )"
+    r"(?<!remedial )(?<!roofer's )"
+)
 _CUES: tuple[tuple[str, int, re.Pattern], ...] = (
     (
         SumKind.BUDGET,
         _NOUN,
         re.compile(
             r"\b(budget|budgeted|legal fees?|your fees?|fees? (?:of|around|about|up to|"
-            r"budget)|fee of|fixed fee|quoted?|quotes?|(?:can|could|willing to|happy to|"
+            r"budget)|fee of|fixed fee|"
+            + _NOT_OUR_QUOTE
+            + r"quoted?|"
+            + _NOT_OUR_QUOTE
+            + r"quotes?|(?:can|could|willing to|happy to|"
             r"prepared to|able to) (?:pay|spend)|afford|pay up to|spend up to|legal costs|"
             r"(?:you|you'd|you would|would you|do you|your|firm) charges?|you charging|"
             r"your charges|in fees|fees)\b"
@@ -258,6 +267,7 @@ _A_SCALE = re.compile(r"\b(?:a|one) " + _BIG + r"\b")
 _FRACTIONS = {"half": Decimal("0.5"), "quarter": Decimal("0.25"), "three quarters": Decimal("0.75")}
 
 _COMPANY_SUFFIX = re.compile(r"\b(ltd|limited|plc|llp|group|holdings|inc|gmbh|llc)\b\.?")
+_TEXT_COMPANY_SUFFIX = re.compile(r"\b(ltd|plc|llp)\b\.?")
 _COMPANY_NAME = re.compile(
     r"((?:[A-Z0-9][\w&'-]*\s){1,4})(Ltd|LTD|Limited|PLC|plc|LLP|Group|Holdings)\b\.?"
 )
@@ -521,7 +531,11 @@ def find_value(text: Text, *, organisation: str = "") -> ValueFindings:
 
     size = ""
     org = organisation.lower()
-    suffix = _COMPANY_SUFFIX.search(org) or _COMPANY_SUFFIX.search(lower)
+    # In the enquiry's own words only the unambiguous endings count ("a parents' group",
+    # "limited funds" are not companies); a named "Hale Group" is read with its capitals.
+    suffix = _COMPANY_SUFFIX.search(org) or _TEXT_COMPANY_SUFFIX.search(lower)
+    if suffix is None and (named := _COMPANY_NAME.search(text.original[:HEAD_CHARS])):
+        suffix = _COMPANY_SUFFIX.search(named.group(2).lower())
     if suffix:
         word = suffix.group(1)
         named = _COMPANY_NAME.search(text.original[:HEAD_CHARS])

@@ -135,3 +135,31 @@ def test_reading_money_never_fails_on_any_text(message):
     for stated in read(message).sums:
         assert stated.amount > 0
         assert stated.kind in SumKind.LABELS
+
+
+@pytest.mark.parametrize(
+    ("message", "is_budget"),
+    [
+        ("Got a £100 parking charge from a private company.", False),
+        ("The builder charged me £300 for work he never finished.", False),
+        ("What do you charge? We could pay £900 or so.", True),
+    ],
+)
+def test_only_the_firms_own_charges_make_a_budget(message, is_budget):
+    findings = find_value(prepare(subject="", body=message))
+    assert (findings.sums[0].kind == SumKind.BUDGET) is is_budget
+
+
+def test_a_group_of_people_is_not_a_company():
+    assert (
+        find_value(prepare(subject="", body="It was posted in the parents' group.")).company == []
+    )
+    named = find_value(prepare(subject="", body="We are Hale Group and need advice."))
+    assert named.company and named.company_size == "small"
+
+
+def test_a_repair_quote_is_not_a_budget_for_fees():
+    findings = find_value(prepare(subject="", body="The repair quote is about £45,000."))
+    assert findings.sums[0].kind != SumKind.BUDGET
+    ours = find_value(prepare(subject="", body="Another firm quoted £1,500 for the work."))
+    assert ours.sums[0].kind == SumKind.BUDGET

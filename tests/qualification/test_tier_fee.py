@@ -75,3 +75,73 @@ def test_the_version_thresholds_set_the_significance():
     assert assessed(message).commercial_significance == CommercialSignificance.MEDIUM
     strict = Rules(version=2, value_medium=Decimal(10000), value_high=Decimal(20000))
     assert assessed(message, rules=strict).commercial_significance == CommercialSignificance.LOW
+
+
+def test_a_dispute_that_does_not_say_what_it_is_is_not_a_on_its_usual_fee():
+    result = assessed(
+        "Someone posted something nasty about me online and I want to sue them. "
+        "How much would that cost?",
+        subject="Want to sue",
+    )
+    assert result.tier != Tier.A
+
+
+def test_an_injury_claim_long_out_of_time_is_c():
+    result = assessed(
+        "I hurt my back lifting boxes at work on 3 March 2022 and never claimed. "
+        "Can I still make a claim for the injury?",
+        subject="Injury at work",
+    )
+    assert result.practice_area.slug == "personal-injury"
+    assert result.tier == Tier.C
+    assert result.basis[0].startswith(
+        "Tier C: the time limit for the claim has already run out (Limitation, three years "
+        "from the injury on 3 Mar 2022, ended 3 Mar 2025"
+    )
+
+
+def test_an_injury_claim_inside_its_limitation_counts_it_as_the_deadline():
+    result = assessed(
+        "I was injured in a crash on 10 March 2024 and would like to claim. "
+        "Can you help with the claim?",
+        subject="Car accident claim",
+    )
+    assert result.urgency_due.isoformat() == "2027-03-10"
+    assert result.tier == Tier.A  # the limitation is days away, with a fee worth having
+
+
+def test_a_budget_far_above_the_band_is_the_price_not_the_fees():
+    result = assessed(
+        "We are first time buyers with a budget of £350,000 for a flat. What would the "
+        "conveyancing cost?",
+        subject="Buying our first flat",
+    )
+    assert result.practice_area.slug == "conveyancing"
+    assert result.estimated_value <= Decimal(1400)
+    assert not any(line.startswith("Stated budget for fees") for line in result.basis)
+
+
+def test_a_fracture_is_a_moderate_injury_claim_and_an_amputation_a_grave_one():
+    fracture = assessed(
+        "I tripped on a broken paving slab and fractured my wrist; I was off work for six "
+        "weeks. I'd like to make a personal injury claim.",
+        subject="Injury claim",
+    )
+    assert fracture.commercial_significance == CommercialSignificance.MEDIUM
+    grave = assessed(
+        "My husband lost two fingers (amputation) in an unguarded machine at work. "
+        "We want to make a personal injury claim.",
+        subject="Injury claim",
+    )
+    assert grave.commercial_significance == CommercialSignificance.HIGH
+
+
+def test_a_minor_injury_that_has_healed_is_c():
+    result = assessed(
+        "I slipped on a wet floor in a shop last week and bruised my knee. It's fine now but "
+        "could I make a personal injury claim?",
+        subject="Slip in a shop",
+    )
+    assert result.practice_area.slug == "personal-injury"
+    assert result.tier == Tier.C
+    assert result.basis[0] == "Tier C: a minor injury ('bruised'), a claim worth less than the fees"

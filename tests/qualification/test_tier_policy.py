@@ -113,3 +113,31 @@ def test_the_fee_bars_are_the_versions_own():
         rules=rules,
     )
     assert decision.tier == Tier.A
+
+
+def test_a_claim_below_the_small_claim_bar_is_c():
+    decision = decide(stake=Decimal(1400))
+    assert decision.tier == Tier.C
+    assert "£1,400 at stake is too small to justify the fees (under £1,500)" in decision.line
+    assert decide(stake=Decimal(2250)).tier == Tier.B
+
+
+def test_a_high_fee_the_enquiry_does_not_evidence_is_not_a_on_value_alone():
+    decision = decide(
+        significance_level=CommercialSignificance.HIGH, fee=Decimal(29500), fee_evidenced=False
+    )
+    assert decision.tier == Tier.B
+    assert "not clear enough evidence of value" in decision.line
+    evidenced = decide(significance_level=CommercialSignificance.HIGH, fee=Decimal(29500))
+    assert evidenced.tier == Tier.A
+
+
+def test_a_claim_whose_time_limit_has_run_out_is_c():
+    barred = "3 years from 1 Mar 2022, ended 1 Mar 2025"
+    decision = decide(
+        significance_level=CommercialSignificance.HIGH, fee=Decimal(18700), time_barred=barred
+    )
+    assert decision.tier == Tier.C
+    assert decision.line == f"Tier C: the time limit for the claim has already run out ({barred})"
+    # Work that is not a claim (a will, a purchase) is not written off by an old date.
+    assert decide(area=CONVEYANCING, time_barred=barred).tier == Tier.B

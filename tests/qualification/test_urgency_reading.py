@@ -116,3 +116,15 @@ def test_working_days_are_counted_in_the_firms_calendar():
     )
     basis = assess(extract(enquiry, ()), Rules(version=1)).basis
     assert "Hearing date 20 Nov 2026: 2 working days away" in basis
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "My ex says he's taking our 2 kids to Poland this friday and not coming back.",
+        "He is removing both children to Lahore next week.",
+    ],
+)
+def test_a_threat_to_take_the_children_away_is_urgent(message):
+    found = find_urgency(prepare(subject="", body=message), arrived_at=ARRIVED)
+    assert found.urgent
