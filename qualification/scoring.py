@@ -219,6 +219,7 @@ def policy_tier(
     fee_evidenced: bool = True,
     time_barred: str = "",
     minor_injury: str = "",
+    real_deadline: bool = True,
 ) -> TierDecision:
     """The firm's tier policy (docs/qualification.md) applied to the four dimensions, in
     its order: not an enquiry; out of scope, too vague, cannot instruct, only researching
@@ -266,7 +267,10 @@ def policy_tier(
             False,
             f"Tier A: valuable, likely fee {money(fee)} ({money(rules.value_high)} or more)",
         )
-    if urgent and fee is not None and fee >= rules.time_critical_fee_from:
+    # A rests on what the enquiry states: a deadline or an emergency it names, or at least
+    # a fee it evidences when it only asks for speed.
+    clear = real_deadline or fee_evidenced
+    if urgent and clear and fee is not None and fee >= rules.time_critical_fee_from:
         when = f"{urgency_line[:1].lower()}{urgency_line[1:]}"
         return TierDecision(
             Tier.A,
@@ -274,6 +278,10 @@ def policy_tier(
             f"Tier A: time-critical ({when}) with a fee worth having ({money(fee)})",
         )
     why = "a fee below the urgent work's bar" if urgent else "neither valuable nor time-critical"
+    if urgent and not clear:
+        why = (
+            "asked for urgently, but with no deadline or emergency stated and no detail of the work"
+        )
     if valuable:
         why = (
             f"the likely fee ({money(fee)}) is the area's usual work, which the enquiry does "
@@ -443,6 +451,7 @@ def assess(
         fee_evidenced=fee_evidenced,
         time_barred=_time_barred(signals),
         minor_injury=fees.minor_injury(signals.value.text),
+        real_deadline=_real_deadline(signals, rules),
     )
     tier = decision.tier
     flag_actions = dict(rules.flag_actions)
@@ -509,6 +518,36 @@ def assess(
         summary=f"{area_label}: {signals.summary}"[:500] if signals.summary else area_label,
         details=details,
     )
+
+
+# Words that ask for speed without saying why: on their own they are not the policy's
+# "real deadline" for a time-critical A.
+ONLY_ASKED_FOR_SPEED = frozenset(
+    {
+        "urgent",
+        "urgently",
+        "asap",
+        "as soon as possible",
+        "immediately",
+        "right away",
+        "straight away",
+        "without delay",
+        "time-sensitive",
+        "time sensitive",
+    }
+)
+
+
+def _real_deadline(signals: Signals, rules: Rules) -> bool:
+    """Whether the urgency rests on a deadline within the urgent window or an emergency
+    the enquirer names (an injunction, a removal threat, a police interview), not only on
+    words asking for speed."""
+    found = signals.urgency
+    if found.due is not None:
+        days = working_days_between(signals.arrived_at.date(), found.due, calendar=found.calendar)
+        if days <= rules.urgent_within_working_days:
+            return True
+    return any(phrase not in ONLY_ASKED_FOR_SPEED for phrase in found.urgent)
 
 
 def _time_barred(signals: Signals) -> str:

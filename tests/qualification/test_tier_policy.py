@@ -141,3 +141,25 @@ def test_a_claim_whose_time_limit_has_run_out_is_c():
     assert decision.line == f"Tier C: the time limit for the claim has already run out ({barred})"
     # Work that is not a claim (a will, a purchase) is not written off by an old date.
     assert decide(area=CONVEYANCING, time_barred=barred).tier == Tier.B
+
+
+def test_only_asking_for_speed_about_unspecified_work_is_not_time_critical():
+    vague = decide(
+        significance_level=CommercialSignificance.LOW,
+        fee=Decimal(2200),
+        urgency_level=Urgency.HIGH,
+        urgency_line="Says 'asap'",
+        real_deadline=False,
+        fee_evidenced=False,
+    )
+    assert vague.tier == Tier.B
+    assert "no deadline or emergency stated" in vague.line
+    # The same words about work the enquiry describes, or with a named emergency, are A.
+    described = decide(
+        significance_level=CommercialSignificance.LOW,
+        fee=Decimal(2200),
+        urgency_level=Urgency.HIGH,
+        urgency_line="Says 'asap'",
+        real_deadline=False,
+    )
+    assert described.tier == Tier.A
