@@ -100,6 +100,13 @@ _NOT_OUR_QUOTE = (
     r"(?<!repair )(?<!repairs )(?<!builder's )(?<!builders )(?<!insurance )(?<!garage )"
     r"(?<!remedial )(?<!roofer's )"
 )
+# Someone other than a lawyer pricing a job: their quote is not a budget for fees.
+_OTHERS_PRICE = re.compile(
+    r"\b(builders?|contractors?|roofer|plumber|electrician|garage|mechanic|tradesm[ae]n|"
+    r"repairs?|remedial|put (?:it|this|things) right|to fix|fixing|decorators?|"
+    r"landscaper|glazier)\b"
+)
+_LEGAL_FEES = re.compile(r"\b(legal|fees?|solicitors?|lawyers?|you|your|firm)\b")
 _CUES: tuple[tuple[str, int, re.Pattern], ...] = (
     (
         SumKind.BUDGET,
@@ -427,6 +434,16 @@ def _kind(text: str, start: int, end: int) -> str:
             if min(near) <= 40:
                 kind = strong
                 break
+    clause = f"{before} {after}"
+    if (
+        kind == SumKind.BUDGET
+        and "quot" in clause
+        and _OTHERS_PRICE.search(clause)
+        and not _LEGAL_FEES.search(clause)
+    ):
+        # "Another builder has quoted £28,500 to put it right": the cost of the repair,
+        # which is what is claimed, not a budget for the firm's fees.
+        kind = SumKind.CLAIM
     if _PER_MONTH.match(after):
         if kind in (SumKind.PROPERTY, SumKind.VALUE, SumKind.RENT_MONTH, SumKind.RENT_YEAR):
             kind = SumKind.RENT_MONTH

@@ -163,3 +163,10 @@ def test_a_repair_quote_is_not_a_budget_for_fees():
     assert findings.sums[0].kind != SumKind.BUDGET
     ours = find_value(prepare(subject="", body="Another firm quoted £1,500 for the work."))
     assert ours.sums[0].kind == SumKind.BUDGET
+
+
+def test_a_builders_quote_for_the_repair_is_what_is_claimed():
+    findings = find_value(
+        prepare(subject="", body="Another builder has quoted £28,500 to put it right.")
+    )
+    assert findings.sums[0].kind == SumKind.CLAIM
