@@ -184,6 +184,9 @@ def _position_in(amount: Decimal, start: Decimal | None, end: Decimal | None) ->
     return min(max(ratio, 0.0), 1.0)
 
 
+_SPACES = re.compile(r"\s+")
+
+
 @lru_cache(maxsize=4096)
 def _keyword_pattern(keyword: str) -> re.Pattern:
     return re.compile(r"(?<![a-z0-9])" + re.escape(keyword.lower()) + r"(?![a-z0-9])")
@@ -234,7 +237,8 @@ def choose_matter(
     kinds = {item.matter_kind for item in items}
     if matter_kind in kinds:
         return matter_kind, True
-    text = text.lower()
+    # A phrase wrapped over two lines ("a proper shareholders'\nagreement") still reads.
+    text = _SPACES.sub(" ", text.lower())
     client = _client_kind(client_size, text)
     scores = _kind_scores(items, text, sums)
 

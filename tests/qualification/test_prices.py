@@ -349,3 +349,8 @@ def test_quotes_in_a_reply_s_words():
     )
     assert quote_for(estimate).price == "£180 to £250 an hour plus VAT"
     assert quote_for(fee("criminal", "Arrested")) is None
+
+
+def test_a_kind_of_work_wrapped_over_two_lines_still_names_the_line():
+    estimate = fee("commercial", "The board wants a proper shareholders'\nagreement in place.")
+    assert estimate.matter_kind == "shareholder-agreement"
