@@ -92,6 +92,7 @@ DEADLINE_CUE = re.compile(
     r"completing|exchange|exchanging|expires?|expiry|limitation|appointment|need|needs|"
     r"needed|must|latest|submit|submitted|file|filed|filing|closing|sign|signed|signing|"
     r"start|starts|starting|moving|move|within|in time|no later than|urgent|asap|mediation|"
+    r"expiring|turns|before then|"
     r"hmrc|meeting|interview|agree|agreed|wants?|distribut\w*|planned|set for|expect\w*|"
     r"respond|response|reply|given us|given me|have until|has until|listed|booked|"
     r"come|visit|lapses?|offer ends|sign-by)\b"
@@ -381,6 +382,7 @@ _PASSED = re.compile(
 )
 
 
+_DATE_FOLLOWS = re.compile(r",?\s?\(?\d{1,2}(?:st|nd|rd|th)?(?:\s+of)?\s+" + _MONTH)
 _WRAPPED_LINE = re.compile(r"(?<=[a-z0-9,)'])\n(?=[a-z0-9(£])")
 _DEADLINE_PREPOSITION = re.compile(r"\b(?:by|before|until|till|no later than)\s+(?:the\s+)?$")
 
@@ -569,7 +571,7 @@ def find_urgency(
             break
         if day is None or day < today or day > today + timedelta(days=3 * 366):
             continue
-        before = lower[max(0, start - 60) : start]
+        before = lower[max(0, start - 100) : start]
         sentence_start = max(before.rfind("."), before.rfind("\n"), before.rfind("?"))
         before = before[sentence_start + 1 :]
         if PAST_CUE.search(before):
@@ -579,6 +581,8 @@ def find_urgency(
         ):
             continue
         after = lower[end : end + 30].split(".")[0]
+        if _WEEKDAY.fullmatch(lower[start:end].strip()) and _DATE_FOLLOWS.match(after):
+            continue  # "on Friday 27 November": the date says which Friday
         window = f"{before} {lower[start:end]} {after}"
         cue = DEADLINE_CUE.search(window)
         if cue is None:

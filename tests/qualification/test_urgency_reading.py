@@ -128,3 +128,20 @@ def test_working_days_are_counted_in_the_firms_calendar():
 def test_a_threat_to_take_the_children_away_is_urgent(message):
     found = find_urgency(prepare(subject="", body=message), arrived_at=ARRIVED)
     assert found.urgent
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("His visa is expiring on 1 December and he would have to stop work.", "2026-12-01"),
+        (
+            "We are completing the purchase of a competitor's three gyms (an asset purchase) "
+            "on Friday 27 November.",
+            "2026-11-27",
+        ),
+        ("My son turns 18 on 4 December and has to apply before then.", "2026-12-04"),
+    ],
+)
+def test_a_date_some_way_after_its_deadline_word_is_the_deadline(message, expected):
+    found = find_urgency(prepare(subject="", body=message), arrived_at=ARRIVED)
+    assert found.due is not None and found.due.isoformat() == expected
