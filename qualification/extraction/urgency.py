@@ -382,6 +382,15 @@ _PASSED = re.compile(
 )
 
 
+# What the enquirer asks of the firm by a date (a quote, a meeting, a call, to instruct),
+# or an offer they expect: when they would like our answer, not the matter's deadline.
+_ASKED_OF_US = re.compile(
+    r"\b(?:would like|'d like|like|want|wants|wanted|hoping for|hope to|please send|"
+    r"send (?:me|us|him|her)|can (?:i|we) (?:have|get|book)|could (?:i|we|you) (?:have|get|"
+    r"book|send)|expecting|expect)\b[^.\n]{0,30}?\b(?:a |an |the |your )?(?:quote|"
+    r"quotation|meeting|call|call back|callback|appointment|chat|to instruct|instruct|"
+    r"offer|estimate)\b[^.\n]*$"
+)
 _DATE_FOLLOWS = re.compile(r",?\s?\(?\d{1,2}(?:st|nd|rd|th)?(?:\s+of)?\s+" + _MONTH)
 _WRAPPED_LINE = re.compile(r"(?<=[a-z0-9,)'])\n(?=[a-z0-9(£])")
 _DEADLINE_PREPOSITION = re.compile(r"\b(?:by|before|until|till|no later than)\s+(?:the\s+)?$")
@@ -580,6 +589,8 @@ def find_urgency(
             _told_in_the_past(_clause(lower, start, end))
         ):
             continue
+        if _ASKED_OF_US.search(before):
+            continue  # "would like a quote today": when they want our reply, not a deadline
         after = lower[end : end + 30].split(".")[0]
         if _WEEKDAY.fullmatch(lower[start:end].strip()) and _DATE_FOLLOWS.match(after):
             continue  # "on Friday 27 November": the date says which Friday

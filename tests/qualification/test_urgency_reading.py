@@ -145,3 +145,22 @@ def test_a_threat_to_take_the_children_away_is_urgent(message):
 def test_a_date_some_way_after_its_deadline_word_is_the_deadline(message, expected):
     found = find_urgency(prepare(subject="", body=message), arrived_at=ARRIVED)
     assert found.due is not None and found.due.isoformat() == expected
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Selling our house, asking £350k, and expecting an offer this week. Please quote.",
+        "Would like a quote by email today for the sale and purchase.",
+        "He would like a meeting next week, Wednesday best.",
+    ],
+)
+def test_when_they_want_our_answer_is_not_the_matters_deadline(message):
+    found = find_urgency(prepare(subject="", body=message), arrived_at=ARRIVED)
+    assert found.due is None
+
+
+def test_a_hearing_next_week_is_still_a_deadline_when_they_want_a_call():
+    message = "The tribunal hearing is next week and we would like a call today."
+    found = find_urgency(prepare(subject="", body=message), arrived_at=ARRIVED)
+    assert found.due is not None and found.due_cue in ("tribunal", "hearing")
