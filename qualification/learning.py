@@ -33,6 +33,8 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.svm import LinearSVC
 
+from qualification.extraction.base import read_position
+from qualification.extraction.position import PositionFindings
 from qualification.extraction.text import prepare
 
 if TYPE_CHECKING:
@@ -64,7 +66,39 @@ OUT_OF_SCOPE_FROM = 0.25
 UNCLASSIFIED_SLUG = "unclassified"
 # Words of two letters or more, without digits (sums and dates are read elsewhere).
 WORDS = r"(?u)\b[^\W\d_][^\W\d_]+\b"
-FORMAT = 2  # bumped when what is stored changes shape
+FORMAT = 3  # bumped when what is stored changes shape
+# The positions the position classifier chooses among, for a genuine enquiry ("not a
+# buyer" follows the genuine-or-not decision).
+POSITIONS = ("decision_maker", "on_behalf", "referrer", "researching", "unknown")
+# The wording rules' cues (``extraction.position.position_cues``) and their own reading,
+# as features beside the words; in words for the basis.
+CUE_LABELS = {
+    "referrer": "words of someone introducing a client",
+    "researching": "words of someone not yet decided",
+    "on_behalf": "words of someone writing for another",
+    "deciding_title": "a deciding role in their own words",
+    "assisting_title": "a role that prepares rather than decides",
+    "ownership": "their own business",
+    "withheld": "a caller who would not say who they are",
+    "later": "a plan for later",
+    "someone_else": "a relative's or friend's matter",
+    "without_them": "the person concerned has not asked them",
+    "signature_title": "a deciding role in the sign-off",
+    "job_title": "a deciding job title",
+    "organisation": "a company's writer with a role",
+    "organisation_no_role": "a company's writer who gives no role",
+    "general_question": "a question put in general terms",
+    "very_short": "a message of a few words",
+    "short": "a short message",
+    "long": "a long message",
+    "third_person": "written in the third person",
+    "we": "written as 'we'",
+    "forwarded": "a forwarded email",
+}
+RULE_READINGS = (*POSITIONS, "default")
+CUE_NAMES = (*CUE_LABELS, *(f"rule_{name}" for name in RULE_READINGS))
+# How much a cue weighs against one TF-IDF feature (a row's features have unit length).
+CUE_WEIGHT = 0.5
 
 
 def classifier_text(enquiry: Enquiry) -> str:
@@ -165,6 +199,14 @@ class LearnedReading:
     # trade marks, clinical negligence against the NHS, regulated financial advice...).
     out_of_scope: float = 0.0
     out_of_scope_evidence: list[str] = field(default_factory=list)
+    # The decision position the position classifier reads (set by ``place``; None when
+    # the version has no position classifier), how far it is ahead of the runner-up, the
+    # words and cues that pushed it most, and the sentence the strongest word is in.
+    position: str | None = None
+    position_margin: float = 0.0
+    position_evidence: list[str] = field(default_factory=list)
+    position_sentence: str = ""
+    row: Any = field(default=None, repr=False, compare=False)
 
     @property
     def is_out_of_scope(self) -> bool:
@@ -194,8 +236,34 @@ class Classifiers:
     genuine: LogisticRegression
     kind: LinearSVC | None = None  # among non-enquiries: which flag
     scope: LogisticRegression | None = None  # among genuine enquiries: out of scope or not
+    position: LinearSVC | None = None  # among genuine enquiries: the decision position
     report: dict[str, Any] = field(default_factory=dict)
     _word_names: Any = None
+
+    def place(self, reading: LearnedReading, findings: PositionFindings, message: str) -> None:
+        """Read the writer's decision position into ``reading``, from the words and the
+        wording rules' cues (``findings``); ``message`` gives the evidence sentence."""
+        if self.position is None or reading.row is None:
+            return
+        row = sparse.hstack([reading.row, cue_row(findings)], format="csr")
+        scores = self.position.decision_function(row)[0]
+        order = np.argsort(-scores)
+        best = int(order[0])
+        reading.position = str(self.position.classes_[best])
+        reading.position_margin = round(float(scores[best] - scores[int(order[1])]), 3)
+        coef = self.position.coef_[best]
+        words = self._evidence(row, coef[: reading.row.shape[1]], limit=3)
+        cue_start = reading.row.shape[1]
+        found = [
+            (float(coef[cue_start + index]), CUE_NAMES[index])
+            for index in range(len(CUE_NAMES))
+            if row[0, cue_start + index] and coef[cue_start + index] > 0
+        ]
+        cues = [
+            CUE_LABELS[name] for _weight, name in sorted(found, reverse=True) if name in CUE_LABELS
+        ][:2]
+        reading.position_evidence = [f"'{word}'" for word in words] + cues
+        reading.position_sentence = sentence_with(message, words)
 
     def read(self, enquiry: Enquiry) -> LearnedReading:
         row = self.features.transform([classifier_text(enquiry)])
@@ -213,6 +281,7 @@ class Classifiers:
             if out_of_scope >= OUT_OF_SCOPE_FROM:
                 scope_evidence = self._evidence(row, self.scope.coef_[0])
         reading = LearnedReading(
+            row=row,
             area_slug=slug if slug != UNCLASSIFIED_SLUG else None,
             area_margin=round(float(scores[best] - scores[int(order[1])]), 3),
             best=slug,
@@ -295,9 +364,73 @@ def train(examples: list[LabelledEnquiry]) -> Classifiers:
     )
     report["not_enquiry_kinds"] = _count(kinds)
     report["out_of_scope"] = int(scope_labels.sum())
+    placed = [
+        (row, item)
+        for row, item in enumerate(examples)
+        if item.labels.is_enquiry and item.labels.position in POSITIONS
+    ]
+    position = None
+    if len({item.labels.position for _row, item in placed}) > 1:
+        cues = sparse.vstack([cue_row(_rule_position(item)) for _row, item in placed])
+        position_matrix = sparse.hstack([matrix[[row for row, _item in placed]], cues], "csr")
+        position = _position_classifier().fit(
+            position_matrix, [item.labels.position for _row, item in placed]
+        )
+        report["positions"] = _count(item.labels.position for _row, item in placed)
+    for model in (area, genuine, kind, scope, position):
+        _compact(model)
     return Classifiers(
-        features=features, area=area, genuine=genuine, kind=kind, scope=scope, report=report
+        features=features,
+        area=area,
+        genuine=genuine,
+        kind=kind,
+        scope=scope,
+        position=position,
+        report=report,
     )
+
+
+def _position_classifier() -> LinearSVC:
+    return LinearSVC(C=1.0, random_state=0)
+
+
+def _compact(model) -> None:
+    """Keep a fitted linear model's weights in single precision: half the bytes to store
+    and load, the same decisions to six significant figures."""
+    if model is not None:
+        model.coef_ = np.ascontiguousarray(model.coef_, dtype=np.float32)
+        model.intercept_ = np.asarray(model.intercept_, dtype=np.float32)
+
+
+def _rule_position(item: LabelledEnquiry) -> PositionFindings:
+    """The wording rules' reading of a labelled enquiry's position, as a reader has it
+    for a genuine enquiry (no sales-pitch phrase taken for a supplier)."""
+    enquiry = item.enquiry
+    return read_position(enquiry, prepare(subject=enquiry.subject, body=enquiry.message))
+
+
+def cue_row(findings: PositionFindings):
+    """The wording rules' cues and reading as one sparse row beside the words."""
+    names = set(findings.cues)
+    rule = str(findings.position)
+    names.add(f"rule_{rule}" if findings.evidence or rule != "decision_maker" else "rule_default")
+    values = np.array([CUE_WEIGHT if name in names else 0.0 for name in CUE_NAMES], np.float32)
+    return sparse.csr_matrix(values.reshape(1, -1))
+
+
+_SENTENCES = re.compile(r"[^.!?\n]+[.!?]?")
+
+
+def sentence_with(message: str, words: list[str], limit: int = 160) -> str:
+    """The first sentence of the message holding the first of ``words`` (as written)."""
+    if not words:
+        return ""
+    pattern = re.compile(r"\b" + r"\W+".join(map(re.escape, words[0].split())) + r"\b", re.I)
+    for match in _SENTENCES.finditer(message[:CLASSIFIER_CHARS]):
+        sentence = " ".join(match.group().split())
+        if pattern.search(sentence):
+            return sentence if len(sentence) <= limit else sentence[: limit - 1] + "…"
+    return ""
 
 
 def _out_of_scope(item: LabelledEnquiry) -> bool:
@@ -329,6 +462,7 @@ def dump(classifiers: Classifiers) -> tuple[bytes, str]:
             "genuine": classifiers.genuine,
             "kind": classifiers.kind,
             "scope": classifiers.scope,
+            "position": classifiers.position,
         },
         buffer,
         compress=3,
@@ -364,6 +498,7 @@ def load(blob: bytes | memoryview, digest: str) -> Classifiers:
         genuine=stored["genuine"],
         kind=stored["kind"],
         scope=stored["scope"],
+        position=stored["position"],
     )
     if len(_LOADED) >= 8:
         _LOADED.pop(next(iter(_LOADED)))
