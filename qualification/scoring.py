@@ -576,7 +576,7 @@ def position_of(
         rule_position = DecisionPosition.DECISION_MAKER  # a genuine enquiry's own matter
     if learned is not None and learned.position and learned.position != rule_position:
         chosen = DecisionPosition(learned.position)
-        why = "; ".join(learned.position_evidence[:3])
+        why = ", ".join(learned.position_evidence[:4])
         said = f": '{learned.position_sentence}'" if learned.position_sentence else ""
         line = (
             f"Decision position: {chosen.label.lower()}, read by the position classifier"
