@@ -10,3 +10,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leadtrack.settings")
 local_env_read()
 
 application = get_wsgi_application()
+
+from leadtrack.startup import process_warm  # noqa: E402 (needs the apps loaded)
+
+process_warm("web")

@@ -14,9 +14,8 @@ from typing import Any
 
 from qualification import corpus, learning, selectors
 from qualification.corpus import DISQUALIFIED, LabelledEnquiry
-from qualification.extraction import extract
 from qualification.models import QualificationModel
-from qualification.scoring import Assessment, Rules, assess
+from qualification.scoring import Assessment, Rules
 
 DIMENSIONS = ["tier", "practice_area", "genuine", "commercial", "urgency", "urgent", "position"]
 TIERS = ["A", "B", "C", DISQUALIFIED]
@@ -166,10 +165,9 @@ def evaluate_with(
 ) -> Evaluation:
     """Run every labelled enquiry through the rules (and classifiers) given."""
     result = Evaluation(version=version)
+    reader = selectors.Reader(areas=areas, rules=rules, classifiers=classifiers)
     for item in items:
-        learned = classifiers.read(item.enquiry) if classifiers is not None else None
-        assessment = assess(extract(item.enquiry, areas), rules, learned=learned, areas=areas)
-        result.add(item, assessment, seen=corpus.item_key(item) in seen_keys)
+        result.add(item, reader.assess(item.enquiry), seen=corpus.item_key(item) in seen_keys)
     return result
 
 

@@ -26,6 +26,12 @@ from qualification.learning import UNCLASSIFIED_SLUG, LearnedReading
 NOT_AN_ENQUIRY_WITH_A_FLAG = 0.25
 # The practice-area classifier's lead over its runner-up above which it is "clearly" right.
 CLEAR_MARGIN = 0.5
+# A message that plainly asks for the firm's work (the area classifier's decision value for
+# its best area at least this) or whose writer says they are the firm's client is only
+# disqualified when the genuine-or-not classifier is at least this sure it is not an
+# enquiry: a genuine enquiry must never be disqualified.
+CLEAR_NEED_AREA_SCORE = 0.5
+NOT_AN_ENQUIRY_DESPITE_A_NEED = 0.9
 
 DISQUALIFYING = (Flag.SPAM, Flag.JOB_APPLICATION, Flag.STUDENT)
 
@@ -292,6 +298,49 @@ def policy_tier(
     )
 
 
+def _genuine_or_not(
+    learned: LearnedReading,
+    rule_flags: dict[str, list[str]],
+    flag_evidence: dict[str, list[str]],
+    doubtful: bool,
+) -> str:
+    """The genuine-or-not classifier's say on the flags (``flag_evidence`` is updated) and
+    its basis line: a phrase flag is dropped when it reads the text as a real enquiry."""
+    disqualifying_rule = [flag for flag in rule_flags if flag in DISQUALIFYING]
+    line = ""
+    if learned.is_enquiry and not doubtful:
+        for flag in disqualifying_rule:  # the classifier reads it as a real enquiry
+            flag_evidence.pop(flag)
+        if disqualifying_rule:
+            line = (
+                f"Read as a genuine enquiry ({1 - learned.not_an_enquiry:.0%} sure) despite "
+                f"{_quote(sum((rule_flags[flag] for flag in disqualifying_rule), []), 2)}"
+            )
+    elif not disqualifying_rule:
+        flag_evidence[learned.not_an_enquiry_kind] = list(learned.not_an_enquiry_evidence)
+    if learned.reads_as_no_work and not doubtful:
+        line = (
+            "Not a client enquiry: nothing in it reads as work the firm does "
+            "(mail meant for someone else?)"
+        )
+    elif not learned.is_enquiry or doubtful:
+        line = f"Not a client enquiry ({learned.not_an_enquiry:.0%} sure)"
+    return line
+
+
+def clear_need(signals: Signals, learned: LearnedReading, areas: tuple[AreaSpec, ...]) -> str:
+    """Why the message plainly asks for legal or accountancy work ("" when it does not):
+    the practice-area classifier reads an area clearly, or the writer says they are the
+    firm's client."""
+    if signals.flags.says_client:
+        return f"they say they are the firm's client ({_quote(signals.flags.says_client, 1)})"
+    area = {area.slug: area for area in areas}.get(learned.area_slug or "")
+    if area is not None and learned.area_score >= CLEAR_NEED_AREA_SCORE:
+        words = f" ({_quote(learned.area_evidence, 3)})" if learned.area_evidence else ""
+        return f"it plainly asks for {area.name} work{words}"
+    return ""
+
+
 def _learned_requirement(
     learned: LearnedReading, areas: tuple[AreaSpec, ...]
 ) -> tuple[AreaSpec | None, list[str], str]:
@@ -327,23 +376,19 @@ def assess(
     if learned is not None:
         disqualifying_rule = [flag for flag in rule_flags if flag in DISQUALIFYING]
         doubtful = learned.not_an_enquiry >= NOT_AN_ENQUIRY_WITH_A_FLAG and disqualifying_rule
-        if learned.is_enquiry and not doubtful:
-            for flag in disqualifying_rule:  # the classifier reads it as a real enquiry
+        need = clear_need(signals, learned, areas)
+        if need and learned.not_an_enquiry < NOT_AN_ENQUIRY_DESPITE_A_NEED:
+            # A genuine enquiry must never be disqualified: a plain need for the firm's
+            # work overrules a pitch-like score, and any phrase that looked like one.
+            for flag in disqualifying_rule:
                 flag_evidence.pop(flag)
-            if disqualifying_rule:
+            if not learned.is_enquiry or doubtful or disqualifying_rule:
                 genuine_line = (
-                    f"Read as a genuine enquiry ({1 - learned.not_an_enquiry:.0%} sure) despite "
-                    f"{_quote(sum((rule_flags[flag] for flag in disqualifying_rule), []), 2)}"
+                    f"Read as a genuine enquiry despite a pitch-like score "
+                    f"({learned.not_an_enquiry:.0%} not an enquiry): {need}"
                 )
-        elif not disqualifying_rule:
-            flag_evidence[learned.not_an_enquiry_kind] = list(learned.not_an_enquiry_evidence)
-        if learned.reads_as_no_work and not doubtful:
-            genuine_line = (
-                "Not a client enquiry: nothing in it reads as work the firm does "
-                "(mail meant for someone else?)"
-            )
-        elif not learned.is_enquiry or doubtful:
-            genuine_line = f"Not a client enquiry ({learned.not_an_enquiry:.0%} sure)"
+        else:
+            genuine_line = _genuine_or_not(learned, rule_flags, flag_evidence, bool(doubtful))
     flags = list(flag_evidence)
 
     # Requirement type
@@ -402,22 +447,9 @@ def assess(
     significance_level = significance(fee, rules)
 
     urgency_level, urgency_line, urgency_evidence = urgency_of(signals, rules)
-    position = signals.position
-    decision_position = position.position
-    if not_a_lead:
-        decision_position = DecisionPosition.NOT_A_BUYER
-    decision_line = (
-        f"{position.reason[0].upper()}{position.reason[1:]}: {decision_position.label.lower()}"
-        if position.reason and decision_position == position.position
-        else f"Decision position: {decision_position.label.lower()}"
-        if decision_position != DecisionPosition.UNKNOWN
-        else "Decision position not stated"
+    decision_position, decision_line, decision_evidence = position_of(
+        signals, learned, not_a_lead=not_a_lead
     )
-    if position.evidence and decision_position not in (
-        DecisionPosition.DECISION_MAKER,
-        DecisionPosition.NOT_A_BUYER,
-    ):
-        decision_line += f" ({_quote(position.evidence, 1)})"
 
     weights = {
         "requirement": rules.weight_requirement,
@@ -508,7 +540,7 @@ def assess(
         urgency_due=signals.urgency.due,
         urgency_evidence=urgency_evidence[:5],
         decision_position=decision_position,
-        decision_evidence=position.evidence[:3],
+        decision_evidence=decision_evidence[:3],
         flags=[str(flag) for flag in flags],
         is_disqualified=decision.is_disqualified,
         score=score,
@@ -559,6 +591,39 @@ def _time_barred(signals: Signals) -> str:
     if (signals.arrived_at.date() - found.expired_on).days < TIME_BARRED_AFTER_DAYS:
         return ""  # only just run out, or read from a month without its day: not clear
     return f"{found.expired}, ended {found.expired_on.strftime('%-d %b %Y')}"
+def position_of(
+    signals: Signals, learned: LearnedReading | None, *, not_a_lead: bool
+) -> tuple[DecisionPosition, str, list[str]]:
+    """The decision position, its basis line and evidence: the version's position
+    classifier where it has one (the words and the wording rules' cues together), else the
+    wording rules; never a buyer when the enquiry is not a client enquiry."""
+    position = signals.position
+    if not_a_lead:
+        reason = position.reason if position.position == DecisionPosition.NOT_A_BUYER else ""
+        line = f"{reason[:1].upper()}{reason[1:]}: not a buyer" if reason else ""
+        return DecisionPosition.NOT_A_BUYER, line or "Decision position: not a buyer", []
+    rule_position = position.position
+    if rule_position == DecisionPosition.NOT_A_BUYER:
+        rule_position = DecisionPosition.DECISION_MAKER  # a genuine enquiry's own matter
+    if learned is not None and learned.position and learned.position != rule_position:
+        chosen = DecisionPosition(learned.position)
+        why = ", ".join(learned.position_evidence[:4])
+        said = f": '{learned.position_sentence}'" if learned.position_sentence else ""
+        line = (
+            f"Decision position: {chosen.label.lower()}, read by the position classifier"
+            f"{f' ({why})' if why else ''}{said}; the wording rules alone read "
+            f"{rule_position.label.lower()}"
+        )
+        return chosen, line, [learned.position_sentence or why]
+    if position.reason and rule_position == position.position:
+        line = f"{position.reason[0].upper()}{position.reason[1:]}: {rule_position.label.lower()}"
+    elif rule_position != DecisionPosition.UNKNOWN:
+        line = f"Decision position: {rule_position.label.lower()}"
+    else:
+        line = "Decision position not stated"
+    if position.evidence and rule_position != DecisionPosition.DECISION_MAKER:
+        line += f" ({_quote(position.evidence, 1)})"
+    return rule_position, line, list(position.evidence)
 
 
 def _stake(signals: Signals) -> Decimal | None:

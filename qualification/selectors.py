@@ -19,9 +19,9 @@ from leads.models import Lead
 from qualification import learning
 from qualification.choices import UNCLASSIFIED, DecisionPosition, Flag, ModelState
 from qualification.extraction import AreaSpec, Enquiry, extract
+from qualification.extraction.base import read_position
 from qualification.extraction.fees import FeeEstimate, PriceSpec, estimate_fee
 from qualification.extraction.parties import PartyMention, find_parties
-from qualification.extraction.position import find_position
 from qualification.extraction.text import clean, prepare
 from qualification.extraction.value import SumKind, find_value
 from qualification.models import PracticeArea, PriceItem, QualificationModel, QualificationResult
@@ -211,20 +211,23 @@ class Reader:
     def assess(self, enquiry: Enquiry) -> Assessment:
         """The whole assessment of one enquiry, saving nothing: the rules read the
         extracted signals and, where the version has them, its classifiers."""
-        learned = self.classifiers.read(enquiry) if self.classifiers is not None else None
         signals = extract(enquiry, self.areas)
+        if self.classifiers is None:
+            return assess(signals, self.rules, areas=self.areas)
+        learned = self.classifiers.read(enquiry)
         if (
-            learned is not None
-            and learned.not_an_enquiry < NOT_AN_ENQUIRY_WITH_A_FLAG
+            learned.not_an_enquiry < NOT_AN_ENQUIRY_WITH_A_FLAG
             and signals.position.position == DecisionPosition.NOT_A_BUYER
         ):
             # A phrase made the reader take the writer for a supplier or a job seeker; the
             # classifier is sure it is a real enquiry, so their position is read afresh.
-            signals.position = find_position(
-                prepare(subject=enquiry.subject, body=enquiry.message).lower,
-                job_title=clean(enquiry.job_title),
+            signals.position = read_position(
+                enquiry,
+                prepare(subject=enquiry.subject, body=enquiry.message),
                 company=bool(signals.value.company),
+                forwarded=signals.forwarded,
             )
+        self.classifiers.place(learned, signals.position, enquiry.message)
         return assess(signals, self.rules, learned=learned, areas=self.areas)
 
 
@@ -232,6 +235,25 @@ def reader_for(model: QualificationModel) -> Reader:
     return Reader(
         areas=areas_for(model), rules=rules_for(model), classifiers=classifiers_for(model)
     )
+
+
+def active_reader_warm() -> str:
+    """Load the active version's classifiers into this process and read one short
+    enquiry with them, so a process's first real enquiry costs what every other one does
+    (called as a web or worker process starts). Says what was warmed."""
+    model = active_model()
+    if model is None:
+        return "no active qualification model yet"
+    reader = reader_for(model)
+    reader.assess(
+        Enquiry(
+            message="I need advice about buying a house. Kind regards, Sam",
+            subject="Enquiry",
+            arrived_at=timezone.now(),
+        )
+    )
+    trained = "with its classifiers" if reader.classifiers is not None else "keyword reading"
+    return f"qualification model v{model.version} ready ({trained})"
 
 
 def enquiry_assess(enquiry: Enquiry, model: QualificationModel) -> Assessment:

@@ -110,27 +110,16 @@ def extract(enquiry: Enquiry, areas: tuple[AreaSpec, ...]) -> Signals:
     )
     value = find_value(text, organisation=clean(enquiry.organisation))
     forwarded = find_forwarded(enquiry.message)
-    forwarded_from = ""
-    note = _FORWARD_SUBJECT.sub("", forwarded.note).strip() if forwarded is not None else ""
-    # A forward with nothing of the forwarder's own is read as the author's own enquiry.
-    if forwarded is not None and forwarded.author_name and note:
-        sender = {word for word in clean(enquiry.contact_name).lower().split() if len(word) > 1}
-        author = {word for word in forwarded.author_name.lower().split() if len(word) > 1}
-        same_address = bool(enquiry.email) and forwarded.author_email == enquiry.email.lower()
-        firm = set(enquiry.firm_words) | {"llp", "ltd", "limited", "solicitors", "accountants"}
-        if not same_address and not (sender and author <= sender) and not author <= firm:
-            forwarded_from = forwarded.author_name
     return Signals(
         requirement=find_requirement(text, areas),
         value=value,
         urgency=find_urgency(text, arrived_at=arrived, calendar=enquiry.calendar),
-        position=find_position(
-            text.lower,
-            job_title=clean(enquiry.job_title),
+        position=read_position(
+            enquiry,
+            text,
             not_a_buyer=not_a_buyer,
             company=bool(value.company),
-            forwarded_note=clean(note) if forwarded_from else "",
-            forwarded_from=forwarded_from,
+            forwarded=forwarded,
         ),
         flags=flags,
         arrived_at=arrived,
@@ -144,6 +133,39 @@ def extract(enquiry: Enquiry, areas: tuple[AreaSpec, ...]) -> Signals:
             firm_words=enquiry.firm_words,
         ),
         forwarded=forwarded,
+    )
+
+
+def read_position(
+    enquiry: Enquiry,
+    text: Text,
+    *,
+    not_a_buyer: str = "",
+    company: bool = False,
+    forwarded: Forwarded | None = None,
+) -> PositionFindings:
+    """The enquirer's decision position as the wording rules read it (``text`` is the
+    enquiry prepared for reading); a forwarder's own note decides theirs."""
+    if forwarded is None:
+        forwarded = find_forwarded(enquiry.message)
+    forwarded_from = ""
+    note = _FORWARD_SUBJECT.sub("", forwarded.note).strip() if forwarded is not None else ""
+    # A forward with nothing of the forwarder's own is read as the author's own enquiry.
+    if forwarded is not None and forwarded.author_name and note:
+        sender = {word for word in clean(enquiry.contact_name).lower().split() if len(word) > 1}
+        author = {word for word in forwarded.author_name.lower().split() if len(word) > 1}
+        same_address = bool(enquiry.email) and forwarded.author_email == enquiry.email.lower()
+        firm = set(enquiry.firm_words) | {"llp", "ltd", "limited", "solicitors", "accountants"}
+        if not same_address and not (sender and author <= sender) and not author <= firm:
+            forwarded_from = forwarded.author_name
+    return find_position(
+        text.lower,
+        job_title=clean(enquiry.job_title),
+        not_a_buyer=not_a_buyer,
+        company=company,
+        forwarded_note=clean(note) if forwarded_from else "",
+        forwarded_from=forwarded_from,
+        organisation=clean(enquiry.organisation),
     )
 
 

@@ -54,7 +54,7 @@ EXISTING_CLIENT = re.compile(
     r"you hold (?:my|our|his|her|their) (?:will|original|deeds)|"
     r"(?:we|i) (?:did|handled|dealt with) (?:her|his|their) (?:purchase|sale|will|remortgage)|"
     r"(?:my|our) (?:file|matter|case|client) (?:ref|reference|number)|"
-    r"your ref(?:erence)?:?\s?[a-z0-9]|our ref(?:erence)?:?\s?[a-z]{2,4}/|"
+    r"your ref(?:erence)?(?: no\.?)?:?\s?[a-z0-9][\w/-]*|our ref(?:erence)?:?\s?[a-z]{2,4}/|"
     r"matter (?:ref(?:erence)?:? ?)?[a-z]{2,4}/[a-z0-9/-]+|"
     r"further to our (?:call|meeting|telephone)|as discussed with|my solicitor at your firm|"
     r"my accountant at your firm|our account manager|client of yours|clients of yours|"
@@ -74,6 +74,10 @@ MATTER_REFERENCE = re.compile(
 @dataclass
 class FlagFindings:
     flags: dict[Flag, list[str]] = field(default_factory=dict)
+    # The writer's own words that they are (or were) the firm's client ("your ref ...",
+    # "you acted for us"), as against a bare matter reference, which misdirected mail
+    # for another firm carries as well.
+    says_client: list[str] = field(default_factory=list)
 
 
 def find_flags(
@@ -96,6 +100,7 @@ def find_flags(
     existing += [f"matter {reference}" for reference in references[:2]]
     if "i am or was a client" in f"{source.lower()} {form_text.lower()}":
         existing.append("says they are or were a client")
+    findings.says_client = [phrase for phrase in existing if not phrase.startswith("matter ")]
     if existing:
         findings.flags[Flag.EXISTING_CLIENT] = existing[:3]
     return findings

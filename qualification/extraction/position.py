@@ -17,6 +17,9 @@ from dataclasses import dataclass, field
 from qualification.choices import DecisionPosition
 from qualification.extraction.text import HEAD_CHARS
 
+# Cues for the position classifier are read in the opening the classifiers read.
+CUE_CHARS = 6_000
+
 _RELATIVE = (
     r"(?:mother|mum|mom|mam|father|dad|parents?|husband|wife|partner|son|daughter|brother|"
     r"sister|grandmother|grandma|gran|nan|grandfather|grandad|grandpa|aunt|auntie|uncle|"
@@ -147,6 +150,73 @@ class PositionFindings:
     position: DecisionPosition = DecisionPosition.UNKNOWN
     evidence: list[str] = field(default_factory=list)
     reason: str = ""
+    # Every kind of wording the reader found, whichever decided (``position_cues``): what
+    # the version's position classifier weighs beside the words themselves.
+    cues: tuple[str, ...] = ()
+
+
+# A question put in general terms, with nothing of the writer's own matter yet ("can I
+# leave money to my dog in my will?", "what is chancel repair liability?").
+_GENERAL_QUESTION = re.compile(
+    r"^(?:[^\n]{0,60}\b)?(?:can (?:i|you|we|a|an|my)|do (?:i|we|you)|does (?:a|an|my|the)|"
+    r"is (?:it|there|that|a|an)|what (?:is|are|does|happens|would|if)|how (?:much|do|does|long|"
+    r"can)|who (?:keeps|gets|deals|pays)|should (?:i|we)|would (?:i|we|it|that)|are (?:you|we)|"
+    r"if (?:i|we))\b"
+)
+_LATER = re.compile(
+    r"\b(?:next year|in (?:a|about|around) (?:year|few years|couple of years)|in \w+ years|"
+    r"one day|some ?time|at some point|when the time comes|planning ahead|thinking ahead|"
+    r"in the future|eventually|(?:a|one) year or (?:so|two)|not yet|haven'?t (?:yet )?"
+    r"(?:offered|started|applied|made)|nothing (?:formal|yet)|before (?:i|we) (?:make|start))\b"
+)
+_ABOUT_SOMEONE_ELSE = re.compile(
+    r"\b(?:my|our) (?:\d+[- ]year[- ]old |elderly |adult |teenage |late )?"
+    + _RELATIVE
+    + r"(?:'s)?\b"
+)
+_WITHOUT_THEM = re.compile(
+    r"\b(?:(?:she|he|they) (?:doesn't|does not|don't|do not) know (?:i'm|i am)|"
+    r"without (?:her|his|their) knowledge|(?:i'm|i am) (?:just )?(?:trying to help|asking for "
+    r"(?:her|him|them))|not the one deciding|haven't been asked|not my decision)\b"
+)
+_COMPANY_WE = re.compile(r"\b(?:we|our|us)\b")
+
+
+def position_cues(head: str, *, job_title: str = "", organisation: bool = False) -> tuple[str, ...]:
+    """The kinds of wording about the writer's position in the text, each by name
+    (``referrer``, ``researching``, ``for_relative``, ``deciding_title``, ...), whichever
+    the rules' order lets decide: the position classifier weighs them all."""
+    cues = []
+    for name, pattern in (
+        ("referrer", REFERRER),
+        ("researching", RESEARCHING),
+        ("on_behalf", ON_BEHALF),
+        ("deciding_title", DECISION_TITLE),
+        ("assisting_title", ASSISTING_TITLE),
+        ("ownership", OWNERSHIP),
+        ("withheld", WITHHELD),
+        ("later", _LATER),
+        ("someone_else", _ABOUT_SOMEONE_ELSE),
+        ("without_them", _WITHOUT_THEM),
+    ):
+        if pattern.search(head):
+            cues.append(name)
+    if SIGNATURE_TITLE.search(_signature(head)):
+        cues.append("signature_title")
+    if TITLE_WORDS.search(job_title.lower()):
+        cues.append("job_title")
+    roles = {"deciding_title", "signature_title", "job_title", "assisting_title", "ownership"}
+    if organisation:
+        cues.append("organisation" if roles.intersection(cues) else "organisation_no_role")
+    if _GENERAL_QUESTION.search(head.lstrip()):
+        cues.append("general_question")
+    words = len(head.split())
+    cues.append("very_short" if words < 8 else "short" if words < 40 else "long")
+    if not FIRST_PERSON.search(head):
+        cues.append("third_person")
+    if _COMPANY_WE.search(head):
+        cues.append("we")
+    return tuple(cues)
 
 
 def _signature(head: str) -> str:
@@ -218,6 +288,7 @@ def find_position(
     company: bool = False,
     forwarded_note: str = "",
     forwarded_from: str = "",
+    organisation: str = "",
 ) -> PositionFindings:
     """Who the enquirer is in the decision; ``not_a_buyer`` names a flag already found.
 
@@ -226,8 +297,24 @@ def find_position(
     someone forwarding another person's email (``forwarded_from``, with their own
     ``forwarded_note`` above it) acts for its author unless their note says otherwise.
     ``company`` is kept for callers; a company's writer decides unless they say otherwise.
+    The findings carry every cue found (``position_cues``), for the position classifier.
     """
     head = lower[:HEAD_CHARS]
+    findings = _find_position(
+        head,
+        job_title=job_title,
+        not_a_buyer=not_a_buyer,
+        forwarded_note=forwarded_note,
+        forwarded_from=forwarded_from,
+    )
+    cues = position_cues(head[:CUE_CHARS], job_title=job_title, organisation=bool(organisation))
+    findings.cues = cues + (("forwarded",) if forwarded_from else ())
+    return findings
+
+
+def _find_position(
+    head: str, *, job_title: str, not_a_buyer: str, forwarded_note: str, forwarded_from: str
+) -> PositionFindings:
     if not_a_buyer:
         return PositionFindings(DecisionPosition.NOT_A_BUYER, [], not_a_buyer)
     if forwarded_from:

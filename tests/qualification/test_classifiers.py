@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from qualification import corpus, learning, selectors, services
 from qualification.choices import ModelState
 from qualification.evaluation import evaluate
-from qualification.extraction import Enquiry
+from qualification.extraction import Enquiry, extract
 from qualification.models import QualificationModel
 from tests.factories import LeadFactory
 
@@ -225,3 +225,87 @@ def test_evaluate_command_refuses_a_missing_or_empty_file(demo_model, tmp_path):
     empty.write_text("[]\n", encoding="utf-8")
     with pytest.raises(CommandError, match="no labelled enquiries"):
         call_command("evaluate_qualification", "--data", str(empty))
+
+
+def test_the_fast_sums_give_what_scikit_learn_gives(trained, regression_items):
+    import numpy as np
+
+    for item in regression_items[:30]:
+        reading = trained.read(item.enquiry)
+        row = reading.row
+        assert np.allclose(trained._scores("area", row), trained.area.decision_function(row)[0])
+        proba = trained.genuine.predict_proba(row)[0]
+        expected = float(proba[list(trained.genuine.classes_).index(0)])
+        assert abs(reading.not_an_enquiry - expected) < 0.001
+
+
+def test_a_version_stored_before_the_position_classifier_still_reads(trained):
+    import io
+
+    import joblib
+
+    buffer = io.BytesIO()
+    stored = {
+        "format": 2,
+        "features": trained.features,
+        "area": trained.area,
+        "genuine": trained.genuine,
+        "kind": trained.kind,
+        "scope": trained.scope,
+    }
+    joblib.dump(stored, buffer, compress=3)
+    blob = buffer.getvalue()
+    import hashlib
+
+    older = learning.load(blob, hashlib.sha256(blob).hexdigest())
+    enquiry = Enquiry(subject="Will", message="I would like to make a will.", arrived_at=ARRIVED)
+    reading = older.read(enquiry)
+    older.place(reading, extract(enquiry, ()).position, enquiry.message)
+    assert older.position is None and reading.position is None
+    assert reading.area_slug == trained.read(enquiry).area_slug
+
+
+def test_the_stored_bytes_load_in_well_under_a_second(trained):
+    blob, digest = learning.dump(trained)
+    assert blob.startswith(learning.MAGIC)
+    learning._LOADED.pop(digest, None)
+    started = time.process_time()
+    learning.load(blob, digest)
+    assert time.process_time() - started < 0.3
+
+
+def test_the_position_classifier_reads_someone_only_planning_ahead(demo_model):
+    reader = selectors.reader_for(demo_model)
+    assessment = reader.assess(
+        Enquiry(
+            subject="Lease extension",
+            message="Roughly what would you charge for a lease extension? The flat has about "
+            "85 years left. Just planning ahead, we might not do it for a year or two.",
+            arrived_at=ARRIVED,
+        )
+    )
+    assert str(assessment.decision_position) == "researching"
+    line = next(line for line in assessment.basis if "position classifier" in line)
+    assert "Just planning ahead" in line and "the wording rules alone read decision maker" in line
+    assert str(assessment.tier) == "C"
+
+
+def test_a_process_warmed_at_start_has_the_active_classifiers_loaded(demo_model):
+    from leadtrack.startup import process_warm
+
+    learning._LOADED.clear()
+    process_warm("web")
+    assert learning.loaded(demo_model.classifier_digest) is not None
+
+
+def test_warming_before_the_database_is_migrated_does_not_stop_the_process(monkeypatch, caplog):
+    from django.db import OperationalError
+
+    from leadtrack.startup import process_warm
+
+    def unmigrated():
+        raise OperationalError("no such table: qualification_qualificationmodel")
+
+    monkeypatch.setattr(selectors, "active_reader_warm", unmigrated)
+    process_warm("worker")
+    assert "not warmed" in caplog.text

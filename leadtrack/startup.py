@@ -1,0 +1,30 @@
+"""What a long-running process does once as it starts, before its first request or task:
+load the active qualification version's classifiers and read one enquiry with them, so
+the first lead after a deploy or a worker restart costs what every other one does rather
+than the classifiers' load. Called by the WSGI module and by each Celery worker process
+(``worker_process_init``); ``manage.py`` commands and the test suite never call it, so
+they do not pay for what they may not use."""
+
+import logging
+import time
+
+from django.db import DatabaseError, connections
+
+logger = logging.getLogger(__name__)
+
+
+def process_warm(process: str) -> None:
+    """Warm what a process's first enquiry would otherwise pay for; never fails the start
+    (a database not migrated yet is logged, and the first enquiry loads instead)."""
+    from qualification.selectors import active_reader_warm
+
+    started = time.process_time()
+    try:
+        warmed = active_reader_warm()
+    except DatabaseError as exc:
+        logger.warning("%s start: qualification not warmed (%s)", process, exc)
+        return
+    finally:
+        # The request or task threads open their own connections; this one is done.
+        connections.close_all()
+    logger.info("%s start: %s in %.2f s of CPU", process, warmed, time.process_time() - started)
