@@ -274,3 +274,23 @@ def test_partner_moves_a_card_without_dragging_on_a_phone(firm, work):
     assert "tier=A" in page.url  # back to the same filtered board
     lead.refresh_from_db()
     assert lead.status == Status.CONTACTED
+
+
+@pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["laptop", "phone"])
+def test_reports_and_the_reassign_page_fit_a_laptop_and_a_phone(firm, work, viewport):
+    page = work(viewport)
+    size = "1366" if viewport is LAPTOP else "390"
+    sign_in(page, "pat.partner", then="/admin/reports/team/")
+    # The widest table: its headings wrap on a laptop, it scrolls in its own box on a
+    # phone, and the page itself never scrolls sideways.
+    assert page.locator(".lt-worknav a[aria-current=page]").inner_text() == "Reports"
+    no_sideways_scroll(page)
+    shoot(page, f"report-team-{size}")
+    for slug in ("response-time", "conversion", "velocity", "qualification"):
+        page.goto(f"/admin/reports/{slug}/")
+        no_sideways_scroll(page)
+    page.goto(f"/admin/leads/lead/{firm['overdue'].pk}/reassign/")
+    assert page.locator("legend").first.inner_text() == "New owner"
+    assert "open of" in page.locator("#id_member").inner_text()
+    no_sideways_scroll(page)
+    shoot(page, f"reassign-{size}")
