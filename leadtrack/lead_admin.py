@@ -618,6 +618,13 @@ class TrackerLeadMixin:
         self.message_user(request, f"Deleted the view “{view.name}”.", messages.SUCCESS)
         return HttpResponseRedirect(self._list_url())
 
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        """The other apps' sections on the lead page label their values without Django's
+        trailing colon ("Client due diligence", not "Client due diligence:")."""
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        kwargs["form_kwargs"] = {"label_suffix": "", **kwargs.get("form_kwargs", {})}
+        return kwargs
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         context = dict(extra_context or {})
         lead = self.get_object(request, object_id)
