@@ -201,7 +201,12 @@ class SavedViewFilter(admin.SimpleListFilter):
 
 
 class OwnerFilter(admin.RelatedFieldListFilter):
-    """Owners by name (not username), from the firm's active staff."""
+    """Owners by name (not username), from the firm's active staff, and the leads nobody
+    owns in words (not the admin's "-")."""
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        self.empty_value_display = "Nobody (unowned)"
 
     def field_choices(self, field, request, model_admin):
         staff = get_user_model().objects.filter(is_active=True, is_staff=True)
