@@ -83,6 +83,11 @@ class Board:
     now: dt.datetime
     cards_per_column: int = CARDS_PER_COLUMN
 
+    @property
+    def has_reasons(self) -> bool:
+        """Whether the firm keeps a list of closure reasons (else a reason is typed)."""
+        return any(self.reasons.values())
+
 
 def board_filter(leads: QuerySet[Lead], data: dict[str, Any]) -> QuerySet[Lead]:
     """The leads the board's cleaned filters keep."""

@@ -139,7 +139,16 @@ def _pipeline(board: Dashboard, open_leads) -> None:
         )
     }
     board.pipeline_tiers = [f"Tier {tier}" for tier in Tier.values] + ["Not qualified"]
-    column_totals = {tier: {"leads": 0, "value": Decimal(0)} for tier in tiers}
+    column_totals = {
+        tier: {
+            "leads": 0,
+            "value": Decimal(0),
+            "url": lead_list_url(
+                view="open", **({"tier__exact": tier} if tier else {"tier__isnull": "True"})
+            ),
+        }
+        for tier in tiers
+    }
     for status in [status for status in Status if status in OPEN_STATUSES]:
         row = {"label": status.label, "cells": [], "leads": 0, "value": Decimal(0)}
         for tier in tiers:

@@ -201,7 +201,12 @@ class SavedViewFilter(admin.SimpleListFilter):
 
 
 class OwnerFilter(admin.RelatedFieldListFilter):
-    """Owners by name (not username), from the firm's active staff."""
+    """Owners by name (not username), from the firm's active staff, and the leads nobody
+    owns in words (not the admin's "-")."""
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        self.empty_value_display = "Nobody (unowned)"
 
     def field_choices(self, field, request, model_admin):
         staff = get_user_model().objects.filter(is_active=True, is_staff=True)
@@ -617,6 +622,13 @@ class TrackerLeadMixin:
             request.session.pop(VIEW_SESSION_KEY, None)
         self.message_user(request, f"Deleted the view “{view.name}”.", messages.SUCCESS)
         return HttpResponseRedirect(self._list_url())
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        """The other apps' sections on the lead page label their values without Django's
+        trailing colon ("Client due diligence", not "Client due diligence:")."""
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        kwargs["form_kwargs"] = {"label_suffix": "", **kwargs.get("form_kwargs", {})}
+        return kwargs
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         context = dict(extra_context or {})

@@ -17,6 +17,7 @@ from followups.models import FollowUp
 from followups.selectors import followup_list
 from followups.services import followup_complete, followup_snooze
 from leads.choices import Status
+from leads.money import pounds
 from leads.services import lead_change_status, lead_log_call, lead_log_meeting
 from leadtrack.access import visible_followups, visible_leads
 from leadtrack.board import board_build, board_reason
@@ -137,18 +138,13 @@ def board(request: HttpRequest, site) -> HttpResponse:
 
 def board_move(request: HttpRequest, site, lead_id: int) -> HttpResponse:
     """Move a card: a status change through the status service, with the reason (the
-    firm's list, with details) where one is needed."""
+    firm's list, with details) where one is needed, and a win's agreed fee and matter
+    reference."""
     _require(request, WORK_ON_LEADS)
     lead = get_object_or_404(visible_leads(request.user), pk=lead_id)
     status = request.POST.get("status", "")
 
     def move():
-        if status == Status.WON:
-            # A win records the agreed fee and the matter reference: the lead page asks.
-            raise ValidationError(
-                f"Record the win of {lead.reference} on its page, with the agreed fee and "
-                "the matter reference."
-            )
         moved = lead_change_status(
             lead=lead,
             status=status,
@@ -157,9 +153,16 @@ def board_move(request: HttpRequest, site, lead_id: int) -> HttpResponse:
                 reason=request.POST.get("reason", ""),
                 details=request.POST.get("details", ""),
             ),
+            agreed_fee=request.POST.get("agreed_fee") if status == Status.WON else None,
+            matter_reference=request.POST.get("matter_reference", "")
+            if status == Status.WON
+            else "",
             actor=request.user,
         )
-        return messages.SUCCESS, f"{moved.reference} moved to {moved.get_status_display()}."
+        text = f"{moved.reference} moved to {moved.get_status_display()}"
+        if moved.status == Status.WON:
+            text += f" (agreed fee {pounds(moved.agreed_fee)}, matter {moved.matter_reference})"
+        return messages.SUCCESS, f"{text}."
 
     _report(request, move)
     return _back(request, reverse("admin:board"))

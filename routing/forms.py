@@ -44,6 +44,7 @@ class ReassignForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         rows = selectors.members_with_workload()
         field = self.fields["member"]

@@ -717,3 +717,78 @@ def followup_snooze(
     )
     lead_next_action_refresh(lead=followup.lead)
     return followup
+
+
+def followups_outside_hours(*, calendar: WorkingCalendar | None = None) -> list[FollowUp]:
+    """The open follow-ups counted in working time that fall due outside the firm's
+    working hours (made before due times were kept inside them), earliest first."""
+    calendar = calendar or working_calendar()
+    candidates = (
+        FollowUp.objects.filter(completed_at__isnull=True, counts_calendar_time=False)
+        .select_related("lead")
+        .order_by("due_at", "pk")
+    )
+    return [
+        followup
+        for followup in candidates.iterator(chunk_size=2000)
+        if not calendar.is_within_hours(followup.due_at)
+    ]
+
+
+@transaction.atomic
+def followup_move_into_hours(
+    *,
+    followup: FollowUp,
+    calendar: WorkingCalendar | None = None,
+    actor: AbstractBaseUser | None = None,
+) -> FollowUp | None:
+    """Move one open working-time follow-up that falls due outside the firm's hours to
+    the next working moment, on the lead's timeline; None when it needs no move (done
+    meanwhile, counted in calendar time, or already inside the hours)."""
+    calendar = calendar or working_calendar()
+    followup = FollowUp.objects.select_for_update().select_related("lead").get(pk=followup.pk)
+    if (
+        followup.completed_at is not None
+        or followup.counts_calendar_time
+        or calendar.is_within_hours(followup.due_at)
+    ):
+        return None
+    old = followup.due_at
+    new = calendar.next_opening(old)
+    followup.due_at = new
+    fields = ["due_at"]
+    if followup.next_escalation_at is not None and followup.next_escalation_at < new:
+        # Not escalated before it is due: the escalation waits for the new due time.
+        followup.next_escalation_at = new
+        fields.append("next_escalation_at")
+    if new > timezone.now() and followup.owner_when_due_id is not None:
+        followup.owner_when_due = None  # due again later: whoever holds it then answers
+        fields.append("owner_when_due")
+    followup.save(update_fields=fields)
+    activity_record(
+        lead=followup.lead,
+        kind=ActivityKind.FOLLOWUP_SCHEDULED,
+        summary=f"{followup.get_kind_display()} moved into working hours, from "
+        f"{london(old)} (the firm was closed) to {london(new)}",
+        actor=actor,
+        data={
+            "followup_id": followup.pk,
+            "from": old.isoformat(),
+            "to": new.isoformat(),
+            "into_working_hours": True,
+        },
+    )
+    lead_next_action_refresh(lead=followup.lead)
+    return followup
+
+
+def followups_move_into_hours(*, actor: AbstractBaseUser | None = None) -> list[FollowUp]:
+    """Move every open working-time follow-up due outside the firm's hours to the next
+    working moment (one transaction each, so a long run holds no lock for long)."""
+    calendar = working_calendar()
+    moved = []
+    for followup in followups_outside_hours(calendar=calendar):
+        result = followup_move_into_hours(followup=followup, calendar=calendar, actor=actor)
+        if result is not None:
+            moved.append(result)
+    return moved

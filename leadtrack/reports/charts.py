@@ -57,7 +57,7 @@ def bar_chart(*, title: str, categories: Sequence[str], series: Sequence[Series]
     for index, item in enumerate(series):
         parts.append(
             format_html(
-                '<rect x="{}" y="4" width="14" height="14" fill="{}" stroke="#333"/>'
+                '<rect x="{}" y="4" width="14" height="14" fill="{}" stroke="currentColor"/>'
                 '<text x="{}" y="16" class="lt-legend">{}</text>',
                 x,
                 _fill(index),
@@ -82,7 +82,7 @@ def bar_chart(*, title: str, categories: Sequence[str], series: Sequence[Series]
             bar_width = 0 if value is None else max(1, round(BAR_AREA * value / top))
             parts.append(
                 format_html(
-                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="#333" '
+                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="currentColor" '
                     'stroke-width="0.5"><title>{}: {}</title></rect>'
                     '<text x="{}" y="{}" class="lt-value">{}: {}</text>',
                     LABEL_WIDTH,
@@ -101,7 +101,7 @@ def bar_chart(*, title: str, categories: Sequence[str], series: Sequence[Series]
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" class="lt-chart" role="img" '
         'aria-label="{}" viewBox="0 0 {} {}" width="100%" style="max-width:{}px">'
-        "<title>{}</title><style>text{{font:12px sans-serif;fill:#222}}</style>{}</svg>",
+        "<title>{}</title><style>text{{font:12px sans-serif;fill:currentColor}}</style>{}</svg>",
         title,
         width,
         height,

@@ -181,19 +181,81 @@ def test_partner_moves_a_card_on_the_board_by_dragging_it(firm, work):
     lead.refresh_from_db()
     assert lead.status == Status.CONTACTED
 
-    # Dropped on Lost, the card asks for the firm's reason before it moves.
+    # Dropped on Lost, a dialog on the board asks for the firm's reason before it moves.
     page.locator(f"#card-{lead.pk}").drag_to(page.locator(".lt-dropzone[data-status=lost]"))
-    form = page.locator(f"#card-{lead.pk} form.lt-move-form")
-    assert form.is_visible()
-    form.locator("input[name=reason]").fill("Instructed another firm")
-    form.locator("input[name=details]").fill("nearer home")
+    dialog = page.locator("#move-dialog")
+    assert dialog.is_visible()
+    assert f"Move {lead.reference} to Lost" in dialog.locator("h2").inner_text()
+    assert dialog.locator("input[name=agreed_fee]").is_hidden()
+    dialog.locator("select[name=reason]").select_option("Instructed another firm")
+    dialog.locator("input[name=details]").fill("nearer home")
+    no_sideways_scroll(page)
     shoot(page, "board-lost-reason-1366")
-    form.locator("button[type=submit]").click()
+    dialog.locator("button.lt-dialog-submit").click()
     page.wait_for_selector(".messagelist")
     lead.refresh_from_db()
     assert (lead.status, lead.closed_reason) == (
         Status.LOST,
         "Instructed another firm: nearer home",
+    )
+
+
+def test_partner_drags_a_card_to_won_and_gives_the_fee_and_matter_on_the_board(firm, work):
+    page = work(LAPTOP)
+    lead = firm["overdue"]
+    Lead.objects.filter(pk=lead.pk).update(status=Status.PROPOSAL)
+    sign_in(page, "pat.partner", then="/admin/board/")
+    page.locator(f"#card-{lead.pk}").drag_to(page.locator(".lt-dropzone[data-status=won]"))
+    dialog = page.locator("#move-dialog")
+    assert dialog.is_visible()
+    assert f"Move {lead.reference} to Won" in dialog.locator("h2").inner_text()
+    assert "the estimate was £4,700" in dialog.inner_text()
+    assert dialog.locator("select[name=reason]").is_hidden()
+    # Nothing typed: the browser asks before anything is sent.
+    dialog.locator("button.lt-dialog-submit").click()
+    assert dialog.is_visible()
+    dialog.locator("input[name=agreed_fee]").fill("5,250")
+    dialog.locator("input[name=matter_reference]").fill("EMP/2026/0042")
+    shoot(page, "board-won-1366")
+    dialog.locator("button.lt-dialog-submit").click()
+    page.wait_for_selector(".messagelist")
+    assert (
+        f"{lead.reference} moved to Won (agreed fee £5,250, matter EMP/2026/0042)."
+        in page.inner_text(".messagelist")
+    )
+    lead.refresh_from_db()
+    assert (lead.status, lead.agreed_fee, lead.matter_reference) == (
+        Status.WON,
+        Decimal("5250.00"),
+        "EMP/2026/0042",
+    )
+
+
+def test_partner_marks_a_card_won_with_the_keyboard_on_a_phone(firm, work):
+    page = work(PHONE)
+    lead = firm["overdue"]
+    Lead.objects.filter(pk=lead.pk).update(status=Status.PROPOSAL)
+    sign_in(page, "pat.partner", then="/admin/board/?tier=A")
+    card = page.locator(f"#card-{lead.pk}")
+    card.locator("details.lt-move summary").focus()
+    page.keyboard.press("Enter")
+    card.locator("select[name=status]").select_option("won")
+    card.locator("button[type=submit]").focus()
+    page.keyboard.press("Enter")
+    dialog = page.locator("#move-dialog")
+    assert dialog.is_visible()
+    page.keyboard.type("4700")  # the fee box has the focus
+    dialog.locator("input[name=matter_reference]").fill("EMP/2026/0043")
+    no_sideways_scroll(page)
+    shoot(page, "board-won-390")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".messagelist")
+    assert "tier=A" in page.url
+    lead.refresh_from_db()
+    assert (lead.status, lead.agreed_fee, lead.matter_reference) == (
+        Status.WON,
+        Decimal("4700.00"),
+        "EMP/2026/0043",
     )
 
 
@@ -212,3 +274,23 @@ def test_partner_moves_a_card_without_dragging_on_a_phone(firm, work):
     assert "tier=A" in page.url  # back to the same filtered board
     lead.refresh_from_db()
     assert lead.status == Status.CONTACTED
+
+
+@pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["laptop", "phone"])
+def test_reports_and_the_reassign_page_fit_a_laptop_and_a_phone(firm, work, viewport):
+    page = work(viewport)
+    size = "1366" if viewport is LAPTOP else "390"
+    sign_in(page, "pat.partner", then="/admin/reports/team/")
+    # The widest table: its headings wrap on a laptop, it scrolls in its own box on a
+    # phone, and the page itself never scrolls sideways.
+    assert page.locator(".lt-worknav a[aria-current=page]").inner_text() == "Reports"
+    no_sideways_scroll(page)
+    shoot(page, f"report-team-{size}")
+    for slug in ("response-time", "conversion", "velocity", "qualification"):
+        page.goto(f"/admin/reports/{slug}/")
+        no_sideways_scroll(page)
+    page.goto(f"/admin/leads/lead/{firm['overdue'].pk}/reassign/")
+    assert page.locator("legend").first.inner_text() == "New owner"
+    assert "open of" in page.locator("#id_member").inner_text()
+    no_sideways_scroll(page)
+    shoot(page, f"reassign-{size}")

@@ -117,3 +117,14 @@ def test_every_dashboard_figure_links_to_a_list_showing_that_many_leads(
         for url, value in links:
             listing = admin_client.get(url.replace("&amp;", "&")).content.decode()
             assert listing.count('class="action-select"') == int(value), url
+
+
+def test_each_pipeline_total_links_to_the_open_leads_of_its_tier(firm, admin_client):
+    with time_machine.travel(NOW, tick=False):
+        partner = UserFactory(username="partner", is_superuser=True)
+        board = dashboard_build(user=partner)
+        page = admin_client.get("/admin/").content.decode()
+        for cell in board.pipeline_totals["cells"]:
+            assert f'<a href="{cell["url"].replace("&", "&amp;")}">' in page
+            listing = admin_client.get(cell["url"]).content.decode()
+            assert listing.count('class="action-select"') == cell["leads"], cell["url"]

@@ -60,6 +60,8 @@ def test_the_default_columns_and_wording(people, client):
     assert "Select lead to change" not in html
     assert "<h1>Leads</h1>" in html
     assert "Leads › Leads" not in html.replace("&rsaquo;", "›")
+    # The owner filter names the leads nobody owns in words.
+    assert "Nobody (unowned)</a>" in html
 
 
 def test_a_person_saves_and_reopens_a_view_with_their_columns(people, client):

@@ -103,6 +103,8 @@ def test_inline_rows_carry_no_repeated_label(client, people, lead):
     # The follow-ups table's rows: no "Follow-up object" / str(obj) paragraph above each.
     assert f"<p>{FollowUp.objects.get(lead=lead)}</p>" not in html
     assert "<b>Qualification:</b>" not in html
+    # The other apps' sections label their values without Django's trailing colon.
+    assert "Client due diligence:" not in html and "Client due diligence" in html
 
 
 def test_the_conversation_is_one_timeline_oldest_first(client, people, lead):

@@ -2,6 +2,7 @@
 place through the services, and that their query counts do not grow with the data."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -217,10 +218,41 @@ def test_moving_a_card_goes_through_the_status_service_with_the_firms_reasons(
         Status.LOST,
         "Instructed another firm: nearer home",
     )
-    won = client.post(reverse("admin:board_move", args=[leads["proposal"].pk]), {"status": "won"})
-    assert won.status_code == 302
-    leads["proposal"].refresh_from_db()
-    assert leads["proposal"].status == Status.PROPOSAL  # a win is recorded on the lead page
+
+    # A win asks for the agreed fee and the matter reference, checked by the service.
+    proposal = leads["proposal"]
+    won_url = reverse("admin:board_move", args=[proposal.pk])
+    refused = client.post(won_url, {"status": "won", "agreed_fee": "4,700"}, follow=True)
+    assert "Give the matter reference to mark a lead won." in refused.content.decode()
+    proposal.refresh_from_db()
+    assert proposal.status == Status.PROPOSAL
+    won = client.post(
+        won_url,
+        {"status": "won", "agreed_fee": "£5,250", "matter_reference": "EMP/2026/0042"},
+        follow=True,
+    )
+    assert (
+        f"{proposal.reference} moved to Won (agreed fee £5,250, matter EMP/2026/0042)."
+        in won.content.decode()
+    )
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.agreed_fee, proposal.matter_reference) == (
+        Status.WON,
+        Decimal("5250.00"),
+        "EMP/2026/0042",
+    )
+    assert proposal.activities.filter(
+        kind="status_changed", data__matter_reference="EMP/2026/0042"
+    ).exists()
+
+
+def test_the_board_offers_the_win_dialog_with_the_firms_reasons(people, client, board_leads):
+    ClosureReason.objects.create(text="Instructed another firm")
+    client.force_login(people["partner"])
+    page = client.get(reverse("admin:board")).content.decode()
+    assert 'id="move-dialog"' in page
+    assert 'name="agreed_fee"' in page and 'name="matter_reference"' in page
+    assert '<option value="Instructed another firm">' in page
 
 
 def test_the_board_costs_the_same_queries_for_few_cards_or_many(people, client, board_leads):

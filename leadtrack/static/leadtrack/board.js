@@ -1,14 +1,101 @@
-// The pipeline board's drag and drop. Dropping a card on a column picks that status in
-// the card's own "Move" form: a move that needs a reason opens the form to ask for it,
-// a win goes to the lead page (the agreed fee and matter reference), anything else is
-// submitted at once. Without this script every card still moves through its form.
+// The pipeline board's drag and drop and its move dialog. Dropping a card on a column
+// picks that status in the card's own "Move" form; a move that needs more (the firm's
+// reason for lost or disqualified, the agreed fee and matter reference for won) opens a
+// small dialog on the board that asks for it and posts the move; anything else is
+// submitted at once. The card's Move button does the same without dragging (a phone, a
+// keyboard). Without this script every card still moves through its own form, whose
+// extra fields then all show.
 "use strict";
 (function () {
   const board = document.getElementById("board");
   if (!board) {
     return;
   }
+  const dialog = document.getElementById("move-dialog");
+  const ASKS = ["won", "lost", "disqualified"];
   let dragged = null;
+
+  // With the dialog to ask, the cards' own extra fields are not needed.
+  if (dialog && typeof dialog.showModal === "function") {
+    board.querySelectorAll(".lt-move-extra").forEach((el) => { el.hidden = true; });
+  }
+
+  function statusLabel(select, status) {
+    const option = Array.from(select.options).find((o) => o.value === status);
+    return option ? option.textContent.trim() : status;
+  }
+
+  function fill(name, text) {
+    dialog.querySelectorAll(`[data-fill=${name}]`).forEach((el) => { el.textContent = text; });
+  }
+
+  function openDialog(card, status) {
+    const form = card.querySelector(".lt-move-form");
+    const select = form.querySelector("select[name=status]");
+    const ask = dialog.querySelector("form");
+    ask.reset();
+    ask.action = form.action;
+    ask.querySelector("input[name=status]").value = status;
+    fill("reference", card.dataset.reference || "");
+    fill("status", statusLabel(select, status));
+    fill("who", card.dataset.who || "");
+    fill("estimate", card.dataset.estimate ? ` (the estimate was ${card.dataset.estimate})` : "");
+    ask.querySelectorAll("[data-show-for]").forEach((block) => {
+      const show = block.dataset.showFor.split(" ").includes(status);
+      block.hidden = !show;
+      block.querySelectorAll("input, select").forEach((field) => { field.disabled = !show; });
+    });
+    const reasons = ask.querySelector("select[name=reason]");
+    const details = ask.querySelector("input[name=details]");
+    let typed = true;
+    if (reasons) {
+      // Only this status's reasons are offered (a reason may be kept for both).
+      const groups = reasons.allGroups || Array.from(reasons.querySelectorAll("optgroup"));
+      reasons.allGroups = groups;
+      groups.forEach((group) => group.remove());
+      const match = groups.find((group) => group.dataset.status === status);
+      const offered = match ? match.querySelectorAll("option").length : 0;
+      if (match) { reasons.appendChild(match); }
+      reasons.value = "";
+      // No reasons kept for this status: the details box is the reason.
+      reasons.hidden = offered === 0;
+      reasons.previousElementSibling.hidden = offered === 0;
+      reasons.required = offered > 0 && status !== "won";
+      typed = offered === 0;
+    }
+    if (details) { details.required = typed && status !== "won"; }
+    ask.querySelectorAll("input[name=agreed_fee], input[name=matter_reference]").forEach((field) => {
+      field.required = status === "won";
+    });
+    dialog.returnTo = card;
+    dialog.showModal();
+    const first = Array.from(ask.querySelectorAll("select, input:not([type=hidden])"))
+      .find((el) => !el.disabled && !el.hidden && !el.closest("[hidden]"));
+    if (first) { first.focus(); }
+  }
+
+  if (dialog) {
+    dialog.addEventListener("close", () => {
+      const card = dialog.returnTo;
+      if (card) {
+        const summary = card.querySelector("details.lt-move summary");
+        (summary || card).focus();
+      }
+    });
+  }
+
+  // The card's Move button: a status that needs more opens the dialog.
+  board.addEventListener("submit", (event) => {
+    const form = event.target.closest(".lt-move-form");
+    if (!form || !dialog || typeof dialog.showModal !== "function") {
+      return;
+    }
+    const status = form.querySelector("select[name=status]").value;
+    if (ASKS.includes(status)) {
+      event.preventDefault();
+      openDialog(form.closest(".lt-card"), status);
+    }
+  });
 
   board.addEventListener("dragstart", (event) => {
     const card = event.target.closest(".lt-card");
@@ -60,10 +147,6 @@
     if (!select) {
       return;
     }
-    if (status === "won") {
-      window.location.href = form.querySelector(".lt-won-link").href;
-      return;
-    }
     const option = Array.from(select.options).find((o) => o.value === status);
     if (!option) {
       dragged.classList.add("lt-refused");
@@ -72,13 +155,8 @@
       return;
     }
     select.value = status;
-    if (zone.dataset.needsReason === "1") {
-      const details = dragged.querySelector("details.lt-move");
-      details.open = true;
-      const reason = form.querySelector("input[name=reason]");
-      reason.required = true;
-      reason.focus();
-      dragged.scrollIntoView({ block: "nearest" });
+    if (ASKS.includes(status) && dialog && typeof dialog.showModal === "function") {
+      openDialog(dragged, status);
       return;
     }
     form.submit();
