@@ -402,7 +402,9 @@ def summary(results: dict[str, list[dict]], args) -> None:
         if f["non2xx"]
         or f["socket_errors"]
         or f["stored"] != f["unique"]
-        or not f["distinct"] - args.clients <= f["stored"] <= f["distinct"]
+        # wrk builds a connection's next request before the pass ends and may never send
+        # it: up to two a connection can be counted as sent and not have arrived.
+        or not f["distinct"] - 2 * args.clients <= f["stored"] <= f["distinct"]
     ]
     if failed:
         raise SystemExit(f"FAILED: errors, duplicates or losses in {len(failed)} pass(es)")
