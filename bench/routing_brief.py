@@ -159,9 +159,14 @@ def main() -> None:
     }
     briefs = {lead_id: email.sent_at for lead_id, email in emails.items()}
     first_step = {}
+    step_seconds: dict[str, list[float]] = {}
     for run in PipelineStepRun.objects.filter(lead__in=ids).exclude(started_at=None):
         known = first_step.get(run.lead_id)
         first_step[run.lead_id] = run.started_at if known is None else min(known, run.started_at)
+        if run.finished_at is not None:
+            step_seconds.setdefault(run.step, []).append(
+                (run.finished_at - run.started_at).total_seconds()
+            )
     leads = Lead.objects.filter(pk__in=ids)
     seconds = [
         (briefs[lead.pk] - lead.captured_at).total_seconds() for lead in leads if lead.pk in briefs
@@ -197,6 +202,11 @@ def main() -> None:
         )
         parts["brief queued → sent"].append((email.sent_at - email.created_at).total_seconds())
     for name, values in parts.items():
+        print(
+            f"  {name}: p50 {percentile(values, 0.5):.3f} s, p95 {percentile(values, 0.95):.3f} s"
+        )
+    print("each pipeline step, started to finished (its transaction):")
+    for name, values in step_seconds.items():
         print(
             f"  {name}: p50 {percentile(values, 0.5):.3f} s, p95 {percentile(values, 0.95):.3f} s"
         )
