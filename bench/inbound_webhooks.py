@@ -30,9 +30,11 @@ import json
 import os
 import random
 import re
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -41,6 +43,7 @@ from email.utils import format_datetime, parseaddr
 from pathlib import Path
 
 import psycopg
+import redis
 import requests
 
 BASE_DIR = Path(__file__).resolve().parents[1]
@@ -160,30 +163,33 @@ def _now():
     return datetime.now(UTC)
 
 
-def server_start(args, env) -> subprocess.Popen:
+def server_start(args, env, *, base_dir=BASE_DIR, port=None, log_name="bench-gunicorn.log"):
+    """One gunicorn web process as production runs it, started from base_dir's code."""
+    port = port or args.port
     command = [
         sys.executable, "-m", "gunicorn", "leadtrack.wsgi",
-        "--bind", f"127.0.0.1:{args.port}",
+        "--bind", f"127.0.0.1:{port}",
         "--workers", str(args.workers), "--worker-class", "gthread",
         "--threads", str(args.threads),
         "--log-level", "warning",
     ]  # fmt: skip
-    log = (BASE_DIR / "var" / "bench-gunicorn.log").open("w")
+    (BASE_DIR / "var").mkdir(exist_ok=True)
+    log = (BASE_DIR / "var" / log_name).open("w")
     web_cores = {args.pin} if args.pin is not None else None
     process = subprocess.Popen(
-        command, cwd=BASE_DIR, env=env, stdout=log, stderr=log,
+        command, cwd=base_dir, env=env, stdout=log, stderr=log,
         preexec_fn=(lambda: os.sched_setaffinity(0, web_cores)) if web_cores else None,
     )  # fmt: skip
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            if requests.get(f"http://127.0.0.1:{args.port}/health/", timeout=10).ok:
+            if requests.get(f"http://127.0.0.1:{port}/health/", timeout=10).ok:
                 return process
         except requests.RequestException:
             pass  # not listening yet: try again until the deadline
         time.sleep(0.2)
     process.terminate()
-    raise SystemExit("gunicorn did not become healthy within 60 s (see var/bench-gunicorn.log)")
+    raise SystemExit(f"gunicorn did not become healthy within 60 s (see var/{log_name})")
 
 
 def others_pin(web_core: int) -> dict[int, set[int]]:
@@ -252,6 +258,158 @@ def postgres_cpu_seconds() -> float | None:
     return total if found else None
 
 
+# ---------------------------------------------------------------------------
+# --compare: old code and new, one web process each, alternately, load from wrk
+# ---------------------------------------------------------------------------
+
+LUA_SCRIPT = BASE_DIR / "bench" / "inbound_webhooks.lua"
+
+
+def wrk_template(path: Path) -> None:
+    """The Postmark payload with "@@N@@" where each email's key goes (see the Lua script)."""
+    body = payload("RUN", 0).decode()
+    body = body.replace(str(uuid.uuid5(uuid.NAMESPACE_URL, "RUN-0")), "bench-@@N@@")
+    body = body.replace("bench-RUN-0@", "bench-@@N@@@").replace("enquirer0.RUN@", "e@@N@@@")
+    path.write_text(body)
+
+
+def wrk_pass(args, port: int, run: str, template: Path) -> dict[str, int]:
+    """One timed wrk pass against the web process on port; wrk's own figures."""
+    env = {
+        **os.environ,
+        "BENCH_TEMPLATE": str(template),
+        "BENCH_RUN": run,
+        "BENCH_REPLAY_EVERY": str(args.replay_every),
+        "BENCH_AUTH": "Basic " + base64.b64encode(SECRET.encode()).decode(),
+    }
+    command = [
+        "wrk", "-t1", f"-c{args.clients}", f"-d{args.duration}s", "--timeout", "10s",
+        "-s", str(LUA_SCRIPT), f"http://127.0.0.1:{port}/anymail/postmark/inbound/",
+    ]  # fmt: skip
+    if args.wrk_core is not None:
+        command = ["taskset", "-c", str(args.wrk_core), *command]
+    output = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
+    line = next(line for line in output.splitlines() if line.startswith("RESULT "))
+    return {key: int(value) for key, value in (item.split("=") for item in line.split()[1:])}
+
+
+def stored_counts(database_url: str, run: str) -> tuple[int, int]:
+    """Rows stored by one pass and their distinct Message-IDs (equal: no duplicates)."""
+    with psycopg.connect(database_url.replace("postgres://", "postgresql://", 1)) as db:
+        return db.execute(
+            "SELECT count(*), count(DISTINCT message_id) FROM leads_inboundmessage "
+            "WHERE message_id LIKE %s",
+            (f"<bench-{run}-%",),
+        ).fetchone()
+
+
+def compare(args) -> None:
+    """Old code and new alternately, ROUNDS times, each pass DURATION seconds of wrk."""
+    if not shutil.which("wrk"):
+        raise SystemExit("--compare needs wrk (Debian: apt-get install wrk)")
+    old_dir = Path(args.compare).resolve()
+    sides = {
+        "old": (old_dir, args.old_database_url, args.old_broker_url, args.port + 1),
+        "new": (BASE_DIR, args.database_url, args.broker_url, args.port),
+    }
+    servers = {}
+    template = Path(tempfile.mkdtemp(prefix="leadtrack-wrk-")) / "payload.json"
+    wrk_template(template)
+    results: dict[str, list[dict]] = {"old": [], "new": []}
+    try:
+        for name, (base_dir, database_url, broker_url, port) in sides.items():
+            env = environment(database_url=database_url, broker_url=broker_url)
+            subprocess.run(
+                [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=base_dir,
+                env=env, check=True,
+            )  # fmt: skip
+            redis.Redis.from_url(broker_url).flushdb()
+            servers[name] = server_start(
+                args, env, base_dir=base_dir, port=port, log_name=f"bench-gunicorn-{name}.log"
+            )
+        tag = uuid.uuid4().hex[:6]
+        for name, (_, _, _, port) in sides.items():  # warm both: imports, connections
+            saved, args.duration = args.duration, 3
+            wrk_pass(args, port, f"warm{tag}{name}", template)
+            args.duration = saved
+        for round_ in range(1, args.rounds + 1):
+            order = ("old", "new") if round_ % 2 else ("new", "old")
+            for name in order:
+                _, database_url, broker_url, port = sides[name]
+                run = f"{tag}{name}{round_}"
+                cpu = cpu_seconds(servers[name].pid)
+                load = os.getloadavg()[0]
+                figures = wrk_pass(args, port, run, template)
+                figures["cpu_ms"] = cpu_seconds(servers[name].pid) - cpu
+                figures["load"] = load
+                figures["stored"], figures["unique"] = stored_counts(database_url, run)
+                results[name].append(figures)
+                report_pass(name, round_, figures)
+                redis.Redis.from_url(broker_url).flushdb()  # no worker runs: keep it small
+    finally:
+        for server in servers.values():
+            server.terminate()
+        for server in servers.values():
+            server.wait(timeout=20)
+    summary(results, args)
+
+
+def report_pass(name: str, round_: int, figures: dict) -> None:
+    seconds = figures["duration_us"] / 1e6
+    rate = figures["requests"] / seconds
+    print(
+        f"round {round_} {name}: {rate:.0f} webhooks/s, p50 {figures['p50_us'] / 1000:.1f} ms, "
+        f"p95 {figures['p95_us'] / 1000:.1f} ms, p99 {figures['p99_us'] / 1000:.1f} ms, "
+        f"web CPU {figures['cpu_ms'] * 1000 / max(figures['requests'], 1):.2f} ms per webhook, "
+        f"non-2xx {figures['non2xx']}, socket errors {figures['socket_errors']}, "
+        f"stored {figures['stored']} of {figures['distinct']} distinct sent, "
+        f"load average {figures['load']:.2f}",
+        flush=True,
+    )
+
+
+def summary(results: dict[str, list[dict]], args) -> None:
+    def rate(figures):
+        return figures["requests"] / (figures["duration_us"] / 1e6)
+
+    old = [rate(figures) for figures in results["old"]]
+    new = [rate(figures) for figures in results["new"]]
+    # Each new pass against the old pass of its round (they ran next to each other).
+    ratios = [n / o for n, o in zip(new, old, strict=True)]
+    p95 = {name: [f["p95_us"] / 1000 for f in passes] for name, passes in results.items()}
+    loads = [f["load"] for passes in results.values() for f in passes]
+    print(
+        f"\n{args.rounds} rounds of {args.duration} s each side, {args.clients} connections, "
+        f"every {args.replay_every}th post a repeat; load average {min(loads):.1f}-{max(loads):.1f}"
+    )
+    print(
+        f"old: median {statistics.median(old):.0f} webhooks/s, "
+        f"median p95 {statistics.median(p95['old']):.1f} ms"
+    )
+    print(
+        f"new: median {statistics.median(new):.0f} webhooks/s, "
+        f"median p95 {statistics.median(p95['new']):.1f} ms"
+    )
+    print(
+        "new / old per round: "
+        + ", ".join(f"{ratio:.2f}" for ratio in ratios)
+        + f"; median {statistics.median(ratios):.2f}"
+    )
+    failed = [
+        (name, f)
+        for name, passes in results.items()
+        for f in passes
+        if f["non2xx"]
+        or f["socket_errors"]
+        or f["stored"] != f["unique"]
+        # wrk builds a connection's next request before the pass ends and may never send
+        # it: up to two a connection can be counted as sent and not have arrived.
+        or not f["distinct"] - 2 * args.clients <= f["stored"] <= f["distinct"]
+    ]
+    if failed:
+        raise SystemExit(f"FAILED: errors, duplicates or losses in {len(failed)} pass(es)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -280,7 +438,21 @@ def main() -> None:
         default=2,
         help="times the real machine-mail corpus is mixed in (0: enquiries only)",
     )
+    parser.add_argument(
+        "--compare",
+        metavar="OLD_DIR",
+        help="old code exported here (git archive): old and new alternately, load from wrk",
+    )
+    parser.add_argument("--old-database-url", default="postgres://postgres@127.0.0.1:5432/wt_old")
+    parser.add_argument("--old-broker-url", default="redis://127.0.0.1:6379/13")
+    parser.add_argument("--rounds", type=int, default=5, help="--compare: alternations")
+    parser.add_argument("--duration", type=int, default=15, help="--compare: seconds a pass")
+    parser.add_argument("--replay-every", type=int, default=5, help="--compare: every Nth a repeat")
+    parser.add_argument("--wrk-core", type=int, help="--compare: run wrk on this core only")
     args = parser.parse_args()
+    if args.compare:
+        compare(args)
+        return
 
     env = environment(database_url=args.database_url, broker_url=args.broker_url)
     subprocess.run(

@@ -1,5 +1,6 @@
-"""Benchmark: arrival to brief handed to the mail backend, through real Celery workers on
-PostgreSQL and Redis (capture → qualify → assign → brief email).
+"""Benchmark: arrival to brief handed to the mail backend, through real Celery workers
+(capture → qualify → assign → brief email), on PostgreSQL and Redis or on the default
+single-machine set-up.
 
 It migrates the given database, loads the demo firm, starts WORKERS Celery worker
 processes, captures LEADS enquiries spread evenly over SPREAD seconds (as if arriving on
@@ -9,9 +10,16 @@ accepted it), and prints p50/p95/max and leads per minute.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/wt_routing \\
     CELERY_BROKER_URL=redis://127.0.0.1:6379/10 \\
-    python bench/routing_brief.py --leads 100 --spread 60 --workers 3 --concurrency 4
+    python bench/routing_brief.py --leads 100 --spread 60 --workers 1 --concurrency 2
+
+Without DATABASE_URL and CELERY_BROKER_URL it measures what ``make run`` runs: SQLite, the
+filesystem broker and emails written under ``var/mail/``, all in a fresh ``var/`` folder
+of its own (``LEADTRACK_VAR_DIR``), one worker as supervisord.conf starts it.
 
 The database is the benchmark's own: its leads, members' loads and emails are wiped first.
+Beside the total it prints where the time went, per lead: capture to the pipeline's first
+step starting (the broker's delivery), the steps up to the brief being queued, the brief
+queued to sent (the second delivery and the send).
 """
 
 import argparse
@@ -40,20 +48,24 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4)
     args = parser.parse_args()
 
-    for name in ("DATABASE_URL", "CELERY_BROKER_URL"):
-        if not os.environ.get(name):
-            sys.exit(f"Set {name} (PostgreSQL and Redis); see the module docstring.")
-    mail_dir = Path(tempfile.mkdtemp(prefix="leadtrack-bench-mail-"))
+    single_machine = not os.environ.get("DATABASE_URL")
+    if single_machine == bool(os.environ.get("CELERY_BROKER_URL")):
+        sys.exit(
+            "Set both DATABASE_URL and CELERY_BROKER_URL (PostgreSQL and Redis), or neither "
+            "(the default set-up); see the module docstring."
+        )
+    var_dir = Path(tempfile.mkdtemp(prefix="leadtrack-bench-"))
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "leadtrack.settings",
         "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-secret-key"),
         "DEBUG": "false",
-        "EMAIL_URL": f"filemail://{mail_dir}",
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "LOG_LEVEL": "WARNING",
-        "LEADTRACK_VAR_DIR": str(mail_dir / "var"),
+        "LEADTRACK_VAR_DIR": str(var_dir),
     }
+    if not single_machine:
+        env["EMAIL_URL"] = f"filemail://{var_dir / 'mail'}"
     os.environ.update(env)
     import django
 
@@ -62,18 +74,21 @@ def main() -> None:
     from django.db import connection
 
     call_command("migrate", verbosity=0)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "TRUNCATE leads_lead, leads_contact, leads_inboundmessage, leads_outboundemail "
-            "RESTART IDENTITY CASCADE"
-        )
+    if not single_machine:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "TRUNCATE leads_lead, leads_contact, leads_inboundmessage, leads_outboundemail "
+                "RESTART IDENTITY CASCADE"
+            )
     call_command("load_demo_firm", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
-    import redis
+    if not single_machine:
+        import redis
 
-    redis.Redis.from_url(os.environ["CELERY_BROKER_URL"]).flushdb()
+        redis.Redis.from_url(os.environ["CELERY_BROKER_URL"]).flushdb()
+    connection.close()  # the workers and this process share the SQLite file from here
 
     from leads.choices import Channel, EmailKind, EmailState
-    from leads.models import Lead, OutboundEmail
+    from leads.models import Lead, OutboundEmail, PipelineStepRun
     from leads.services import ContactDetails, lead_capture
 
     workers = [
@@ -89,7 +104,6 @@ def main() -> None:
                 f"--concurrency={args.concurrency}",
                 "--without-gossip",
                 "--without-mingle",
-                "--without-heartbeat",
                 f"--hostname=bench{n}@%h",
             ],
             cwd=BASE_DIR,
@@ -137,12 +151,22 @@ def main() -> None:
         for worker in workers:
             worker.wait(timeout=30)
 
-    briefs = {
-        email.lead_id: email.sent_at
+    emails = {
+        email.lead_id: email
         for email in OutboundEmail.objects.filter(
             lead__in=ids, kind=EmailKind.BRIEF, state=EmailState.SENT
         )
     }
+    briefs = {lead_id: email.sent_at for lead_id, email in emails.items()}
+    first_step = {}
+    step_seconds: dict[str, list[float]] = {}
+    for run in PipelineStepRun.objects.filter(lead__in=ids).exclude(started_at=None):
+        known = first_step.get(run.lead_id)
+        first_step[run.lead_id] = run.started_at if known is None else min(known, run.started_at)
+        if run.finished_at is not None:
+            step_seconds.setdefault(run.step, []).append(
+                (run.finished_at - run.started_at).total_seconds()
+            )
     leads = Lead.objects.filter(pk__in=ids)
     seconds = [
         (briefs[lead.pk] - lead.captured_at).total_seconds() for lead in leads if lead.pk in briefs
@@ -152,12 +176,40 @@ def main() -> None:
     first = min(lead.captured_at for lead in leads)
     last = max(briefs.values())
     print(f"leads captured: {len(ids)} over {args.spread:.0f} s; briefs sent: {len(seconds)}")
-    print(f"workers: {args.workers} × concurrency {args.concurrency}")
+    print(
+        f"set-up: {'SQLite, filesystem broker' if single_machine else 'PostgreSQL, Redis'}; "
+        f"workers: {args.workers} × concurrency {args.concurrency}"
+    )
     print(
         f"capture → brief sent: p50 {percentile(seconds, 0.5):.2f} s, "
         f"p95 {percentile(seconds, 0.95):.2f} s, max {max(seconds):.2f} s"
     )
     print(f"throughput: {len(seconds) / (last - first).total_seconds() * 60:.0f} leads per minute")
+    parts = {
+        "capture → first step started": [],
+        "first step → brief queued": [],
+        "brief queued → sent": [],
+    }
+    for lead in leads:
+        if lead.pk not in briefs or lead.pk not in first_step:
+            continue
+        email = emails[lead.pk]
+        parts["capture → first step started"].append(
+            (first_step[lead.pk] - lead.captured_at).total_seconds()
+        )
+        parts["first step → brief queued"].append(
+            (email.created_at - first_step[lead.pk]).total_seconds()
+        )
+        parts["brief queued → sent"].append((email.sent_at - email.created_at).total_seconds())
+    for name, values in parts.items():
+        print(
+            f"  {name}: p50 {percentile(values, 0.5):.3f} s, p95 {percentile(values, 0.95):.3f} s"
+        )
+    print("each pipeline step, started to finished (its transaction):")
+    for name, values in step_seconds.items():
+        print(
+            f"  {name}: p50 {percentile(values, 0.5):.3f} s, p95 {percentile(values, 0.95):.3f} s"
+        )
 
 
 if __name__ == "__main__":
