@@ -32,6 +32,21 @@ from routing.selectors import members_for_choice
 CARDS_PER_COLUMN = 20
 OPEN_COLUMNS = [status for status in FORWARD_PATH if status in OPEN_STATUSES]
 CLOSED_COLUMNS = [Status.WON, Status.LOST, Status.DISQUALIFIED]
+# The wide columns a card never shows (the message, the qualification's evidence), left
+# out of the cards' rows.
+CARD_DEFERRED = [
+    "message",
+    "consent_text",
+    "utm",
+    "qualification__requirement_evidence",
+    "qualification__urgency_evidence",
+    "qualification__decision_evidence",
+    "qualification__flags",
+    "qualification__basis",
+    "qualification__details",
+    "qualification__summary",
+    "qualification__practice_area__keywords",
+]
 
 
 class BoardFilterForm(forms.Form):
@@ -134,6 +149,7 @@ def board_build(*, user, params, now: dt.datetime | None = None) -> Board:
         column.cards = list(
             leads.filter(status=status)
             .select_related("contact", "owner", "qualification__practice_area")
+            .defer(*CARD_DEFERRED)
             .order_by("-arrived_at", "-pk")[:CARDS_PER_COLUMN]
         )
 

@@ -2,7 +2,8 @@
 was made) to the firm's first response, by channel, source, tier, owner, and whether the
 enquiry arrived in or out of working hours."""
 
-from django.db.models import Case, Count, OuterRef, Q, Subquery, When
+from django.db import connection
+from django.db.models import Count, F
 
 from followups.choices import FollowUpKind
 from followups.models import FollowUp
@@ -21,16 +22,6 @@ from leadtrack.reports.base import (
     rate,
 )
 from leadtrack.reports.expressions import Percentile, SecondsBetween
-
-
-def first_contact_due():
-    """When the lead's first contact was due under its follow-up policy (the tier's
-    target, in the firm's working time unless the policy counts calendar time)."""
-    return Subquery(
-        FollowUp.objects.filter(lead=OuterRef("pk"), kind=FollowUpKind.FIRST_CONTACT)
-        .order_by("due_at")
-        .values("due_at")[:1]
-    )
 
 
 class ResponseTimeReport(Report):
@@ -76,13 +67,48 @@ class ResponseTimeReport(Report):
             responded=Count("first_response_at"),
             p50=Percentile(seconds, 0.5),
             p90=Percentile(seconds, 0.9),
-            # Answered leads that had a target: the due time counts where it is not null.
-            with_target=Count(
-                Case(When(first_response_at__isnull=False, then=first_contact_due()))
-            ),
-            within=Count("pk", filter=Q(first_response_at__lte=first_contact_due())),
         )
+        targets = self.targets(leads=leads, filters=filters)
         for row in rows:
+            with_target, within = targets.get(self._key(row, filters), (0, 0))
             row["awaiting"] = row["enquiries"] - row["responded"]
-            row["within_target"] = rate(row["within"], row["with_target"])
+            row["within_target"] = rate(within, with_target)
         return rows
+
+    @staticmethod
+    def _key(row, filters) -> tuple:
+        return tuple(row.get(alias) for alias in filters.dimension.group_values(filters))
+
+    def targets(self, *, leads, filters) -> dict[tuple, tuple[int, int]]:
+        """Per group, the answered leads that had a first-contact target (the earliest
+        first-contact follow-up's due time) and those answered within it: one grouped
+        query joining the range's answered leads to their first-contact due times. (As a
+        per-lead subquery in the main query, PostgreSQL ran it twice for every lead in the
+        range: about 1 s of a 1.1-1.8 s page at a million leads.)"""
+        # The group's values under aliases of our own (a field's name cannot be reused).
+        values = {
+            f"_group{index}": F(value) if isinstance(value, str) else value
+            for index, value in enumerate(filters.dimension.group_values(filters).values())
+        }
+        answered = leads.order_by().filter(first_response_at__isnull=False)
+        scoped_sql, scoped_params = answered.values(
+            **values, _lead=F("pk"), _answered=F("first_response_at")
+        ).query.sql_with_params()
+        ids_sql, ids_params = answered.values("pk").query.sql_with_params()
+        quote = connection.ops.quote_name
+        groups = ", ".join(f"s.{quote(alias)}" for alias in values)
+        sql = f"""
+            SELECT {groups}, COUNT(*), COUNT(*) FILTER (WHERE s._answered <= f.due)
+            FROM ({scoped_sql}) s
+            JOIN (
+                SELECT lead_id, MIN(due_at) AS due
+                FROM {FollowUp._meta.db_table}
+                WHERE kind = %s AND lead_id IN ({ids_sql})
+                GROUP BY lead_id
+            ) f ON f.lead_id = s._lead
+            GROUP BY {groups}
+        """  # noqa: S608 (the interpolated parts are fixed SQL; values are parameters)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*scoped_params, FollowUpKind.FIRST_CONTACT, *ids_params])
+            width = len(values)
+            return {tuple(row[:width]): (row[width], row[width + 1]) for row in cursor.fetchall()}
