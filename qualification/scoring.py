@@ -591,6 +591,8 @@ def _time_barred(signals: Signals) -> str:
     if (signals.arrived_at.date() - found.expired_on).days < TIME_BARRED_AFTER_DAYS:
         return ""  # only just run out, or read from a month without its day: not clear
     return f"{found.expired}, ended {found.expired_on.strftime('%-d %b %Y')}"
+
+
 def position_of(
     signals: Signals, learned: LearnedReading | None, *, not_a_lead: bool
 ) -> tuple[DecisionPosition, str, list[str]]:
