@@ -44,6 +44,8 @@ class QualificationQualityReport(Report):
     chart_columns = ["conversion"]
 
     def rows(self, *, leads, filters, user):
+        if filters.dimension is not MODEL_TIER:  # no join to the results
+            return self._rows(leads=leads, filters=filters)
         with looked_up_per_lead():
             return self._rows(leads=leads, filters=filters)
 
