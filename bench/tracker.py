@@ -15,8 +15,8 @@ the most open follow-ups), each report in each of its groupings under 1 s.
 
 The machine is usually shared, so the load average (``os.getloadavg``) is printed and
 recorded before and after each page, and the lead list (the control) runs in the same
-run. ``--only TEXT`` times only the pages whose name contains TEXT (the control always
-runs); ``--trace`` prints each page's slowest SQL statements with their times.
+run. ``--only TEXT,TEXT`` times only the pages whose name contains one of them (the control
+always runs); ``--trace`` prints each page's slowest SQL statements with their times.
 
     DATABASE_URL=... python bench/tracker.py --only board --trace
 """
@@ -187,7 +187,9 @@ def main() -> None:
     parser.add_argument("--leads", type=int, default=0, help="Generate this many leads first.")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument(
-        "--only", default="", help="Time only the pages whose name contains this (and the control)."
+        "--only",
+        default="",
+        help="Time only the pages whose name contains one of these (comma-separated).",
     )
     parser.add_argument("--trace", action="store_true", help="Print each page's slowest SQL.")
     args = parser.parse_args()
@@ -234,7 +236,8 @@ def main() -> None:
     print(f"{'page':62} {'median':>9} {'max':>9} {'queries':>8}  target")
 
     def run(name: str, kind: str, url: str, who: Client) -> None:
-        if args.only and args.only.lower() not in name.lower() and name != CONTROL:
+        wanted = [part.strip().lower() for part in args.only.split(",") if part.strip()]
+        if wanted and name != CONTROL and not any(part in name.lower() for part in wanted):
             return
         figures = time_page(who, url, args.repeat, trace=args.trace)
         figures["target_ms"] = TARGET_MS[kind]

@@ -550,10 +550,13 @@ class QualificationResult(models.Model):
         verbose_name = "qualification result"
         indexes = [
             models.Index(fields=["tier", "override_tier"], name="qualification_tiers_idx"),
-            # Reports grouped by practice area read each lead's area from this index alone
-            # (an index-only look-up per lead; PostgreSQL only, a plain index elsewhere).
+            # Reports read each lead's practice area, tiers and model version from this
+            # index alone (an index-only look-up per lead of the range, instead of hashing
+            # every result in the firm; PostgreSQL only, a plain index elsewhere).
             models.Index(
-                fields=["lead"], include=["practice_area"], name="qualification_lead_area_idx"
+                fields=["lead"],
+                include=["practice_area", "tier", "override_tier", "model_version"],
+                name="qualification_lead_cover_idx",
             ),
         ]
 

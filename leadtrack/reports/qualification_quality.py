@@ -13,12 +13,12 @@ from leadtrack.reports.base import (
     Report,
     ReportResult,
     grouped,
+    looked_up_per_lead,
     money_column,
     percent_column,
     rate,
     won_value,
 )
-from qualification.models import QualificationResult
 
 DECIDED = [Status.WON, Status.LOST, Status.DISQUALIFIED]
 
@@ -44,6 +44,12 @@ class QualificationQualityReport(Report):
     chart_columns = ["conversion"]
 
     def rows(self, *, leads, filters, user):
+        if filters.dimension is not MODEL_TIER:  # no join to the results
+            return self._rows(leads=leads, filters=filters)
+        with looked_up_per_lead():
+            return self._rows(leads=leads, filters=filters)
+
+    def _rows(self, *, leads, filters):
         rows = grouped(
             leads,
             dimension=filters.dimension,
@@ -61,23 +67,35 @@ class QualificationQualityReport(Report):
         return rows
 
     def overrides(self, *, leads) -> ReportResult:
-        """Human overrides of the model's tier, per model version (one grouped query)."""
-        overridden = ~Q(override_tier="")
-        results = (
-            QualificationResult.objects.filter(lead__in=leads.values("pk"))
-            .values("model_version__version", "model_version__name")
-            .annotate(
-                results=Count("pk"),
-                overridden=Count("pk", filter=overridden),
-                raised=Count("pk", filter=overridden & Q(override_tier__lt=F("tier"))),
-                lowered=Count("pk", filter=overridden & Q(override_tier__gt=F("tier"))),
-                overridden_won=Count("pk", filter=overridden & Q(lead__status=Status.WON)),
-                overridden_decided=Count("pk", filter=overridden & Q(lead__status__in=DECIDED)),
-                kept_won=Count("pk", filter=~overridden & Q(lead__status=Status.WON)),
-                kept_decided=Count("pk", filter=~overridden & Q(lead__status__in=DECIDED)),
+        """Human overrides of the model's tier, per model version (one grouped query over
+        the range's leads, each joined to its result by the covering index)."""
+        result = "qualification__"
+        overridden = ~Q(**{f"{result}override_tier": ""})
+        with looked_up_per_lead():
+            results = list(
+                leads.exclude(**{f"{result}model_version": None})
+                .values(
+                    model_version__version=F(f"{result}model_version__version"),
+                    model_version__name=F(f"{result}model_version__name"),
+                )
+                .annotate(
+                    results=Count("pk"),
+                    overridden=Count("pk", filter=overridden),
+                    raised=Count(
+                        "pk",
+                        filter=overridden & Q(**{f"{result}override_tier__lt": F(f"{result}tier")}),
+                    ),
+                    lowered=Count(
+                        "pk",
+                        filter=overridden & Q(**{f"{result}override_tier__gt": F(f"{result}tier")}),
+                    ),
+                    overridden_won=Count("pk", filter=overridden & Q(status=Status.WON)),
+                    overridden_decided=Count("pk", filter=overridden & Q(status__in=DECIDED)),
+                    kept_won=Count("pk", filter=~overridden & Q(status=Status.WON)),
+                    kept_decided=Count("pk", filter=~overridden & Q(status__in=DECIDED)),
+                )
+                .order_by("model_version__version")
             )
-            .order_by("model_version__version")
-        )
         rows = []
         for row in results:
             row["label"] = f"v{row['model_version__version']} {row['model_version__name']}"
