@@ -382,10 +382,15 @@ def assess(
             # work overrules a pitch-like score, and any phrase that looked like one.
             for flag in disqualifying_rule:
                 flag_evidence.pop(flag)
-            if not learned.is_enquiry or doubtful or disqualifying_rule:
+            if not learned.is_enquiry or doubtful:
                 genuine_line = (
                     f"Read as a genuine enquiry despite a pitch-like score "
                     f"({learned.not_an_enquiry:.0%} not an enquiry): {need}"
+                )
+            elif disqualifying_rule:
+                genuine_line = (
+                    f"Read as a genuine enquiry ({1 - learned.not_an_enquiry:.0%} sure) despite "
+                    f"{_quote(sum((rule_flags[flag] for flag in disqualifying_rule), []), 2)}"
                 )
         else:
             genuine_line = _genuine_or_not(learned, rule_flags, flag_evidence, bool(doubtful))

@@ -54,7 +54,7 @@ EXISTING_CLIENT = re.compile(
     r"you hold (?:my|our|his|her|their) (?:will|original|deeds)|"
     r"(?:we|i) (?:did|handled|dealt with) (?:her|his|their) (?:purchase|sale|will|remortgage)|"
     r"(?:my|our) (?:file|matter|case|client) (?:ref|reference|number)|"
-    r"your ref(?:erence)?(?: no\.?)?:?\s?[a-z0-9][\w/-]*|our ref(?:erence)?:?\s?[a-z]{2,4}/|"
+    r"your ref(?:erence)?\b\.?(?: no\.?)?:?\s?[a-z0-9][\w/-]*|our ref(?:erence)?:?\s?[a-z]{2,4}/|"
     r"matter (?:ref(?:erence)?:? ?)?[a-z]{2,4}/[a-z0-9/-]+|"
     r"further to our (?:call|meeting|telephone)|as discussed with|my solicitor at your firm|"
     r"my accountant at your firm|our account manager|client of yours|clients of yours|"

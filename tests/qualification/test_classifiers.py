@@ -233,6 +233,8 @@ def test_the_fast_sums_give_what_scikit_learn_gives(trained, regression_items):
     for item in regression_items[:30]:
         reading = trained.read(item.enquiry)
         row = reading.row
+        text = learning.classifier_text(item.enquiry)
+        assert np.allclose(row.toarray(), trained.features.transform([text]).toarray(), atol=1e-6)
         assert np.allclose(trained._scores("area", row), trained.area.decision_function(row)[0])
         proba = trained.genuine.predict_proba(row)[0]
         expected = float(proba[list(trained.genuine.classes_).index(0)])
