@@ -250,9 +250,9 @@ class Worker:
         self.process.wait(timeout=60)
 
 
-def analysed_copy(data: Path) -> Path:
+def analysed_copy(data: Path, fresh: Path) -> Path:
     """A copy of the fresh Leadtrack file, analysed in full (no analysis limit)."""
-    fresh, analysed = data / LEADTRACK_FRESH_DB, data / LEADTRACK_ANALYSED_DB
+    analysed = data / LEADTRACK_ANALYSED_DB
     with sqlite3.connect(fresh) as source:
         source.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     shutil.copyfile(fresh, analysed)
@@ -268,8 +268,8 @@ def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
-def compare(data: Path, djangocrm_python: str, rounds: int) -> None:
-    analysed = analysed_copy(data)
+def compare(data: Path, djangocrm_python: str, rounds: int, fresh: Path) -> None:
+    analysed = analysed_copy(data, fresh)
     tracker = [sys.executable, str(BASE_DIR / "bench" / "tracker.py"), "--list-worker"]
     leadtrack_env = {"DEBUG": "1", "AXES_ENABLED": "false", "EMAIL_URL": "memorymail://"}
     workers = [
@@ -281,7 +281,7 @@ def compare(data: Path, djangocrm_python: str, rounds: int) -> None:
         Worker(
             "Leadtrack (fresh)",
             tracker,
-            {**leadtrack_env, "DATABASE_URL": f"sqlite:///{data / LEADTRACK_FRESH_DB}"},
+            {**leadtrack_env, "DATABASE_URL": f"sqlite:///{fresh}"},
         ),
         Worker(
             "Leadtrack (analysed)",
@@ -365,13 +365,19 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--djangocrm-python", default="/work/djangocrm-venv/bin/python")
+    parser.add_argument(
+        "--leadtrack-db",
+        type=Path,
+        help=f"Leadtrack's SQLite file (default: DATA/{LEADTRACK_FRESH_DB})",
+    )
     args = parser.parse_args()
     if args.command == "setup":
         setup(args.data, args.leads, args.seed)
     elif args.command == "serve":
         serve(args.data)
     else:
-        compare(args.data, args.djangocrm_python, args.rounds)
+        fresh = args.leadtrack_db or args.data / LEADTRACK_FRESH_DB
+        compare(args.data, args.djangocrm_python, args.rounds, fresh)
 
 
 if __name__ == "__main__":

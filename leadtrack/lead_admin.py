@@ -28,6 +28,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from leads.choices import OPEN_STATUSES, AgreedNext, ContactOutcome, Status, Tier
 from leads.models import Lead
@@ -486,6 +487,18 @@ class TrackerLeadMixin:
         return actions
 
     # -- list columns ------------------------------------------------------------
+
+    @admin.display(description=mark_safe('<input type="checkbox" id="action-toggle">'))
+    def action_checkbox(self, obj: Lead) -> str:
+        """The admin's row checkbox, written directly: the admin renders a form widget
+        through the template engine for each row (a fifth of a 100-row page's time)."""
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" '
+            'aria-label="Select this object for an action - {}">',
+            admin.helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            str(obj),
+        )
 
     @admin.display(description="tier", ordering="tier")
     def tier_badge(self, obj: Lead) -> str:
