@@ -19,6 +19,17 @@ run. ``--only TEXT,TEXT`` times only the pages whose name contains one of them (
 always runs); ``--trace`` prints each page's slowest SQL statements with their times.
 
     DATABASE_URL=... python bench/tracker.py --only board --trace
+
+The lead list on SQLite (issue 19), 100 rows a page like DjangoCRM's admin list::
+
+    DATABASE_URL=sqlite:////work/perfsqlite-data/leadtrack-fresh.sqlite3 \
+        python bench/tracker.py --lead-list
+
+times the first page, a search and an owner filter on the database as it is, then on a
+copy analysed in full (``ANALYZE`` with no limit), alternately, and checks that the fresh
+file is within 10% of the analysed one and that each page's query count is the same at
+25, 100 and 500 rows a page; ``--list-worker`` is the timing process ``bench/djangocrm.py
+compare`` runs to put the same pages beside DjangoCRM's.
 """
 
 import argparse
@@ -182,6 +193,131 @@ def report_line(name: str, kind: str, figures: dict) -> str:
     )
 
 
+# ---------------------------------------------------------------------------
+# The lead list on SQLite beside DjangoCRM (issue 19)
+# ---------------------------------------------------------------------------
+
+# The rows a page when compared with DjangoCRM's admin list (its default).
+LIST_ROWS = 100
+LIST_SEARCH_TERM = "Hartley"  # a surname both generators use (bench/djangocrm.py)
+LIST_PAGE_SIZES = (25, 100, 500)
+FRESH_WITHIN = 1.10  # the fresh database's list at most 10% slower than an analysed one's
+
+
+def lead_list_rows(rows: int) -> None:
+    """Show this many leads a page on the admin's lead list."""
+    from django.contrib import admin
+
+    admin.site._registry[Lead].list_per_page = rows
+
+
+def lead_list_pages() -> dict[str, str]:
+    """The three lead list pages compared with DjangoCRM's: the first page, a search and
+    the owner with the most leads."""
+    busiest = (
+        Lead.objects.exclude(owner=None)
+        .values("owner")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "owner")
+        .values_list("owner", flat=True)
+        .first()
+    )
+    return {
+        "first page": "/admin/leads/lead/",
+        "search": f"/admin/leads/lead/?q={LIST_SEARCH_TERM}",
+        "owner filter": f"/admin/leads/lead/?owner__id__exact={busiest}",
+    }
+
+
+def lead_list_client() -> Client:
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    settings.DEBUG = False
+    partner, _ = get_user_model().objects.get_or_create(
+        username="bench.partner", defaults={"is_staff": True, "is_superuser": True}
+    )
+    client = Client()
+    client.force_login(partner)
+    return client
+
+
+def list_worker() -> None:
+    """The timing process of ``bench/djangocrm.py compare``, on DATABASE_URL."""
+    from djangocrm import worker_loop
+
+    lead_list_rows(LIST_ROWS)
+    client = lead_list_client()
+    worker_loop(client, connection, CaptureQueriesContext, lead_list_pages())
+
+
+def lead_list_sqlite(rounds: int) -> None:
+    """The lead list on this SQLite file and on a copy analysed in full, alternately."""
+    import shutil
+    import sqlite3
+
+    from djangocrm import Worker, load_average
+
+    fresh = Path(settings.DATABASES["default"]["NAME"])
+    if connection.vendor != "sqlite":
+        raise SystemExit("--lead-list compares SQLite files: set DATABASE_URL to one.")
+    analysed = fresh.with_name(fresh.stem + "-analysed.sqlite3")
+    with sqlite3.connect(fresh) as source:
+        source.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copyfile(fresh, analysed)
+    with sqlite3.connect(analysed) as copy:
+        copy.execute("PRAGMA analysis_limit=0")
+        copy.execute("ANALYZE")
+    # Query counts whatever the page size, on the fresh file, in this process.
+    client = lead_list_client()
+    pages = lead_list_pages()
+    counts = {}
+    for rows in LIST_PAGE_SIZES:
+        lead_list_rows(rows)
+        for name, url in pages.items():
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+            counts.setdefault(name, {})[rows] = len(captured.captured_queries)
+    command = [sys.executable, str(Path(__file__).resolve()), "--list-worker"]
+    workers = [
+        Worker("fresh", command, {"DATABASE_URL": f"sqlite:///{fresh}"}),
+        Worker("analysed", command, {"DATABASE_URL": f"sqlite:///{analysed}"}),
+    ]
+    load_before = load_average()
+    timings = {worker.name: {name: [] for name in pages} for worker in workers}
+    for worker in workers:
+        for name in pages:
+            worker.time(name)
+    for _ in range(rounds):
+        for name in pages:
+            for worker in workers:
+                timings[worker.name][name].append(worker.time(name)["ms"])
+    load_after = load_average()
+    for worker in workers:
+        worker.close()
+    print(f"{Lead.objects.count():,} leads on SQLite, {LIST_ROWS} rows a page, {rounds} rounds;")
+    print(f"load average {load_before} before, {load_after} after.")
+    results = {"load_average": [load_before, load_after], "pages": {}}
+    for name in pages:
+        fresh_ms = statistics.median(timings["fresh"][name])
+        analysed_ms = statistics.median(timings["analysed"][name])
+        fixed = len(set(counts[name].values())) == 1
+        results["pages"][name] = {
+            "fresh_ms": fresh_ms,
+            "analysed_ms": analysed_ms,
+            "fresh_to_analysed": round(fresh_ms / analysed_ms, 3),
+            "queries_by_page_size": counts[name],
+        }
+        print(
+            f"{name:14} fresh {fresh_ms:>5.0f} ms, analysed {analysed_ms:>5.0f} ms "
+            f"({fresh_ms / analysed_ms:.2f}, target <= {FRESH_WITHIN}); queries "
+            + ", ".join(f"{n} at {rows}" for rows, n in counts[name].items())
+            + (" (fixed)" if fixed else " (NOT FIXED)")
+        )
+    out = BASE_DIR / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "tracker-lead-list-sqlite.json").write_text(json.dumps(results, indent=2))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--leads", type=int, default=0, help="Generate this many leads first.")
@@ -192,7 +328,17 @@ def main() -> None:
         help="Time only the pages whose name contains one of these (comma-separated).",
     )
     parser.add_argument("--trace", action="store_true", help="Print each page's slowest SQL.")
+    parser.add_argument(
+        "--lead-list", action="store_true", help="The lead list on SQLite, fresh and analysed."
+    )
+    parser.add_argument("--list-worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.list_worker:
+        list_worker()
+        return
+    if args.lead_list:
+        lead_list_sqlite(max(args.repeat, 5))
+        return
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     settings.DEBUG = False  # as in production: no debug template engine or query log
 

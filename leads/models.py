@@ -186,8 +186,15 @@ class Lead(models.Model):
         "capture (off for imported and staff-logged enquiries).",
     )
     pipeline_completed_at = models.DateTimeField(null=True, blank=True)
+    # Indexed only where set (``lead_merged_into_idx``): almost every lead has none, and an
+    # index of nulls offered SQLite a wrong way into the lead list (see Meta).
     merged_into = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_leads"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_leads",
+        db_index=False,
     )
 
     class Meta:
@@ -196,6 +203,16 @@ class Lead(models.Model):
             models.Index(fields=["-arrived_at"], name="lead_arrived_idx"),
             models.Index(fields=["status", "-arrived_at"], name="lead_status_arrived_idx"),
             models.Index(fields=["owner", "status"], name="lead_owner_status_idx"),
+            # The lead list filtered by owner, newest first, read in order: no sort.
+            models.Index(fields=["owner", "arrived_at"], name="lead_owner_arrived_idx"),
+            # The leads merged into a lead. Partial, so that "not merged" (every list's
+            # condition) is never answered from it: with approximate statistics SQLite
+            # took the lead list by this index and sorted every lead (800 ms at 100,000).
+            models.Index(
+                fields=["merged_into"],
+                condition=Q(merged_into__isnull=False),
+                name="lead_merged_into_idx",
+            ),
             models.Index(fields=["tier", "status"], name="lead_tier_status_idx"),
             models.Index(fields=["channel", "-arrived_at"], name="lead_channel_arrived_idx"),
             models.Index(fields=["next_action_due_at"], name="lead_next_action_idx"),

@@ -29,4 +29,4 @@ def _statistics_after_migrate(*, using: str, plan=None, **kwargs) -> None:
     from leadtrack.planner_statistics import planner_statistics_refresh
 
     if plan:  # only when migrations ran (not on a `migrate` that had nothing to do)
-        planner_statistics_refresh(using=using)
+        planner_statistics_refresh(using=using, every_table=True)

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import SEARCH_VAR, ChangeList
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -27,6 +28,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from leads.choices import OPEN_STATUSES, AgreedNext, ContactOutcome, Status, Tier
 from leads.models import Lead
@@ -115,31 +117,45 @@ def short_time(value: dt.datetime | None) -> str:
 
 
 # ---------------------------------------------------------------------------
-# Counting: exact when cheap, PostgreSQL's estimate when an exact count would scan
+# Counting: exact when cheap, an estimate or "more than" when an exact count would scan
 # ---------------------------------------------------------------------------
 
-# Above this many (estimated) rows the list shows PostgreSQL's estimate, not a count.
+# Above this many (estimated) rows the list shows PostgreSQL's estimate, not a count; on
+# other databases (SQLite) the count stops here and the list says "more than".
 EXACT_COUNT_LIMIT = 20_000
+# A search is counted up to this many matches only: counting every lead that matches a
+# word reads every lead (116 ms of SQL at 100,000 leads on SQLite), and the first page of
+# a search needs only the first matches. PostgreSQL's estimate is used above it there.
+SEARCH_COUNT_LIMIT = 1_000
 
 
 class EstimatedCountPaginator(Paginator):
     """A paginator that does not count a million rows to draw a page.
 
     On PostgreSQL an unfiltered list is counted from ``pg_class.reltuples`` and a filtered
-    one from the planner's estimate; either is used only above ``EXACT_COUNT_LIMIT``
-    rows, below which the exact count is cheap. Other databases count exactly.
+    one from the planner's estimate; either is used only above ``count_limit`` rows, below
+    which the exact count is cheap. Other databases count at most ``count_limit`` rows
+    and, past that, say "more than" (``is_capped``). The page says which it shows.
     """
 
     is_estimate = False
+    is_capped = False
+    count_limit = EXACT_COUNT_LIMIT
 
     @cached_property
     def count(self) -> int:
         queryset = self.object_list
-        connection = connections[getattr(queryset, "db", "default")]
-        if connection.vendor != "postgresql" or not isinstance(queryset, QuerySet):
+        if not isinstance(queryset, QuerySet):
             return super().count
+        connection = connections[queryset.db]
+        if connection.vendor != "postgresql":
+            counted = queryset.order_by()[: self.count_limit + 1].count()
+            if counted <= self.count_limit:
+                return counted
+            self.is_capped = True
+            return self.count_limit
         estimate = self._estimate(queryset, connection)
-        if estimate is None or estimate < EXACT_COUNT_LIMIT:
+        if estimate is None or estimate < self.count_limit:
             return super().count
         self.is_estimate = True
         return estimate
@@ -155,6 +171,54 @@ class EstimatedCountPaginator(Paginator):
             return int(row[0]) if row and row[0] >= 0 else None
         plan = json.loads(queryset.order_by().explain(format="json"))
         return int(plan[0]["Plan"]["Plan Rows"])
+
+
+class SearchCountPaginator(EstimatedCountPaginator):
+    """The paginator of a searched list: exact up to ``SEARCH_COUNT_LIMIT`` matches."""
+
+    count_limit = SEARCH_COUNT_LIMIT
+
+
+# What the list's columns read of a lead and its joins (``LIST_COLUMNS``); the page's
+# rows load these only, not the message, the qualification's evidence or the owner's
+# password hash, so the database sorts and returns narrow rows.
+LIST_ROW_FIELDS = [
+    "reference",
+    "arrived_at",
+    "channel",
+    "source",
+    "subject",
+    "tier",
+    "estimated_value",
+    "status",
+    "first_response_at",
+    "next_action_due_at",
+    "contact",
+    "contact__name",
+    "contact__email",
+    "contact__phone",
+    "contact__organisation",
+    "owner",
+    "owner__username",
+    "owner__first_name",
+    "owner__last_name",
+    "qualification",
+    "qualification__practice_area",
+    "qualification__practice_area__name",
+]
+
+
+class LeadChangeList(ChangeList):
+    """The lead list: its page's rows with only the columns it shows (the actions still
+    receive whole leads)."""
+
+    def get_results(self, request):
+        whole = self.queryset
+        self.queryset = whole.only(*LIST_ROW_FIELDS)
+        try:
+            super().get_results(request)
+        finally:
+            self.queryset = whole
 
 
 # ---------------------------------------------------------------------------
@@ -385,6 +449,16 @@ class TrackerLeadMixin:
         allowed = super().has_change_permission(request, obj)
         return allowed and (obj is None or may_see_lead(request.user, obj))
 
+    def get_changelist(self, request: HttpRequest, **kwargs):
+        return LeadChangeList
+
+    def get_paginator(
+        self, request: HttpRequest, queryset, per_page, orphans=0, allow_empty_first_page=True
+    ):
+        searched = bool(request.GET.get(SEARCH_VAR, "").strip())
+        paginator = SearchCountPaginator if searched else self.paginator
+        return paginator(queryset, per_page, orphans, allow_empty_first_page)
+
     def get_list_filter(self, request: HttpRequest):
         filters = [*self.tracker_list_filter]
         extra = [item for item in super().get_list_filter(request) if item not in filters]
@@ -418,6 +492,18 @@ class TrackerLeadMixin:
         return actions
 
     # -- list columns ------------------------------------------------------------
+
+    @admin.display(description=mark_safe('<input type="checkbox" id="action-toggle">'))
+    def action_checkbox(self, obj: Lead) -> str:
+        """The admin's row checkbox, written directly: the admin renders a form widget
+        through the template engine for each row (a fifth of a 100-row page's time)."""
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" '
+            'aria-label="Select this object for an action - {}">',
+            admin.helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            str(obj),
+        )
 
     @admin.display(description="tier", ordering="tier")
     def tier_badge(self, obj: Lead) -> str:

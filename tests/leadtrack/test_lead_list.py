@@ -175,3 +175,51 @@ def test_the_leads_other_pages_say_leads_once_in_their_breadcrumbs(people, clien
         crumbs = crumbs[: crumbs.index("</div>")]
         assert "Leads › Leads" not in crumbs, url
         assert "Leads" in crumbs, url
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "?q=Hartley", "owner"],
+    ids=["first page", "search", "owner filter"],
+)
+def test_the_list_costs_the_same_queries_whatever_the_page_size(people, client, query):
+    from django.contrib import admin
+
+    from leads.models import Lead
+
+    client.force_login(people["partner"])
+    for number in range(30):
+        contact = ContactFactory(name=f"Anna Hartley {number}")
+        LeadFactory(contact=contact, owner=people["earner"])
+    url = LIST_URL + (f"?owner__id__exact={people['earner'].pk}" if query == "owner" else query)
+    lead_admin = admin.site._registry[Lead]
+    counts = {}
+    try:
+        for rows in (5, 25, 100):
+            lead_admin.list_per_page = rows
+            client.get(url)
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(url)
+            assert response.status_code == 200
+            assert response.content.count(b'name="_selected_action"') == min(rows, 30)
+            counts[rows] = len(captured)
+    finally:
+        lead_admin.list_per_page = 50
+    assert len(set(counts.values())) == 1, counts
+
+
+def test_a_count_that_stops_says_more_than(people, client, monkeypatch):
+    from leadtrack import lead_admin
+
+    monkeypatch.setattr(lead_admin.EstimatedCountPaginator, "count_limit", 3)
+    monkeypatch.setattr(lead_admin.SearchCountPaginator, "count_limit", 2)
+    client.force_login(people["partner"])
+    for number in range(5):
+        LeadFactory(contact=ContactFactory(name=f"Anna Hartley {number}"))
+    html = client.get(LIST_URL).content.decode()
+    if connection.vendor == "postgresql":
+        return  # PostgreSQL counts exactly below its estimate's limit
+    assert "More than 3 leads" in html
+    assert "The list stops counting at 3" in html
+    searched = client.get(LIST_URL + "?q=Hartley").content.decode()
+    assert "More than 2 leads" in searched
