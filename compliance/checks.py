@@ -14,7 +14,13 @@ STATUSES_NEEDING_CONFLICT_DECISION = frozenset({Status.MEETING, Status.PROPOSAL,
 
 
 def conflict_decided(
-    *, lead: Lead, old_status: str, new_status: str, reason: str, actor: AbstractBaseUser | None
+    *,
+    lead: Lead,
+    old_status: str,
+    new_status: str,
+    reason: str,
+    actor: AbstractBaseUser | None,
+    by_leadtrack: bool = False,
 ) -> None:
     """Refuse a meeting, proposal or win until the conflict check's decision is recorded,
     and at all after "conflict, declined"."""
@@ -43,7 +49,13 @@ def conflict_decided(
 
 
 def due_diligence_before_won(
-    *, lead: Lead, old_status: str, new_status: str, reason: str, actor: AbstractBaseUser | None
+    *,
+    lead: Lead,
+    old_status: str,
+    new_status: str,
+    reason: str,
+    actor: AbstractBaseUser | None,
+    by_leadtrack: bool = False,
 ) -> None:
     """Refuse a win in work the Money Laundering Regulations cover until client due
     diligence is recorded (or a partner has overridden the requirement)."""

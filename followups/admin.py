@@ -66,8 +66,15 @@ class BusinessCalendarAdmin(admin.ModelAdmin):
 
 @admin.register(ClosureReason)
 class ClosureReasonAdmin(admin.ModelAdmin):
-    list_display = ["text", "for_lost", "for_disqualified", "is_active", "position"]
-    list_editable = ["for_lost", "for_disqualified", "is_active", "position"]
+    list_display = [
+        "text",
+        "for_lost",
+        "for_disqualified",
+        "given_by_leadtrack",
+        "is_active",
+        "position",
+    ]
+    list_editable = ["for_lost", "for_disqualified", "given_by_leadtrack", "is_active", "position"]
     list_filter = ["is_active"]
 
 

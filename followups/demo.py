@@ -157,6 +157,8 @@ CLOSURE_REASONS = [
     ("Not a genuine enquiry", False, True),
     ("Outside our area", False, True),
 ]
+# Recorded when the qualification model disqualifies spam, pitches and job applications.
+CLOSURE_REASON_GIVEN_BY_LEADTRACK = "Not a genuine enquiry"
 
 
 SIGN_OFF = "If it is easier to talk, call me on {owner_direct_line}.\n\nKind regards,"
@@ -239,7 +241,12 @@ def load(*, stdout=None) -> None:
     for position, (text, lost, disqualified) in enumerate(CLOSURE_REASONS, start=1):
         ClosureReason.objects.update_or_create(
             text=text,
-            defaults={"for_lost": lost, "for_disqualified": disqualified, "position": position},
+            defaults={
+                "for_lost": lost,
+                "for_disqualified": disqualified,
+                "position": position,
+                "given_by_leadtrack": text == CLOSURE_REASON_GIVEN_BY_LEADTRACK,
+            },
         )
     for name, purpose, area_slug, body in REPLY_TEMPLATES:
         ReplyTemplate.objects.update_or_create(

@@ -76,6 +76,13 @@ class ClosureReason(models.Model):
     for_lost = models.BooleanField("offered when a lead is lost", default=True)
     for_disqualified = models.BooleanField("offered when a lead is disqualified", default=True)
     is_active = models.BooleanField("active", default=True)
+    given_by_leadtrack = models.BooleanField(
+        "given when Leadtrack closes a lead itself",
+        default=False,
+        help_text="The reason recorded when Leadtrack, not a person, closes a lead (the "
+        "qualification model disqualifying a sales pitch or spam), with its own reason as "
+        "the details. Without one, the first active reason for that status is used.",
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

@@ -24,5 +24,6 @@ def qualify(*, lead: Lead) -> None:
             lead=lead,
             status=Status.DISQUALIFIED,
             reason=f"{reason} (qualification model v{result.model_version.version})",
+            by_leadtrack=True,
         )
         lead.refresh_from_db(fields=["status"])

@@ -33,8 +33,24 @@ def closure_reasons_by_status() -> dict[str, list[str]]:
     return offered
 
 
-def closure_reason_validate(*, status: str, reason: str) -> str:
-    """Return the reason in the list's own words, or raise a ValidationError listing them."""
+def closure_reason_given_by_leadtrack(*, status: str) -> str:
+    """The firm's reason recorded when Leadtrack itself closes a lead with this status:
+    the active reason marked for it, else the first active one offered; "" with no list."""
+    if status == Status.LOST:
+        rows = ClosureReason.objects.filter(is_active=True, for_lost=True)
+    elif status == Status.DISQUALIFIED:
+        rows = ClosureReason.objects.filter(is_active=True, for_disqualified=True)
+    else:
+        return ""
+    chosen = rows.order_by("-given_by_leadtrack", "position", "text").first()
+    return chosen.text if chosen else ""
+
+
+def closure_reason_validate(*, status: str, reason: str, by_leadtrack: bool = False) -> str:
+    """Return the reason in the list's own words, or raise a ValidationError listing them.
+    A closure by Leadtrack itself (no person acting) whose reason is not one of the firm's
+    is recorded under the firm's reason for such closures, its own reason as the details:
+    the system must not be refused what it cannot choose."""
     allowed = closure_reasons_for(status=status)
     reason = " ".join((reason or "").split())
     if not allowed or not reason:
@@ -43,6 +59,8 @@ def closure_reason_validate(*, status: str, reason: str) -> str:
     for text in allowed:
         if head.strip().lower() == text.lower():
             return f"{text}: {detail.strip()}" if detail.strip() else text
+    if by_leadtrack:
+        return f"{closure_reason_given_by_leadtrack(status=status)}: {reason}"
     raise ValidationError(
         {
             "reason": f"Choose one of the firm's reasons for {Status(status).label.lower()} "
@@ -51,7 +69,10 @@ def closure_reason_validate(*, status: str, reason: str) -> str:
     )
 
 
-def status_change_check(*, lead, old_status: str, new_status: str, reason: str, actor) -> str:
+def status_change_check(
+    *, lead, old_status: str, new_status: str, reason: str, actor, by_leadtrack: bool = False
+) -> str:
     """The status service's check (``LEADTRACK_STATUS_CHECKS``): a lost or
-    disqualified lead's reason is one of the firm's, in the list's own words."""
-    return closure_reason_validate(status=new_status, reason=reason)
+    disqualified lead's reason is one of the firm's, in the list's own words; one given by
+    Leadtrack itself is recorded under the firm's reason for such closures."""
+    return closure_reason_validate(status=new_status, reason=reason, by_leadtrack=by_leadtrack)

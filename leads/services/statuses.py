@@ -35,14 +35,20 @@ def lead_change_status(
     actor: AbstractBaseUser | None = None,
     agreed_fee: Decimal | str | None = None,
     matter_reference: str = "",
+    by_leadtrack: bool = False,
 ) -> Lead:
     """Move the lead to ``status`` if the transition is allowed, recording who and why.
 
     Marking a lead won records the fee the client agreed and the firm's matter reference
-    (both needed, on every surface); reopening a lead clears its closing details."""
+    (both needed, on every surface); reopening a lead clears its closing details.
+    ``by_leadtrack`` marks a change Leadtrack makes itself, with no person choosing (the
+    qualification model disqualifying spam): the firm's checks record it in their terms
+    rather than refuse a reason no person could pick from a list."""
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
     old = lead.status
-    reason = lead_status_change_check(lead=lead, status=status, reason=reason, actor=actor)
+    reason = lead_status_change_check(
+        lead=lead, status=status, reason=reason, actor=actor, by_leadtrack=by_leadtrack
+    )
     won = won_details_validate(
         status=status, agreed_fee=agreed_fee, matter_reference=matter_reference
     )
@@ -97,6 +103,7 @@ def lead_status_change_check(
     status: str,
     reason: str = "",
     actor: AbstractBaseUser | None = None,
+    by_leadtrack: bool = False,
 ) -> str:
     """Whether the lead may move to ``status`` now: raises ValidationError saying why not,
     else returns the reason to record (normalised by the firm's checks). Writes nothing,
@@ -135,7 +142,14 @@ def lead_status_change_check(
     # A check refuses with ValidationError, or returns the reason to record (in the firm's
     # own words), or None.
     for check in status_checks():
-        normalised = check(lead=lead, old_status=old, new_status=status, reason=reason, actor=actor)
+        normalised = check(
+            lead=lead,
+            old_status=old,
+            new_status=status,
+            reason=reason,
+            actor=actor,
+            by_leadtrack=by_leadtrack,
+        )
         if normalised is not None:
             reason = normalised
 
@@ -172,7 +186,8 @@ def won_details_validate(
 
 def status_checks() -> list:
     """The functions of ``LEADTRACK_STATUS_CHECKS``, each called before a status change
-    with the lead, the old and new status and the actor; one raises ValidationError with
+    with the lead, the old and new status, the actor and whether Leadtrack itself makes
+    the change (``by_leadtrack``); one raises ValidationError with
     the reason to refuse it."""
     return [import_string(path) for path in settings.LEADTRACK_STATUS_CHECKS]
 

@@ -85,3 +85,32 @@ def test_without_an_active_model_the_default_rules_are_activated(db):
     result = QualificationResult.objects.get(lead=lead)
     assert result.model_version.state == "active"
     assert result.model_version.name == "Default rules"
+
+
+def test_spam_is_disqualified_under_the_firms_own_reasons(
+    demo_model, django_capture_on_commit_callbacks
+):
+    """With the firm's list of closure reasons (the demo firm's), the model's own
+    disqualification is recorded under the reason the firm gave Leadtrack, its own reason
+    as the details; before, the status service refused it and the pitch stayed new."""
+    from followups.demo import CLOSURE_REASONS
+    from followups.models import ClosureReason
+
+    for position, (text, lost, disqualified) in enumerate(CLOSURE_REASONS, start=1):
+        ClosureReason.objects.create(
+            text=text,
+            for_lost=lost,
+            for_disqualified=disqualified,
+            position=position,
+            given_by_leadtrack=text == "Not a genuine enquiry",
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        lead = capture(
+            "Hi there, we help solicitors rank on page one of Google. We noticed your site "
+            "is missing high-authority backlinks. Can I send over our packages? Best, Dan",
+            email="dan@seo-rockets.example",
+        )
+    lead.refresh_from_db()
+    assert lead.status == Status.DISQUALIFIED
+    assert lead.closed_reason.startswith("Not a genuine enquiry: Disqualified")
+    assert "qualification model v" in lead.closed_reason
