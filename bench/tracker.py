@@ -90,6 +90,8 @@ def pages(*, owner_id: int | None) -> list[tuple[str, str, str]]:
         ("Lead list: status Won", "list", "/admin/leads/lead/?status__exact=won"),
         ("Lead list: search by phone", "list", "/admin/leads/lead/?q=020+7946+0123"),
         ("Lead list: sorted by owner", "list", "/admin/leads/lead/?o=7"),
+        ("Lead list: sorted by owner, descending", "list", "/admin/leads/lead/?o=-7"),
+        ("Lead list: search by name", "list", "/admin/leads/lead/?q=patel"),
         ("Dashboard", "dashboard", "/admin/"),
         ("Pipeline board", "board", "/admin/board/"),
         ("Pipeline board: tier A", "board", "/admin/board/?tier=A"),
@@ -98,6 +100,13 @@ def pages(*, owner_id: int | None) -> list[tuple[str, str, str]]:
     if owner_id is not None:
         items.append(
             ("Pipeline board: the busiest owner", "board", f"/admin/board/?owner={owner_id}")
+        )
+        items.append(
+            (
+                "Lead list: the busiest owner",
+                "list",
+                f"/admin/leads/lead/?owner__id__exact={owner_id}",
+            )
         )
     items.append(("My day (the owner with most open follow-ups)", "my_day", "/admin/my-day/"))
     for report in REPORTS.values():

@@ -20,7 +20,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -208,9 +208,42 @@ LIST_ROW_FIELDS = [
 ]
 
 
+# The owner column sorts by the owner's first name, as the column shows it.
+OWNER_ORDER = "owner__first_name"
+
+
+def owner_name_place() -> Case:
+    """Each lead's owner's place among the users sorted by first name in the database's
+    own order (equal names share a place), NULL for a lead nobody owns, so a lead's
+    sort by owner needs only its own ``owner_id``."""
+    users = get_user_model().objects.order_by("first_name").values_list("pk", "first_name")
+    whens, place, previous = [], -1, None
+    for pk, first_name in users:
+        if place < 0 or first_name != previous:
+            place, previous = place + 1, first_name
+        whens.append(When(owner_id=pk, then=Value(place)))
+    return Case(*whens, default=None, output_field=IntegerField())
+
+
 class LeadChangeList(ChangeList):
     """The lead list: its page's rows with only the columns it shows (the actions still
     receive whole leads)."""
+
+    def get_ordering(self, request, queryset):
+        """The sort by owner reads the owners' names once and sorts the leads by each
+        owner's place among them: sorting by the name through the join read and joined
+        every lead first (9.9 s at a million leads), the place is the lead's own column."""
+        ordering = super().get_ordering(request, queryset)
+        by_name = {OWNER_ORDER: False, f"-{OWNER_ORDER}": True}
+        if not any(isinstance(item, str) and item in by_name for item in ordering):
+            return ordering
+        place = owner_name_place()
+        return [
+            (place.desc() if by_name[item] else place.asc())
+            if isinstance(item, str) and item in by_name
+            else item
+            for item in ordering
+        ]
 
     def get_results(self, request):
         whole = self.queryset
@@ -545,7 +578,7 @@ class TrackerLeadMixin:
             '<span class="lt-status lt-status-{}">{}</span>', obj.status, obj.get_status_display()
         )
 
-    @admin.display(description="owner", ordering="owner__first_name")
+    @admin.display(description="owner", ordering=OWNER_ORDER)
     def owner_name(self, obj: Lead) -> str:
         return person(obj.owner) or format_html('<span class="lt-flag">{}</span>', "Nobody")
 
