@@ -3,6 +3,7 @@ dimensions' values, a score from 0 to 100, the tier, the basis in plain English 
 recommended first action. Pure functions over plain data: the same signals under the
 same rules always give the same assessment."""
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -226,6 +227,8 @@ def policy_tier(
     time_barred: str = "",
     minor_injury: str = "",
     real_deadline: bool = True,
+    doubt: str = "",
+    asked_for_speed: bool = False,
 ) -> TierDecision:
     """The firm's tier policy (docs/qualification.md) applied to the four dimensions, in
     its order: not an enquiry; out of scope, too vague, cannot instruct, only researching
@@ -267,15 +270,21 @@ def policy_tier(
             f"(under {money(rules.small_claim_below)})",
         )
     valuable = significance_level == CommercialSignificance.HIGH
+    if doubt and (valuable or urgent):
+        # A needs clear evidence, and first that it is an enquiry at all.
+        return TierDecision(
+            Tier.B, False, f"Tier B: a genuine enquiry in work the firm does; {doubt}, not A"
+        )
     if valuable and fee_evidenced:
         return TierDecision(
             Tier.A,
             False,
             f"Tier A: valuable, likely fee {money(fee)} ({money(rules.value_high)} or more)",
         )
-    # A rests on what the enquiry states: a deadline or an emergency it names, or at least
-    # a fee it evidences when it only asks for speed.
-    clear = real_deadline or fee_evidenced
+    # A rests on what the enquiry states: a deadline or an emergency it names in the
+    # enquirer's own future, or words asking for speed about work whose fee it evidences;
+    # a phrase that only names a time limit counts through its date.
+    clear = real_deadline or (fee_evidenced and asked_for_speed)
     if urgent and clear and fee is not None and fee >= rules.time_critical_fee_from:
         when = f"{urgency_line[:1].lower()}{urgency_line[1:]}"
         return TierDecision(
@@ -286,7 +295,8 @@ def policy_tier(
     why = "a fee below the urgent work's bar" if urgent else "neither valuable nor time-critical"
     if urgent and not clear:
         why = (
-            "asked for urgently, but with no deadline or emergency stated and no detail of the work"
+            "asked for urgently, but with no deadline in the urgent window, no emergency and "
+            "no detail of the work"
         )
     if valuable:
         why = (
@@ -409,9 +419,17 @@ def assess(
         else:
             requirement_line = f"{area.name}: matched {_quote(requirement_evidence)}"
             requirement_score = 0.6 + 0.4 * min(1.0, signals.requirement.score / 3)
+    scope_line = ""
     if learned is not None and learned.is_out_of_scope and Flag.OUT_OF_SCOPE not in flags:
-        flags.append(Flag.OUT_OF_SCOPE)
-        flag_evidence[Flag.OUT_OF_SCOPE] = list(learned.out_of_scope_evidence)
+        if _clearly_in_scope(signals, learned, area):
+            scope_line = (
+                f"Kept in scope: out of scope read at only {learned.out_of_scope:.0%} (under "
+                f"{OUT_OF_SCOPE_CONFIDENT_FROM:.0%}) where the wording and the area "
+                f"classifier agree on {area.name}"
+            )
+        else:
+            flags.append(Flag.OUT_OF_SCOPE)
+            flag_evidence[Flag.OUT_OF_SCOPE] = list(learned.out_of_scope_evidence)
     out_of_scope = (area is not None and not area.accepts_work) or Flag.OUT_OF_SCOPE in flags
     if out_of_scope:
         if Flag.OUT_OF_SCOPE not in flags:
@@ -425,6 +443,8 @@ def assess(
         for flag in flags
         if flag_evidence.get(flag)
     ]
+    if scope_line:
+        basis_flags.append(scope_line)
 
     not_a_lead = any(flag in DISQUALIFYING for flag in flags)
     fee: Decimal | None = None
@@ -489,6 +509,8 @@ def assess(
         time_barred=_time_barred(signals),
         minor_injury=fees.minor_injury(signals.value.text),
         real_deadline=_real_deadline(signals, rules),
+        doubt=_doubt(learned),
+        asked_for_speed=any(phrase in ONLY_ASKED_FOR_SPEED for phrase in signals.urgency.urgent),
     )
     tier = decision.tier
     flag_actions = dict(rules.flag_actions)
@@ -575,23 +597,97 @@ ONLY_ASKED_FOR_SPEED = frozenset(
 )
 
 
+# Phrases that name a time limit or a deadline without saying when it falls: they are a
+# real deadline for a time-critical A only with a date inside the urgent window.
+NAMES_A_LIMIT = re.compile(
+    r"^(?:limitation period|time[- ]limit|time is running out|running out of time|"
+    r"acas early conciliation|tribunal deadline|court deadline)$"
+)
+# A removal threat is a child taken from the country (or hidden), not a holiday: the
+# phrase counts only when its sentence says neither "holiday" nor "trip", or says it is a
+# threat of not coming back.
+REMOVAL_PHRASE = re.compile(r"^(?:take|taking|remove|removing) ")
+HOLIDAY = re.compile(
+    r"\b(?:holiday|holidays|trip|vacation|half[- ]term|"
+    r"for (?:a |\d+ |two |three |a few )?(?:days?|weeks?|nights?|fortnight))\b"
+)
+THREAT = re.compile(
+    r"\b(?:threat\w*|not (?:come|coming|bring\w*) (?:them |him |her )?back|"
+    r"won't (?:come|bring\w*) (?:them |him |her )?back|for good|permanently|abduct\w*|"
+    r"without (?:my|our) (?:consent|permission|knowledge))\b"
+)
+
+
+def _removal_threat(phrase: str, lower: str) -> bool:
+    """Whether a "take the children" phrase reads as a removal threat in its sentence."""
+    for sentence in re.split(r"(?<=[.!?\n])", lower):
+        if phrase in sentence:
+            if HOLIDAY.search(sentence) and not THREAT.search(sentence):
+                continue
+            return True
+    return False
+
+
 def _real_deadline(signals: Signals, rules: Rules) -> bool:
     """Whether the urgency rests on a deadline within the urgent window or an emergency
-    the enquirer names (an injunction, a removal threat, a police interview), not only on
-    words asking for speed."""
+    the enquirer names (an injunction, a removal threat, a police interview) in their own
+    future, not only on words asking for speed. A phrase that only names a time limit
+    ("time limit", "tribunal deadline") counts through its date; one that has already
+    passed is not a future deadline; a holiday with the children is not a removal threat."""
     found = signals.urgency
     if found.due is not None:
         days = working_days_between(signals.arrived_at.date(), found.due, calendar=found.calendar)
         if days <= rules.urgent_within_working_days:
             return True
-    return any(phrase not in ONLY_ASKED_FOR_SPEED for phrase in found.urgent)
+    lower = signals.value.text.lower()
+    for phrase in found.urgent:
+        if phrase in ONLY_ASKED_FOR_SPEED or NAMES_A_LIMIT.match(phrase):
+            continue
+        if REMOVAL_PHRASE.match(phrase) and not _removal_threat(phrase, lower):
+            continue
+        return True
+    return False
+
+
+# Below this chance of being a genuine enquiry (the genuine-or-not classifier's), an
+# enquiry that is kept (doubt counts for the enquirer) is not placed in A: chosen by the
+# development part's 5-fold cross-validation (docs/qualification.md, "Figures").
+NOT_CLEARLY_GENUINE_FROM = 0.2
+
+
+def _doubt(learned: LearnedReading | None) -> str:
+    """Why an enquiry kept as genuine is not clearly one ("" when it is)."""
+    if learned is None or learned.not_an_enquiry < NOT_CLEARLY_GENUINE_FROM:
+        return ""
+    return f"not clearly an enquiry ({learned.not_an_enquiry:.0%} it is not one)"
+
+
+# The out-of-scope classifier's flag (from 25%) sends a clear in-scope enquiry to C only
+# from this confidence: chosen on the development part's 5-fold cross-validated readings
+# (docs/qualification.md, "Figures").
+OUT_OF_SCOPE_CONFIDENT_FROM = 0.35
+
+
+def _clearly_in_scope(signals: Signals, learned: LearnedReading, area: AreaSpec | None) -> bool:
+    """Whether an enquiry the out-of-scope classifier doubts, without confidence, is plainly
+    in work the firm does: the wording rules and the area classifier read the same area,
+    one the firm takes on."""
+    keyword_area = signals.requirement.area
+    return (
+        learned.out_of_scope < OUT_OF_SCOPE_CONFIDENT_FROM
+        and area is not None
+        and area.accepts_work
+        and keyword_area is not None
+        and keyword_area.slug == area.slug
+    )
 
 
 def _time_barred(signals: Signals) -> str:
     """How a claim's time limit, counted from the event the enquirer gives, ran out before
     the enquiry arrived ("3 years from 1 Mar 2022, ended 1 Mar 2025"); "" if it has not."""
     found = signals.urgency
-    if found.expired_on is None or found.due is not None or found.urgent:
+    pressing = [phrase for phrase in found.urgent if not NAMES_A_LIMIT.match(phrase)]
+    if found.expired_on is None or found.due is not None or pressing:
         return ""
     if (signals.arrived_at.date() - found.expired_on).days < TIME_BARRED_AFTER_DAYS:
         return ""  # only just run out, or read from a month without its day: not clear

@@ -153,7 +153,7 @@ def test_only_asking_for_speed_about_unspecified_work_is_not_time_critical():
         fee_evidenced=False,
     )
     assert vague.tier == Tier.B
-    assert "no deadline or emergency stated" in vague.line
+    assert "no emergency and no detail of the work" in vague.line
     # The same words about work the enquiry describes, or with a named emergency, are A.
     described = decide(
         significance_level=CommercialSignificance.LOW,
@@ -161,5 +161,15 @@ def test_only_asking_for_speed_about_unspecified_work_is_not_time_critical():
         urgency_level=Urgency.HIGH,
         urgency_line="Says 'asap'",
         real_deadline=False,
+        asked_for_speed=True,
     )
     assert described.tier == Tier.A
+    # A phrase that only names a time limit, with no date in the window, is not enough.
+    limit_only = decide(
+        significance_level=CommercialSignificance.LOW,
+        fee=Decimal(2200),
+        urgency_level=Urgency.HIGH,
+        urgency_line="Says 'time limit'",
+        real_deadline=False,
+    )
+    assert limit_only.tier == Tier.B
