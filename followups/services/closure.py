@@ -8,15 +8,19 @@ from followups.models import ClosureReason
 from leads.choices import Status
 
 
+def _offered(status: str):
+    """The active reasons offered for a status, in the firm's order (none for statuses
+    that need no reason)."""
+    if status == Status.LOST:
+        return ClosureReason.objects.filter(is_active=True, for_lost=True)
+    if status == Status.DISQUALIFIED:
+        return ClosureReason.objects.filter(is_active=True, for_disqualified=True)
+    return ClosureReason.objects.none()
+
+
 def closure_reasons_for(*, status: str) -> list[str]:
     """The active reasons offered for a status (empty for statuses that need none)."""
-    if status == Status.LOST:
-        rows = ClosureReason.objects.filter(is_active=True, for_lost=True)
-    elif status == Status.DISQUALIFIED:
-        rows = ClosureReason.objects.filter(is_active=True, for_disqualified=True)
-    else:
-        return []
-    return list(rows.values_list("text", flat=True))
+    return list(_offered(status).values_list("text", flat=True))
 
 
 def closure_reasons_by_status() -> dict[str, list[str]]:
@@ -36,13 +40,7 @@ def closure_reasons_by_status() -> dict[str, list[str]]:
 def closure_reason_given_by_leadtrack(*, status: str) -> str:
     """The firm's reason recorded when Leadtrack itself closes a lead with this status:
     the active reason marked for it, else the first active one offered; "" with no list."""
-    if status == Status.LOST:
-        rows = ClosureReason.objects.filter(is_active=True, for_lost=True)
-    elif status == Status.DISQUALIFIED:
-        rows = ClosureReason.objects.filter(is_active=True, for_disqualified=True)
-    else:
-        return ""
-    chosen = rows.order_by("-given_by_leadtrack", "position", "text").first()
+    chosen = _offered(status).order_by("-given_by_leadtrack", "position", "text").first()
     return chosen.text if chosen else ""
 
 

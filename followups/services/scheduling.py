@@ -642,14 +642,12 @@ def followup_reschedule(
     followup.save(update_fields=["due_at", "next_escalation_at", "owner_when_due"])
     reason = " ".join(reason.split())
     summary = f"{followup.get_kind_display()} rescheduled from {london(old)} to {london(due_at)}"
-    activity_record(
-        lead=followup.lead,
-        kind=ActivityKind.FOLLOWUP_SCHEDULED,
+    _due_moved_record(
+        followup=followup,
+        old=old,
         summary=f"{summary}: {reason}" if reason else summary,
         actor=actor,
-        data={"followup_id": followup.pk, "from": old.isoformat(), "to": due_at.isoformat()},
     )
-    lead_next_action_refresh(lead=followup.lead)
     return followup
 
 
@@ -701,21 +699,15 @@ def followup_snooze(
     followup.next_escalation_at = until if followup.escalation_level < 3 else None
     followup.owner_when_due = None  # due again later: whoever holds it then answers for it
     followup.save(update_fields=["due_at", "snooze_count", "next_escalation_at", "owner_when_due"])
-    activity_record(
-        lead=followup.lead,
-        kind=ActivityKind.FOLLOWUP_SCHEDULED,
+    _due_moved_record(
+        followup=followup,
+        old=old,
         summary=f"{followup.get_kind_display()} snoozed from {london(old)} to "
         f"{london(until)}: {reason}",
         actor=actor,
-        data={
-            "followup_id": followup.pk,
-            "from": old.isoformat(),
-            "to": until.isoformat(),
-            "snoozed": True,
-            "reason": reason,
-        },
+        snoozed=True,
+        reason=reason,
     )
-    lead_next_action_refresh(lead=followup.lead)
     return followup
 
 
@@ -765,20 +757,14 @@ def followup_move_into_hours(
         followup.owner_when_due = None  # due again later: whoever holds it then answers
         fields.append("owner_when_due")
     followup.save(update_fields=fields)
-    activity_record(
-        lead=followup.lead,
-        kind=ActivityKind.FOLLOWUP_SCHEDULED,
+    _due_moved_record(
+        followup=followup,
+        old=old,
         summary=f"{followup.get_kind_display()} moved into working hours, from "
         f"{london(old)} (the firm was closed) to {london(new)}",
         actor=actor,
-        data={
-            "followup_id": followup.pk,
-            "from": old.isoformat(),
-            "to": new.isoformat(),
-            "into_working_hours": True,
-        },
+        into_working_hours=True,
     )
-    lead_next_action_refresh(lead=followup.lead)
     return followup
 
 
@@ -792,3 +778,23 @@ def followups_move_into_hours(*, actor: AbstractBaseUser | None = None) -> list[
         if result is not None:
             moved.append(result)
     return moved
+
+
+def _due_moved_record(
+    *, followup: FollowUp, old: dt.datetime, summary: str, actor, **details
+) -> None:
+    """Write a follow-up's new due time on the lead's timeline (from, to and any details)
+    and refresh the lead's next action."""
+    activity_record(
+        lead=followup.lead,
+        kind=ActivityKind.FOLLOWUP_SCHEDULED,
+        summary=summary,
+        actor=actor,
+        data={
+            "followup_id": followup.pk,
+            "from": old.isoformat(),
+            "to": followup.due_at.isoformat(),
+            **details,
+        },
+    )
+    lead_next_action_refresh(lead=followup.lead)
