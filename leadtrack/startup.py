@@ -3,8 +3,16 @@ load the active qualification version's classifiers and read one enquiry with th
 the first lead after a deploy or a worker restart costs what every other one does rather
 than the classifiers' load. Called by the WSGI module and by each Celery worker process
 (``worker_process_init``); ``manage.py`` commands and the test suite never call it, so
-they do not pay for what they may not use."""
+they do not pay for what they may not use.
 
+Once warm, everything loaded so far (Django, the libraries, the classifiers: about
+225,000 objects that live as long as the process) is moved out of the garbage
+collector's reach with ``gc.freeze()``. Without it, each full collection walked all of
+them, about 70 to 170 ms on these machines with the interpreter's lock held, and every
+request or task running at that moment waited: the slow tail of the webhook's answers
+and of capture to brief."""
+
+import gc
 import logging
 import time
 
@@ -23,8 +31,25 @@ def process_warm(process: str) -> None:
         warmed = active_reader_warm()
     except DatabaseError as exc:
         logger.warning("%s start: qualification not warmed (%s)", process, exc)
-        return
+        warmed = ""
     finally:
         # The request or task threads open their own connections; this one is done.
         connections.close_all()
-    logger.info("%s start: %s in %.2f s of CPU", process, warmed, time.process_time() - started)
+        frozen = process_objects_freeze()
+    if warmed:
+        logger.info(
+            "%s start: %s in %.2f s of CPU; %d long-lived objects frozen",
+            process,
+            warmed,
+            time.process_time() - started,
+            frozen,
+        )
+
+
+def process_objects_freeze() -> int:
+    """Collect once, then move every object that exists now into the permanent
+    generation (``gc.freeze``), so later full collections only walk what requests and
+    tasks create; returns how many objects were frozen."""
+    gc.collect()
+    gc.freeze()
+    return gc.get_freeze_count()

@@ -77,7 +77,7 @@ def lead_qualify(
 ) -> QualificationResult:
     """Assess the lead under the active version (or ``model``), store the result as the
     lead's current one, mark the lead and write the timeline. Safe to repeat."""
-    lead = Lead.objects.select_for_update().select_related("contact").get(pk=lead.pk)
+    given, lead = lead, Lead.objects.select_for_update().select_related("contact").get(pk=lead.pk)
     model = model or qualification_model_active_or_default()
     assessment = lead_assess(lead=lead, model=model)
     area = assessment.practice_area
@@ -109,18 +109,23 @@ def lead_qualify(
     }
     if previous is None:
         result = QualificationResult(lead=lead, **values)
-        result.full_clean(exclude=["lead", "model_version"])
+        # The practice area's existence was checked just above.
+        result.full_clean(exclude=["lead", "model_version", "practice_area"])
         result.save()
     else:
         result = previous
         for field, value in values.items():
             setattr(result, field, value)
-        result.full_clean(exclude=["lead", "model_version"])
+        # The practice area's existence was checked just above.
+        result.full_clean(exclude=["lead", "model_version", "practice_area"])
         result.save(update_fields=list(values))
 
     lead_record_qualification(
         lead=lead, tier=result.effective_tier, estimated_value=result.estimated_value, at=now
     )
+    # The caller's copy of the lead shows what was recorded.
+    for name in ("tier", "estimated_value", "qualified_at", "status"):
+        setattr(given, name, getattr(lead, name))
 
     reasons = "; ".join(line for line in result.basis[:3] if not line.startswith("Score "))
     if previous is None:

@@ -13,8 +13,7 @@ def qualify(*, lead: Lead) -> None:
     active version's rules say so."""
     result = QualificationResult.objects.filter(lead=lead).first()
     if result is None:
-        result = lead_qualify(lead=lead)
-    lead.refresh_from_db(fields=["status", "tier", "estimated_value", "qualified_at"])
+        result = lead_qualify(lead=lead)  # updates this copy of the lead as it records
     if result.is_disqualified and lead.status not in CLOSED_STATUSES:
         reason = next(
             (line for line in result.basis if line.startswith("Disqualified")),

@@ -64,6 +64,16 @@ def lead_facts(lead: Lead) -> LeadFacts:
     )
 
 
+def lead_locked_for_routing(*, lead_id: int) -> Lead:
+    """The lead, its row locked until the transaction ends, read with what routing and the
+    brief look at (contact, qualification and its practice area, referrer) in one query."""
+    return (
+        Lead.objects.select_for_update(of=("self",))
+        .select_related("contact", "qualification__practice_area", "referral_source")
+        .get(pk=lead_id)
+    )
+
+
 def rules_in_force(*, draft: bool = False) -> list[RoutingRule]:
     """The ordered rules: live ones, or (``draft``) live ones with the drafts slotted in."""
     states = [RuleState.LIVE, RuleState.DRAFT] if draft else [RuleState.LIVE]

@@ -59,10 +59,11 @@ def lead_route(
 ) -> Assignment:
     """Give the lead to whoever the rules choose, atomically: the candidates' rows stay
     locked until commit, so capacity and turns hold with any number of workers."""
-    lead = Lead.objects.select_for_update().get(pk=lead.pk)
-    decision = route_decision(lead=lead, exclude=exclude, lock=True)
-    return lead_assign(
+    locked = selectors.lead_locked_for_routing(lead_id=lead.pk)
+    decision = route_decision(lead=locked, exclude=exclude, lock=True)
+    return _assign_locked(
         lead=lead,
+        locked=locked,
         member=decision.member,
         reason=decision.reason,
         rule=decision.rule,
@@ -82,12 +83,34 @@ def lead_assign(
     via: AssignedVia = AssignedVia.RULE,
 ) -> Assignment:
     """Make ``member`` the lead's owner, with the reason, and brief them."""
+    return _assign_locked(
+        lead=lead,
+        locked=selectors.lead_locked_for_routing(lead_id=lead.pk),
+        member=member,
+        reason=reason,
+        rule=rule,
+        actor=actor,
+        via=via,
+    )
+
+
+def _assign_locked(
+    *,
+    lead: Lead,
+    locked: Lead,
+    member: Member,
+    reason: str,
+    rule: RoutingRule | None,
+    actor: AbstractBaseUser | None,
+    via: AssignedVia,
+) -> Assignment:
+    """``lead_assign`` for a lead whose row this transaction has locked and read
+    (``selectors.lead_locked_for_routing``); ``lead`` is the caller's copy."""
     reason = _clean_reason(reason)
     if not reason:
         raise ValidationError({"reason": "Give a reason for the assignment."})
     if not member.is_active or not member.user.is_active:
         raise ValidationError({"member": f"{member.name} is not active and cannot own leads."})
-    locked = Lead.objects.select_for_update().get(pk=lead.pk)
     previous = (
         Assignment.objects.select_for_update()
         .filter(lead=locked, ended_at__isnull=True)
@@ -119,6 +142,7 @@ def lead_assign(
     member.last_assigned_at = now
     if locked.status == Status.NEW:
         locked = lead_change_status(lead=locked, status=Status.ASSIGNED, actor=actor)
+        locked.owner = member.user  # the new owner, already read with the roster
 
     if previous is None:
         summary = f"Assigned to {member.name}: {reason}"

@@ -64,10 +64,14 @@ def _step_run(*, lead_id: int, path: str, step: Step) -> str | None:
     """Run one step under the lead's row lock; return the error text if it failed."""
     with transaction.atomic():
         lead = Lead.objects.select_for_update().get(pk=lead_id)
-        run, _ = PipelineStepRun.objects.get_or_create(
-            lead=lead, step=path, defaults={"state": PipelineStepState.RUNNING}
-        )
-        if run.state == PipelineStepState.SUCCEEDED:
+        # Every writer of a lead's step runs holds the lead's row lock (taken just above),
+        # so a plain look-up then insert cannot race; no savepoint is needed around it.
+        run = PipelineStepRun.objects.filter(lead=lead, step=path).first()
+        if run is None:
+            run = PipelineStepRun.objects.create(
+                lead=lead, step=path, state=PipelineStepState.RUNNING
+            )
+        elif run.state == PipelineStepState.SUCCEEDED:
             return None
         run.attempts += 1
         run.started_at = timezone.now()

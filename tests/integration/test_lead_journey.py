@@ -2,6 +2,7 @@
 routing with a brief, follow-ups, reassignment, a logged call and closing."""
 
 from io import StringIO
+from unittest import mock
 
 import pytest
 from django.core import mail
@@ -90,3 +91,33 @@ def test_employment_enquiry_walks_through_every_app(demo_firm, django_capture_on
             reason="Instructed another firm: chose a firm nearer home",
         )
     assert not FollowUp.objects.filter(lead=lead, completed_at__isnull=True).exists()
+
+
+def _pipeline_queries(count: int) -> list[int]:
+    """Queries each of ``count`` new web-form leads' pipelines made, lead by lead."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from leads.services import capture as capture_service
+    from leads.services import pipeline_run
+
+    made = []
+    for n in range(count):
+        with mock.patch.object(capture_service, "pipeline_enqueue", lambda **kwargs: None):
+            lead = lead_capture(
+                channel=Channel.WEB_FORM,
+                contact=ContactDetails(name=f"Sam Lee {n}", email=f"sam.lee{n}@example.com"),
+                message="We are buying a leasehold flat for £285,000; completion in six weeks.",
+            ).lead
+        with CaptureQueriesContext(connection) as queries:
+            pipeline_run(lead_id=lead.pk)
+        made.append(len(queries))
+    return made
+
+
+def test_a_leads_pipeline_makes_a_fixed_number_of_queries(demo_firm):
+    """Capture to brief is the pipeline's round trips (issue 19): the count is fixed, does
+    not grow with the leads already held, and stays at what docs/performance.md gives."""
+    first, *rest = _pipeline_queries(4)
+    assert len(set(rest)) == 1, rest
+    assert rest[0] <= 151, rest  # 174 before issue 19's last pass

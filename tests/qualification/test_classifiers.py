@@ -292,7 +292,16 @@ def test_the_position_classifier_reads_someone_only_planning_ahead(demo_model):
     assert str(assessment.tier) == "C"
 
 
-def test_a_process_warmed_at_start_has_the_active_classifiers_loaded(demo_model):
+@pytest.fixture
+def unfrozen():
+    """process_warm freezes the test process's objects; give them back to the collector."""
+    import gc
+
+    yield
+    gc.unfreeze()
+
+
+def test_a_process_warmed_at_start_has_the_active_classifiers_loaded(demo_model, unfrozen):
     from leadtrack.startup import process_warm
 
     learning._LOADED.clear()
@@ -300,7 +309,24 @@ def test_a_process_warmed_at_start_has_the_active_classifiers_loaded(demo_model)
     assert learning.loaded(demo_model.classifier_digest) is not None
 
 
-def test_warming_before_the_database_is_migrated_does_not_stop_the_process(monkeypatch, caplog):
+def test_a_warmed_process_keeps_what_it_loaded_out_of_full_collections(demo_model, unfrozen):
+    """Everything alive once warm (Django, the libraries, the classifiers) is frozen, so a
+    full collection later walks only what requests and tasks created since."""
+    import gc
+
+    from leadtrack.startup import process_warm
+
+    gc.unfreeze()
+    process_warm("web")
+    frozen = gc.get_freeze_count()
+    assert frozen > 50_000
+    tracked_after = len(gc.get_objects())
+    assert tracked_after < frozen / 10
+
+
+def test_warming_before_the_database_is_migrated_does_not_stop_the_process(
+    monkeypatch, caplog, unfrozen
+):
     from django.db import OperationalError
 
     from leadtrack.startup import process_warm
