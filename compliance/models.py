@@ -154,7 +154,10 @@ class ConflictCheck(models.Model):
 
     @property
     def summary(self) -> str:
-        count = len(self.matches.all())  # prefetched on lists
+        # Counted by the query (``conflict_state(with_matches=False)``) or prefetched.
+        count = getattr(self, "match_count", None)
+        if count is None:
+            count = len(self.matches.all())
         if count == 0:
             return f"No matches found in {self.records_searched:,} records."
         plural = "match" if count == 1 else "matches"

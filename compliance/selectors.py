@@ -4,6 +4,7 @@ routing brief and the API alike, so each says the same thing."""
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Count
 
 from compliance.choices import ConflictOutcome
 from compliance.models import (
@@ -43,14 +44,15 @@ class ConflictState:
         return self.decision is not None and self.decision.outcome == ConflictOutcome.DECLINED
 
 
-def conflict_state(*, lead: Lead) -> ConflictState:
-    """The lead's latest conflict check (with its matches) and the decision on it."""
-    check = (
-        ConflictCheck.objects.filter(lead=lead)
-        .prefetch_related("matches")
-        .order_by("-checked_at", "-pk")
-        .first()
-    )
+def conflict_state(*, lead: Lead, with_matches: bool = True) -> ConflictState:
+    """The lead's latest conflict check (with its matches, unless ``with_matches`` is
+    False: then with their number, as ``match_count``) and the decision on it."""
+    checks = ConflictCheck.objects.filter(lead=lead).order_by("-checked_at", "-pk")
+    if with_matches:
+        checks = checks.prefetch_related("matches")
+    else:
+        checks = checks.annotate(match_count=Count("matches"))
+    check = checks.first()
     decision = None
     if check is not None:
         decision = (
@@ -128,15 +130,15 @@ def referral_warnings(*, lead: Lead) -> list[str]:
 def conflict_brief(*, lead: Lead) -> dict:
     """What the owner's brief says about the conflict check: the result, each possible
     match and why, and whether a decision is still needed."""
-    state = conflict_state(lead=lead)
+    state = conflict_state(lead=lead, with_matches=False)
     if state.check is None:
         return {"summary": "Not run yet.", "matches": [], "status": state.label}
+    # The ten likeliest matches, read as ten rows (a check keeps up to 50); the summary
+    # counts them all.
+    top = list(state.check.matches.order_by("-score", "pk")[:10])
     return {
         "summary": state.check.summary,
-        "matches": [
-            f"{m.searched} matches {m.record_label}: {'; '.join(m.reasons)}"
-            for m in state.check.matches.all()[:10]
-        ],
+        "matches": [f"{m.searched} matches {m.record_label}: {'; '.join(m.reasons)}" for m in top],
         "status": state.label
         + (": record the decision before a meeting or proposal." if state.outstanding else "."),
     }
