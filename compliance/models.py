@@ -158,10 +158,21 @@ class ConflictCheck(models.Model):
         count = getattr(self, "match_count", None)
         if count is None:
             count = len(self.matches.all())
+        records = self.records_searched_display
         if count == 0:
-            return f"No matches found in {self.records_searched:,} records."
+            return f"No matches found in {records} records."
         plural = "match" if count == 1 else "matches"
-        return f"{count} possible {plural} in {self.records_searched:,} records."
+        return f"{count} possible {plural} in {records} records."
+
+    @property
+    def records_searched_display(self) -> str:
+        """The number of names searched; a large index's size is the database's estimate
+        (``conflict_index_size``), so it is shown to three figures as "about"."""
+        n = self.records_searched
+        if n < 100_000:
+            return f"{n:,}"
+        digits = len(str(n)) - 3
+        return f"about {round(n, -digits):,}"
 
 
 class ConflictMatch(models.Model):

@@ -7,7 +7,13 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from compliance.choices import ConflictOutcome, RecordKind
-from compliance.models import ClientMatter, ConflictCheck, ConflictDecision, Party
+from compliance.models import (
+    ClientMatter,
+    ConflictCheck,
+    ConflictDecision,
+    ConflictIndexEntry,
+    Party,
+)
 from compliance.services import (
     conflict_check_run,
     conflict_decision_record,
@@ -239,3 +245,19 @@ def test_a_party_added_in_the_admin_runs_the_check_again(admin_client):
     latest = ConflictCheck.objects.filter(lead=lead).order_by("-pk").first()
     assert ConflictCheck.objects.filter(lead=lead).count() == 2
     assert latest.matches.get(searched="Defendant Petra Ironside").record_id == held.pk
+
+
+def test_a_large_index_is_searched_by_its_estimated_size_said_as_about():
+    check = ConflictCheck(records_searched=2_013_445)
+    check.match_count = 0  # as conflict_state(with_matches=False) reads it
+    assert check.records_searched_display == "about 2,010,000"
+    assert check.summary == "No matches found in about 2,010,000 records."
+    assert ConflictCheck(records_searched=99_999).records_searched_display == "99,999"
+
+
+def test_the_index_is_counted_exactly_while_small():
+    from compliance.services.conflicts import conflict_index_size
+
+    ContactFactory.create_batch(3)
+    conflict_index_rebuild()
+    assert conflict_index_size() == ConflictIndexEntry.objects.count()

@@ -74,3 +74,20 @@ def test_erasure_on_postgresql_leaves_nothing_in_any_table(admin_client):
     assert ErasureRecord.objects.count() == 1
     assert every_text_holding([NAME, EMAIL, PHONE, "Quarrington"]) == []
     assert Lead.objects.filter(pk=lead.pk).exists()
+
+
+def test_a_large_conflict_index_is_sized_from_postgresqls_statistics_not_counted(monkeypatch):
+    from compliance.services import conflicts
+
+    lead = enquiry(name="Ngozi Adeyemi-Hart", email="ngozi@adeyemi.example", phone="")
+    conflict_check_run(lead=lead)  # indexes the enquirer
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE compliance_conflictindexentry")
+    small = conflicts.conflict_index_size()
+    monkeypatch.setattr(conflicts, "RECORDS_ESTIMATED_FROM", 1)
+    with CaptureQueriesContext(connection) as queries:
+        check = conflict_check_run(lead=lead)
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
+    assert not counts, counts
+    assert any("reltuples" in query["sql"] for query in queries.captured_queries)
+    assert check.records_searched >= 1 and small >= 1
