@@ -248,7 +248,7 @@ class Classifiers:
     _weights: dict[str, tuple[Any, Any]] = field(default_factory=dict, repr=False)
     _analysers: list[tuple[Any, dict[str, int], Any]] = field(default_factory=list, repr=False)
     # Each word's character n-grams by vocabulary index, found once per process.
-    _word_grams: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict, repr=False)
+    _word_grams: dict[str, tuple[Any, Any]] = field(default_factory=dict, repr=False)
 
     def row(self, text: str):
         """One text's features, the values ``Features.transform`` gives (sublinear TF-IDF,
@@ -268,7 +268,7 @@ class Classifiers:
             vectorisers, self._analysers, strict=True
         ):
             if vectoriser.analyzer == "char_wb":
-                counts = self._char_counts(vectoriser, text)
+                found, tf = self._char_counts(vectoriser, text)
             else:
                 # Counted in C; the n-grams keep the order they are first seen in, as
                 # counting them one by one did (the unit length sums them in that order).
@@ -277,9 +277,9 @@ class Classifiers:
                     for token, times in Counter(analyse(text)).items()
                     if token in vocabulary
                 }
-            if counts:
                 found = np.fromiter(counts, dtype=np.int32, count=len(counts))
                 tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
+            if len(found):
                 values = (np.log(tf) + np.float32(1)) * idf[found]
                 values /= np.float32(np.sqrt(np.dot(values, values)))
                 order = np.argsort(found)
@@ -293,20 +293,20 @@ class Classifiers:
             (values, np.concatenate(indices), np.array([0, len(values)])), shape=(1, offset)
         )
 
-    def _char_counts(self, vectoriser: TfidfVectorizer, text: str) -> dict[int, int]:
-        """The character n-gram counts of ``analyzer="char_wb"`` by vocabulary index, in
-        the order the n-grams are first seen: its n-grams never cross a word, so each
-        distinct word's are found once (and kept for the next text) and counted as often
-        as the word occurs."""
+    def _char_counts(self, vectoriser: TfidfVectorizer, text: str):
+        """The character n-grams of ``analyzer="char_wb"`` found in the vocabulary and
+        their counts (two arrays), in the order the n-grams are first seen: its n-grams
+        never cross a word, so each distinct word's are found once (and kept for the
+        next text) and counted as often as the word occurs."""
         grams = self._word_grams
         if len(grams) > WORD_GRAMS_KEPT:
             grams.clear()
         vocabulary = vectoriser.vocabulary_
-        counts: dict[int, int] = {}
         # The analyser's own steps: its preprocessing (lower case), then words split on
         # white space as ``_char_wb_ngrams`` splits them.
         words = Counter(vectoriser.build_preprocessor()(text).split())
-        for word, times in words.items():
+        parts, numbers, lengths = [], [], []
+        for word in words:
             found = grams.get(word)
             if found is None:
                 within: dict[int, int] = {}
@@ -314,10 +314,21 @@ class Classifiers:
                     index = vocabulary.get(gram)
                     if index is not None:
                         within[index] = within.get(index, 0) + 1
-                found = grams[word] = tuple(within.items())
-            for index, number in found:
-                counts[index] = counts.get(index, 0) + number * times
-        return counts
+                found = grams[word] = (
+                    np.fromiter(within, dtype=np.int32, count=len(within)),
+                    np.fromiter(within.values(), dtype=np.int64, count=len(within)),
+                )
+            parts.append(found[0])
+            numbers.append(found[1])
+            lengths.append(len(found[0]))
+        if not parts:
+            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
+        every = np.concatenate(parts)
+        times = np.repeat(np.fromiter(words.values(), dtype=np.int64, count=len(words)), lengths)
+        unique, first, inverse = np.unique(every, return_index=True, return_inverse=True)
+        totals = np.bincount(inverse, weights=np.concatenate(numbers) * times)
+        seen = np.argsort(first)  # back to the order of first sight
+        return unique[seen], totals[seen].astype(np.float32)
 
     def _scores(self, name: str, row, cues=None):
         """A linear model's decision values for one TF-IDF row (and the position cues):
