@@ -11,56 +11,54 @@ from re import _constants as sre
 from re import _parser
 
 
-def _sequence_literals(items) -> frozenset[str] | None:
-    """Literals one of which is in every match of the parsed sequence, or None."""
-    candidates: list[frozenset[str]] = []
+def _clauses(items) -> list[frozenset[str]]:
+    """What every match of the parsed sequence contains: for each set, one of its
+    literals (all the sets at once; none when nothing in particular is required)."""
+    clauses: list[frozenset[str]] = []
     run: list[str] = []
     for op, value in items:
         if op is sre.LITERAL:
             run.append(chr(value))
             continue
         if run:
-            candidates.append(frozenset({"".join(run)}))
+            clauses.append(frozenset({"".join(run)}))
             run = []
         if op is sre.SUBPATTERN:
             _group, add_flags, del_flags, inner = value
             if not (add_flags | del_flags) & re.IGNORECASE:
-                found = _sequence_literals(inner)
-                if found is not None:
-                    candidates.append(found)
+                clauses += _clauses(inner)
         elif op is sre.BRANCH:
-            branches = [_sequence_literals(branch) for branch in value[1]]
-            if branches and all(found is not None for found in branches):
-                candidates.append(frozenset().union(*branches))
+            # One alternative matches: the union of each alternative's likeliest clause.
+            chosen = [_best(_clauses(branch)) for branch in value[1]]
+            if chosen and all(clause is not None for clause in chosen):
+                clauses.append(frozenset().union(*chosen))
         elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
             low, _high, inner = value
             if low >= 1:
-                found = _sequence_literals(inner)
-                if found is not None:
-                    candidates.append(found)
+                clauses += _clauses(inner)
         elif op is sre.ATOMIC_GROUP:
-            found = _sequence_literals(value)
-            if found is not None:
-                candidates.append(found)
+            clauses += _clauses(value)
         # Anything else (a class, any character, a boundary, a look-around, a back
         # reference) requires no particular literal of its own.
     if run:
-        candidates.append(frozenset({"".join(run)}))
-    if not candidates:
+        clauses.append(frozenset({"".join(run)}))
+    return [clause for clause in dict.fromkeys(clauses) if "" not in clause]
+
+
+def _best(clauses: list[frozenset[str]]) -> frozenset[str] | None:
+    """The most selective clause: the longest shortest literal, then the fewest."""
+    if not clauses:
         return None
-    # The most selective: the longest shortest literal, then the fewest literals.
-    return max(candidates, key=lambda found: (min(map(len, found)), -len(found)))
+    return max(clauses, key=lambda found: (min(map(len, found)), -len(found)))
 
 
-def required_literals(pattern: re.Pattern) -> frozenset[str] | None:
-    """Literal strings of which every match of ``pattern`` contains at least one, or None
-    when the pattern does not require any (or ignores case)."""
+def required_literals(pattern: re.Pattern) -> tuple[frozenset[str], ...] | None:
+    """Sets of literal strings such that every match of ``pattern`` contains a literal of
+    each set, or None when the pattern requires none (or ignores case)."""
     if pattern.flags & (re.IGNORECASE | re.VERBOSE):
         return None
-    found = _sequence_literals(_parser.parse(pattern.pattern, pattern.flags))
-    if found is None or "" in found:
-        return None
-    return found
+    clauses = _clauses(_parser.parse(pattern.pattern, pattern.flags))
+    return tuple(clauses) or None
 
 
 class GuardedPattern:
@@ -69,10 +67,13 @@ class GuardedPattern:
 
     def __init__(self, pattern: re.Pattern) -> None:
         self.compiled = pattern
-        found = required_literals(pattern)
-        # Shortest first: the likeliest to be present, so a text that may match is told
-        # so after the fewest tests.
-        self.literals = None if found is None else tuple(sorted(found, key=lambda x: (len(x), x)))
+        found = required_literals(pattern) or ()
+        # The most selective sets first, so a text that cannot match is told so soonest;
+        # in each, the shortest literals first, the likeliest to be present.
+        self.literals = tuple(
+            tuple(sorted(clause, key=lambda literal: (len(literal), literal)))
+            for clause in sorted(found, key=lambda clause: (-min(map(len, clause)), len(clause)))
+        )
         self.pattern = pattern.pattern
         self.flags = pattern.flags
         self.match = pattern.match
@@ -81,7 +82,7 @@ class GuardedPattern:
         self.split = pattern.split
 
     def may_match(self, text: str) -> bool:
-        return self.literals is None or any(literal in text for literal in self.literals)
+        return all(any(literal in text for literal in clause) for clause in self.literals)
 
     def search(self, text: str, *args):
         if args or self.may_match(text):
