@@ -82,7 +82,11 @@ class GuardedPattern:
         self.split = pattern.split
 
     def may_match(self, text: str) -> bool:
-        return all(any(literal in text for literal in clause) for clause in self.literals)
+        contains = text.__contains__
+        for clause in self.literals:
+            if not any(map(contains, clause)):
+                return False
+        return True
 
     def search(self, text: str, *args):
         if args or self.may_match(text):
