@@ -24,6 +24,7 @@ import io
 import pickle
 import re
 import zlib
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -47,6 +48,8 @@ if TYPE_CHECKING:
 # The classifiers read an enquiry's opening: what someone asks for is there, and the
 # time per enquiry stays bounded (a 100 KB paste costs what its first 6,000 characters do).
 CLASSIFIER_CHARS = 6_000
+# Words whose character n-grams are kept between enquiries (a few MB at most).
+WORD_GRAMS_KEPT = 100_000
 FREE_MAIL = re.compile(
     r"@(?:gmail|googlemail|hotmail|outlook|live|yahoo|icloud|me|aol|btinternet|sky|"
     r"virginmedia|talktalk|protonmail|proton|gmx|mail|ymail|msn)\.",
@@ -244,6 +247,8 @@ class Classifiers:
     _word_names: Any = None
     _weights: dict[str, tuple[Any, Any]] = field(default_factory=dict, repr=False)
     _analysers: list[tuple[Any, dict[str, int], Any]] = field(default_factory=list, repr=False)
+    # Each word's character n-grams by vocabulary index, found once per process.
+    _word_grams: dict[str, tuple[Any, Any]] = field(default_factory=dict, repr=False)
 
     def row(self, text: str):
         """One text's features, the values ``Features.transform`` gives (sublinear TF-IDF,
@@ -259,15 +264,22 @@ class Classifiers:
             ]
         indices, data = [], []
         offset = 0
-        for analyse, vocabulary, idf in self._analysers:
-            counts: dict[int, int] = {}
-            for token in analyse(text):
-                index = vocabulary.get(token)
-                if index is not None:
-                    counts[index] = counts.get(index, 0) + 1
-            if counts:
+        for vectoriser, (analyse, vocabulary, idf) in zip(
+            vectorisers, self._analysers, strict=True
+        ):
+            if vectoriser.analyzer == "char_wb":
+                found, tf = self._char_counts(vectoriser, text)
+            else:
+                # Counted in C; the n-grams keep the order they are first seen in, as
+                # counting them one by one did (the unit length sums them in that order).
+                counts = {
+                    vocabulary[token]: times
+                    for token, times in Counter(analyse(text)).items()
+                    if token in vocabulary
+                }
                 found = np.fromiter(counts, dtype=np.int32, count=len(counts))
                 tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
+            if len(found):
                 values = (np.log(tf) + np.float32(1)) * idf[found]
                 values /= np.float32(np.sqrt(np.dot(values, values)))
                 order = np.argsort(found)
@@ -280,6 +292,43 @@ class Classifiers:
         return sparse.csr_matrix(
             (values, np.concatenate(indices), np.array([0, len(values)])), shape=(1, offset)
         )
+
+    def _char_counts(self, vectoriser: TfidfVectorizer, text: str):
+        """The character n-grams of ``analyzer="char_wb"`` found in the vocabulary and
+        their counts (two arrays), in the order the n-grams are first seen: its n-grams
+        never cross a word, so each distinct word's are found once (and kept for the
+        next text) and counted as often as the word occurs."""
+        grams = self._word_grams
+        if len(grams) > WORD_GRAMS_KEPT:
+            grams.clear()
+        vocabulary = vectoriser.vocabulary_
+        # The analyser's own steps: its preprocessing (lower case), then words split on
+        # white space as ``_char_wb_ngrams`` splits them.
+        words = Counter(vectoriser.build_preprocessor()(text).split())
+        parts, numbers, lengths = [], [], []
+        for word in words:
+            found = grams.get(word)
+            if found is None:
+                within: dict[int, int] = {}
+                for gram in vectoriser._char_wb_ngrams(word):
+                    index = vocabulary.get(gram)
+                    if index is not None:
+                        within[index] = within.get(index, 0) + 1
+                found = grams[word] = (
+                    np.fromiter(within, dtype=np.int32, count=len(within)),
+                    np.fromiter(within.values(), dtype=np.int64, count=len(within)),
+                )
+            parts.append(found[0])
+            numbers.append(found[1])
+            lengths.append(len(found[0]))
+        if not parts:
+            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
+        every = np.concatenate(parts)
+        times = np.repeat(np.fromiter(words.values(), dtype=np.int64, count=len(words)), lengths)
+        unique, first, inverse = np.unique(every, return_index=True, return_inverse=True)
+        totals = np.bincount(inverse, weights=np.concatenate(numbers) * times)
+        seen = np.argsort(first)  # back to the order of first sight
+        return unique[seen], totals[seen].astype(np.float32)
 
     def _scores(self, name: str, row, cues=None):
         """A linear model's decision values for one TF-IDF row (and the position cues):

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
+from qualification.extraction.guard import guarded
 from qualification.extraction.value import StatedSum, SumKind, money
 
 FIXED, PERCENT, HOURLY, MONTHLY = "fixed", "percent", "hourly", "monthly"
@@ -30,23 +31,23 @@ NOT_A_FEE_ABOVE = 10
 # client (fees spread geometrically between a band's ends).
 CLIENT_POSITION = {"": 0.4, "small": 0.45, "medium": 0.6, "large": 0.8}
 # Words that make a matter more involved than the usual one in its band.
-_COMPLEX = re.compile(
+_COMPLEX = guarded(
     r"\b(complex|complicated|several properties|portfolio|business interests|overseas|"
     r"abroad|offshore|trusts?|high net worth|multiple|contested|hostile|fraud|"
     r"international|group companies|subsidiaries)\b"
 )
 # Words that tell an injury's seriousness: they describe the matter (evidence for the
 # fee) without lifting it above the usual point (a fracture is a moderate claim).
-_INJURY = re.compile(
+_INJURY = guarded(
     r"\b(serious injur\w*|seriously|surgery|operations?|operated|fractured?|fractures|"
     r"broken|torn)\b"
 )
 # Words for the gravest matters (an injury's seriousness sets a personal injury fee).
-_GRAVE = re.compile(
+_GRAVE = guarded(
     r"\b(brain injur\w*|spinal|paralys\w*|amputat\w*|life[- ]changing|catastrophic|"
     r"fatal|killed|wheelchair|permanent(?:ly)? disab\w*)\b"
 )
-_SIMPLE = re.compile(
+_SIMPLE = guarded(
     r"\b(simple|straightforward|uncontested|amicabl[ey]|agreed everything|minor|trivial|"
     r"small claim|whiplash|bruis\w*|sprain\w*|soft tissue|no lasting|fully recovered|"
     r"just a quick|basic|quick question|general question|in principle|fine now|better now|"
@@ -54,7 +55,7 @@ _SIMPLE = re.compile(
 )
 # An injury the enquirer describes as minor or already healed: a claim worth less than
 # the fees (the policy's "low value with no deadline pressing", tier C).
-_MINOR_INJURY = re.compile(
+_MINOR_INJURY = guarded(
     r"\b(minor (?:injur\w*|cut|bump|scald|burn|bruis\w*)|bruis\w*|sprain\w*|no lasting|"
     r"fully recovered|(?:fine|better|ok|okay) now|a bit (?:stiff|sore)|healed|healing|"
     r"no real (?:injury|damage)|didn't need (?:to see a doctor|treatment))\b"
@@ -211,7 +212,7 @@ def _kind_scores(
 
 
 # An employee writing about their own job is a private client, whatever company is named.
-_EMPLOYEE_VOICE = re.compile(
+_EMPLOYEE_VOICE = guarded(
     r"\b(my employer|my boss|my manager|my line manager|my job|my contract|i work(?:ed)? "
     r"(?:for|at|as)|i was (?:dismissed|sacked|fired|made redundant|let go)|my employment)\b"
 )

@@ -4,13 +4,13 @@ area). Strong phrases flag on their own; weak ones need company. An existing cli
 known by what they say ("you acted for us on the freehold last year", "you hold her
 will") or by a matter reference in the firm's style ("SMI/4471-2", "AM/CONV/2231")."""
 
-import re
 from dataclasses import dataclass, field
 
 from qualification.choices import Flag
+from qualification.extraction.guard import guarded
 from qualification.extraction.text import HEAD_CHARS
 
-SPAM_STRONG = re.compile(
+SPAM_STRONG = guarded(
     r"\b(seo (?:services?|agency|package|experts?|audit)|search engine optimi[sz]ation|"
     r"backlinks?|link[- ]building|guest posts?|sponsored posts?|domain authority|"
     r"first page of google|page one of google|rank(?:ing)? (?:higher|#?1|on google)|"
@@ -21,13 +21,13 @@ SPAM_STRONG = re.compile(
     r"we noticed your website|outsourc(?:e|ing) your|offshore (?:team|staff)|"
     r"virtual assistants? for (?:law|accounting) firms)\b"
 )
-SPAM_WEAK = re.compile(
+SPAM_WEAK = guarded(
     r"\b(crypto|bitcoin|our agency|our services|we specialise in helping|we help law firms|"
     r"we help accountants|free (?:trial|audit|consultation for your firm)|limited time|"
     r"special offer|reply stop|investment opportunity|profit|discount|partnership proposal|"
     r"https?://\S+)"
 )
-JOB = re.compile(
+JOB = guarded(
     r"\b(training contract|vacation scheme|apply for (?:the|a|an|any) (?:[a-z]+ )?(?:role|"
     r"position|job|vacancy|vacancies|opening)|my cv|attached (?:my |is my )?(?:cv|resume|"
     r"curriculum vitae)|cover(?:ing)? letter|job vacanc(?:y|ies)|paralegal (?:role|position|"
@@ -37,13 +37,13 @@ JOB = re.compile(
     r"(?:at|with) your|trainee (?:accountant|solicitor) (?:role|position|vacanc)|"
     r"would love to join your)\b"
 )
-STUDENT = re.compile(
+STUDENT = guarded(
     r"\b(i am an? (?:law |accounting |university |phd |postgraduate |undergraduate |final[- ]year "
     r")?student|i'm an? (?:law |accounting |university |phd )?student|my dissertation|"
     r"for my dissertation|my (?:university|college|school) (?:project|assignment|coursework)|"
     r"research project|for my course|survey for my|questionnaire for my)\b"
 )
-EXISTING_CLIENT = re.compile(
+EXISTING_CLIENT = guarded(
     r"\b(existing client|already a client|current client|(?:i|we) (?:was|were) a client|"
     r"(?:you are|you're) (?:already )?acting for|"
     r"you (?:have )?acted for (?:me|us|my|our|him|her)|"
@@ -66,9 +66,7 @@ EXISTING_CLIENT = re.compile(
     r"following the [\w ]{3,40} you did for (?:us|me))\b"
 )
 # A matter reference in the firm's style ("SMI/4471-2", "AM/CONV/2231"): an existing matter.
-MATTER_REFERENCE = re.compile(
-    r"(?<![\w/])([A-Z]{2,4}(?:/[A-Z]{2,5})?/\d{3,5}(?:-\d{1,3})?)(?![\w/])"
-)
+MATTER_REFERENCE = guarded(r"(?<![\w/])([A-Z]{2,4}(?:/[A-Z]{2,5})?/\d{3,5}(?:-\d{1,3})?)(?![\w/])")
 
 
 @dataclass

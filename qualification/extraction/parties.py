@@ -14,6 +14,8 @@ names are left out. Roles are plain strings that match compliance's ``PartyRole`
 import re
 from dataclasses import dataclass
 
+from qualification.extraction.guard import guarded
+
 PERSON, ORGANISATION = "person", "organisation"
 OTHER_SIDE, EMPLOYER, SPOUSE, SELLER, BUYER = "other_side", "employer", "spouse", "seller", "buyer"
 OTHER = "other"
@@ -40,22 +42,22 @@ _ORG_ENDING = (
     r"Surveyors|Solicitors|Accountants|Agency|Capital|Ventures|Partners|GmbH|SA|BV|AG|LLC)"
 )
 _ORG_WORD = r"(?:[A-Z][\w&'.-]*|&|and|of|the)"
-ORGANISATION_NAME = re.compile(
+ORGANISATION_NAME = guarded(
     rf"\b((?:[A-Z][\w&'.-]*)(?:\s+{_ORG_WORD}){{0,5}}?\s+{_ORG_ENDING}"
     rf"(?:\s+(?:\(UK\)|UK|{_ORG_ENDING}))*)(?![\w])"
 )
-TITLED_PERSON = re.compile(
+TITLED_PERSON = guarded(
     rf"\b((?:Mr\.?\s+(?:&|and)\s+Mrs|Mr|Mrs|Ms|Miss|Mx|Dr|Sir|Dame|Lady|Lord)\.?\s+{_PERSON_NAME})"
 )
 # Organisations commonly on the other side that carry no legal ending.
-KNOWN_ORGANISATIONS = re.compile(
+KNOWN_ORGANISATIONS = guarded(
     r"\b(Uber|Deliveroo|Amazon|Tesco|Sainsbury's|Asda|Morrisons|Waitrose|Co-op|Lidl|Aldi|"
     r"Barclays|Lloyds|NatWest|HSBC|Santander|Nationwide|Halifax|Monzo|Starling|Virgin Money|"
     r"Royal Mail|Network Rail|Openreach|BT|Sky|Vodafone|EE|Thames Water|Southern Water|"
     r"(?:[A-Z][a-z]+ )+(?:Police|Constabulary)|DWP|Home Office|Ministry of Defence)\b"
 )
 # A relative named by the writer ("my sister Jodie", "our son Luca Ionescu").
-RELATIVE_NAMED = re.compile(
+RELATIVE_NAMED = guarded(
     r"\b(?i:(?:my|our|her|his) (?:son|daughter|sister|brother|mother|mum|father|dad|"
     r"stepson|stepdaughter|grandson|granddaughter|niece|nephew|cousin|aunt|uncle)),? "
     rf"({_PERSON_NAME})"
@@ -70,7 +72,7 @@ LATE_RELATIVE = re.compile(
     rf"\b(?i:(?:my|our|his|her|their|the)\s+late\s+(?:{_RELATIVES})(?:'s)?,?)\s+"
     rf"({_PERSON_NAME})"
 )
-DIED_PERSON = re.compile(
+DIED_PERSON = guarded(
     rf"\b(?i:(?:my|our|his|her)\s+(?:{_RELATIVES}),?\s+)?({_PERSON_NAME}),?\s+"
     r"(?:\([^)]{0,30}\)\s+)?(?:passed away|died|who died|who passed)"
 )
@@ -138,7 +140,7 @@ _ORG_CONTEXT = (
     (CLAIMANT, re.compile(r"(?:sued by|claim from|being sued|letter before action from)")),
 )
 # What the words after an organisation say: it is bringing a claim against the writer.
-_CLAIMING = re.compile(
+_CLAIMING = guarded(
     r"^\W{0,3}(?:\w+\s+){0,3}(?:sent (?:us|me) (?:a )?(?:letter before (?:action|claim)|claim)|"
     r"(?:is|are|have been|has been|has started) (?:now )?(?:suing|taking (?:us|me) to court)|"
     r"(?:has|have) (?:issued|served|filed)|claims? (?:we|i) owe)"

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from qualification.choices import DecisionPosition
+from qualification.extraction.guard import guarded
 from qualification.extraction.text import HEAD_CHARS
 
 # Cues for the position classifier are read in the opening the classifiers read.
@@ -28,7 +29,7 @@ _RELATIVE = (
     r"fianc[eé]e?|boyfriend|girlfriend|child|children|kids?|family|elderly \w+)"
 )
 _BOSS = r"(?:boss|manager|director|md|ceo|managing director|owner|employer|chairman|chair|partners)"
-REFERRER = re.compile(
+REFERRER = guarded(
     r"\b(on behalf of (?:my|our) clients?|(?:my|our) clients? (?:is|are|needs?|has|have|would|"
     r"wants?|asked|mr|mrs|ms|miss|dr)\b|i(?:'d| would) like to (?:refer|introduce)|"
     r"referr(?:al|ing) (?:a|my|our|an?)|introduc(?:e|ing) (?:a|my|our) client|"
@@ -46,7 +47,7 @@ REFERRER = re.compile(
     r"estate agent|mortgage (?:broker|adviser)|accountant|letting agent)\b[^.\n]{0,40}"
     r"(?:client|customer|vendor|buyer))"
 )
-ON_BEHALF = re.compile(
+ON_BEHALF = guarded(
     r"\b(on behalf of (?:my|our|the|his|her) (?:\w+ )?" + _RELATIVE + r"|"
     r"on behalf of (?:my|our|the) " + _BOSS + r"|"
     r"(?:i'm |i am )?(?:writing|enquiring|emailing|contacting you|asking) (?:for|on behalf of) "
@@ -82,34 +83,34 @@ _DECIDING_ROLE = (
     r"head teacher|trustee|chair of trustees|executor|executrix|administrator of the estate|"
     r"landlord|business owner|practice owner|partner)"
 )
-DECISION_TITLE = re.compile(
+DECISION_TITLE = guarded(
     r"\b(?:i am|i'm|im|as|i act as|i work as|i'm one of|i am one of|writing as) (?:the |a |an |"
     r"one of the |one of two |our |its )?(?:\w+ )??(" + _DECIDING_ROLE + r")s?\b"
 )
 # A sign-off line naming a deciding role ("Finance Director", "Director, Demir & Co Ltd",
 # "Head of HR at Brightwell", "FD"), looked for in the last lines of the message.
-SIGNATURE_TITLE = re.compile(
+SIGNATURE_TITLE = guarded(
     r"^[ \t]*(?:[\w.'-]+ ){0,3}?(?:[-|,/] )?(" + _DECIDING_ROLE + r")\b(?:[ ,&|/-][^\n]{0,60})?$",
     re.MULTILINE,
 )
 # Roles that do not decide on their own (they prepare, the board or owner decides).
-ASSISTING_TITLE = re.compile(
+ASSISTING_TITLE = guarded(
     r"\b(?:i am|i'm|im) (?:the |a |an |our )?(?:\w+ )??(hr manager|hr advisor|hr adviser|"
     r"hr officer|hr business partner|office manager|practice manager|pa|personal assistant|"
     r"executive assistant|ea|secretary|administrator|admin|office administrator|"
     r"paralegal|bookkeeper|payroll (?:manager|administrator|officer)|assistant|"
     r"coordinator|co-ordinator|receptionist)\b"
 )
-TITLE_WORDS = re.compile(
+TITLE_WORDS = guarded(
     r"\b(managing director|director|ceo|chief executive|founder|owner|proprietor|cfo|"
     r"finance director|chairman|company secretary|partner|general counsel|head of|"
     r"in-house counsel|legal counsel|trustee|chair)\b"
 )
-OWNERSHIP = re.compile(
+OWNERSHIP = guarded(
     r"\b(i own|we own|my company|my business|my firm|my shop|my practice|i run|we run|"
     r"my own company|my own business|i set up|we set up|our company|our business)\b"
 )
-RESEARCHING = re.compile(
+RESEARCHING = guarded(
     r"\b(researching|exploring (?:our |my |the )?options|just looking|looking into (?:the )?"
     r"options|getting (?:some |a few )?quotes|shopping around|comparing (?:quotes|firms|"
     r"prices|costs)?|price[- ]shopping|"
@@ -132,12 +133,12 @@ RESEARCHING = re.compile(
     r"nothing(?:'s| has) happened yet|(?:just )?starting to look|"
     r"before (?:we|i) (?:find|start|buy|sell|speak|talk)|is that true)\b"
 )
-FIRST_PERSON = re.compile(r"\b(i|i'm|i've|i'd|i'll|my|me|we|we're|we've|we'd|our|us)\b")
+FIRST_PERSON = guarded(r"\b(i|i'm|i've|i'd|i'll|my|me|we|we're|we've|we'd|our|us)\b")
 # A reception note that gives no name and no matter ("wouldn't say what it's about").
-WITHHELD = re.compile(
+WITHHELD = guarded(
     r"\b(wouldn't|would not|didn't|did not|refused to) (?:give (?:her|his|their) name|say what)"
 )
-_SIGN_OFF = re.compile(
+_SIGN_OFF = guarded(
     r"^\s*(?:kind(?:est)? regards|best regards|best wishes|regards|many thanks|thanks|"
     r"thank you|cheers|yours (?:sincerely|faithfully|truly)|sincerely|all the best|"
     r"warm regards|with thanks)\b",
@@ -157,29 +158,29 @@ class PositionFindings:
 
 # A question put in general terms, with nothing of the writer's own matter yet ("can I
 # leave money to my dog in my will?", "what is chancel repair liability?").
-_GENERAL_QUESTION = re.compile(
+_GENERAL_QUESTION = guarded(
     r"^(?:[^\n]{0,60}\b)?(?:can (?:i|you|we|a|an|my)|do (?:i|we|you)|does (?:a|an|my|the)|"
     r"is (?:it|there|that|a|an)|what (?:is|are|does|happens|would|if)|how (?:much|do|does|long|"
     r"can)|who (?:keeps|gets|deals|pays)|should (?:i|we)|would (?:i|we|it|that)|are (?:you|we)|"
     r"if (?:i|we))\b"
 )
-_LATER = re.compile(
+_LATER = guarded(
     r"\b(?:next year|in (?:a|about|around) (?:year|few years|couple of years)|in \w+ years|"
     r"one day|some ?time|at some point|when the time comes|planning ahead|thinking ahead|"
     r"in the future|eventually|(?:a|one) year or (?:so|two)|not yet|haven'?t (?:yet )?"
     r"(?:offered|started|applied|made)|nothing (?:formal|yet)|before (?:i|we) (?:make|start))\b"
 )
-_ABOUT_SOMEONE_ELSE = re.compile(
+_ABOUT_SOMEONE_ELSE = guarded(
     r"\b(?:my|our) (?:\d+[- ]year[- ]old |elderly |adult |teenage |late )?"
     + _RELATIVE
     + r"(?:'s)?\b"
 )
-_WITHOUT_THEM = re.compile(
+_WITHOUT_THEM = guarded(
     r"\b(?:(?:she|he|they) (?:doesn't|does not|don't|do not) know (?:i'm|i am)|"
     r"without (?:her|his|their) knowledge|(?:i'm|i am) (?:just )?(?:trying to help|asking for "
     r"(?:her|him|them))|not the one deciding|haven't been asked|not my decision)\b"
 )
-_COMPANY_WE = re.compile(r"\b(?:we|our|us)\b")
+_COMPANY_WE = guarded(r"\b(?:we|our|us)\b")
 
 
 def position_cues(head: str, *, job_title: str = "", organisation: bool = False) -> tuple[str, ...]:
@@ -229,20 +230,20 @@ def _signature(head: str) -> str:
 
 # A grown-up relative named with their age ("my father, Frank Holloway (86)"): their
 # matter, which they decide (a parent decides for a child, so a child's age does not count).
-_ADULT_RELATIVE = re.compile(
+_ADULT_RELATIVE = guarded(
     r"\b(?:my|our|his|her|their) (?:mother|mum|father|dad|parents?|grandmother|grandfather|"
     r"nan|gran|aunt|uncle|brother|sister|husband|wife|partner|son|daughter|father-in-law|"
     r"mother-in-law),? "
     r"(?:(?:mr|mrs|ms|miss)\.? )?(?:[a-z'-]+ ){0,2}\((\d{1,3})\b"
 )
-_OWN_SIDE = re.compile(
+_OWN_SIDE = guarded(
     r"\b(?:my (?:husband|wife|partner|co-director|business partner)|co-director|"
     r"(?:i am|i'm) (?:also |one of )?(?:the |a )?(?:buyers?|sellers?|shareholders?|owners?))\b"
 )
 
 
 # In a forwarder's note, the words of someone passing on a client or customer of theirs.
-_PASSING_ON = re.compile(
+_PASSING_ON = guarded(
     r"\b(?:(?:my|our) (?:clients?|customers?|vendors?|buyers?|sellers?)|client of (?:mine|ours)|"
     r"introduc\w+|recommend\w*|referr\w+|pass(?:ed|ing)? (?:this |it )?(?:on|over|to you)|"
     r"put (?:them|him|her|you) in touch|estate agents?|mediator|ifa|financial (?:adviser|planner)|"

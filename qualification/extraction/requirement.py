@@ -27,6 +27,8 @@ SUBJECT_BONUS = 0.5
 # Typing slips are forgiven in words this long or longer, in the first words read.
 TYPO_MIN_LENGTH = 6
 TYPO_WORDS = 1500
+# Words whose typo correction is kept between enquiries.
+CORRECTIONS_KEPT = 100_000
 
 
 @lru_cache(maxsize=65_536)
@@ -76,6 +78,8 @@ class Matcher:
     # One-typo variants of keyword words ("dismised", "tribunnal") -> the keyword word.
     typos: dict[str, str]
     known: frozenset[str]
+    # Each word's correction once worked out (``_typo_corrected``), for the next texts.
+    corrections: dict[str, str] = field(default_factory=dict, compare=False)
 
 
 @lru_cache(maxsize=32)
@@ -117,6 +121,16 @@ def _deletions(word: str) -> set[str]:
 def _typo_corrected(word: str, matcher: Matcher) -> str:
     """The keyword word one typing slip away from ``word`` (a letter missed, added or
     changed), or ``word`` itself."""
+    corrections = matcher.corrections
+    found = corrections.get(word)
+    if found is None:
+        if len(corrections) >= CORRECTIONS_KEPT:
+            corrections.clear()
+        found = corrections[word] = _correction(word, matcher)
+    return found
+
+
+def _correction(word: str, matcher: Matcher) -> str:
     if word in matcher.known or len(word) < TYPO_MIN_LENGTH or not word.isalpha():
         return word
     if word in matcher.typos:

@@ -7,6 +7,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from qualification.extraction.guard import guarded
+
 # Analysis reads at most this much of an enquiry (about 8,000 words): what someone asks
 # for is in their opening, and the work per enquiry stays bounded whatever is pasted in.
 MAX_CHARS = 50_000
@@ -19,7 +21,7 @@ _HEADER_LINE = re.compile(
     r"(?:from|sent|to|cc|date|subject)\s*:[^\n]*|on [^\n]{5,80} wrote:)[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
-_QUOTE_MARK = re.compile(r"^[ \t]*>+[ \t]?", re.MULTILINE)
+_QUOTE_MARK = guarded(r"^[ \t]*>+[ \t]?", re.MULTILINE)
 _REPLACEMENTS = tuple(
     {
         "\u2018": "'",
@@ -85,7 +87,7 @@ _FORWARD_MARK = re.compile(
 )
 _FROM_LINE = re.compile(r"^[ \t>]*from:[ \t]*(.+?)[ \t]*$", re.IGNORECASE | re.MULTILINE)
 _HEADER_NEXT = re.compile(r"^[ \t>]*(?:sent|date|to|subject|cc):", re.IGNORECASE | re.MULTILINE)
-_ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+_ADDRESS = guarded(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 @dataclass(frozen=True)

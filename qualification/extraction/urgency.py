@@ -29,6 +29,7 @@ import dateparser
 from dateutil.relativedelta import relativedelta
 
 from firm.calendar import WorkingCalendar
+from qualification.extraction.guard import guarded
 from qualification.extraction.text import HEAD_CHARS, Text
 
 # The calendar used when the caller passes none (the standard one for England and Wales).
@@ -64,30 +65,30 @@ NUMBER_WORDS = {
 }
 _MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
-_DAY_MONTH = re.compile(r"\b" + _DAY + r"\s+(?:of\s+)?" + _MONTH + r"(?:,?\s+(\d{4}))?\b")
-_MONTH_DAY = re.compile(r"\b" + _MONTH + r"\s+" + _DAY + r"\b(?:,?\s+(\d{4}))?")
-_NUMERIC = re.compile(r"(?<![\d/.£])(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?(?![\d/])")
+_DAY_MONTH = guarded(r"\b" + _DAY + r"\s+(?:of\s+)?" + _MONTH + r"(?:,?\s+(\d{4}))?\b")
+_MONTH_DAY = guarded(r"\b" + _MONTH + r"\s+" + _DAY + r"\b(?:,?\s+(\d{4}))?")
+_NUMERIC = guarded(r"(?<![\d/.£])(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?(?![\d/])")
 _DOTTED = re.compile(r"(?<![\d.£])(\d{1,2})[.-](\d{1,2})[.-](\d{4}|\d{2})(?![\d.])")
-_PART_OF_MONTH = re.compile(r"\b(early|mid|late|end of|the end of)[- ]" + _MONTH)
-_WEEKDAY = re.compile(
+_PART_OF_MONTH = guarded(r"\b(early|mid|late|end of|the end of)[- ]" + _MONTH)
+_WEEKDAY = guarded(
     r"\b(this|next|by|on|before|until|till|from)?\s?"
     r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
 )
 _NUMBER = "|".join(sorted((re.escape(word) for word in NUMBER_WORDS), key=len, reverse=True))
-_IN_PERIOD = re.compile(
+_IN_PERIOD = guarded(
     r"\b(?:in|within|next|inside)\s+(?:the\s+next\s+)?(\d{1,3}|" + _NUMBER + r")\s+"
     r"(working days?|business days?|days?|weeks?|months?)\b"
 )
-_FORTNIGHT = re.compile(r"\b(?:in|within) a fortnight\b")
-_RELATIVE = re.compile(
+_FORTNIGHT = guarded(r"\b(?:in|within) a fortnight\b")
+_RELATIVE = guarded(
     r"\b(today|tonight|this (?:morning|afternoon|evening)|tomorrow|"
     r"(?:the )?end of (?:the |this )?week|end of next week|this week|next week|"
     r"(?:the )?end of (?:the |this )?month|end of next month|next month)\b"
 )
-_MONTH_ONLY = re.compile(r"\b(in|during|by|before|until|from)\s+" + _MONTH + r"(?!\s*\d)")
-_ORDINAL_ONLY = re.compile(r"\b(?:on|by|before) the (\d{1,2})(?:st|nd|rd|th)\b")
+_MONTH_ONLY = guarded(r"\b(in|during|by|before|until|from)\s+" + _MONTH + r"(?!\s*\d)")
+_ORDINAL_ONLY = guarded(r"\b(?:on|by|before) the (\d{1,2})(?:st|nd|rd|th)\b")
 
-DEADLINE_CUE = re.compile(
+DEADLINE_CUE = guarded(
     r"\b(by|before|until|till|deadline|due|hearing|trial|tribunal|court|completion|complete|"
     r"completing|exchange|exchanging|expires?|expiry|limitation|appointment|need|needs|"
     r"needed|must|latest|submit|submitted|file|filed|filing|closing|sign|signed|signing|"
@@ -97,11 +98,11 @@ DEADLINE_CUE = re.compile(
     r"respond|response|reply|given us|given me|have until|has until|listed|booked|"
     r"come|visit|lapses?|offer ends|sign-by)\b"
 )
-PAST_CUE = re.compile(
+PAST_CUE = guarded(
     r"\b(ago|last|was|were|had|died|passed away|dismissed|sacked|happened|since|"
     r"occurred|received|started)\s*$"
 )
-URGENT_PHRASES = re.compile(
+URGENT_PHRASES = guarded(
     r"\b(urgent(?:ly)?|asap|as soon as possible|immediately|emergency|right away|"
     r"limitation period|time[- ]limit|time is running out|running out of time|"
     r"injunction|bailiffs?|eviction|statutory demand|winding[- ]up petition|"
@@ -118,13 +119,13 @@ URGENT_PHRASES = re.compile(
     r"(?:was|been|got) arrested (?:last night|this morning|yesterday|today|earlier)|"
     r"days rather than weeks|days to live|end of life|terminally ill|hospice)\b"
 )
-SOON_PHRASES = re.compile(
+SOON_PHRASES = guarded(
     r"\b(soon|shortly|quickly|promptly|in the coming weeks|over the next few weeks|"
     r"before the end of the (?:tax )?year|before year[- ]end|this quarter|"
     r"deadline (?:has |had )?(?:already )?passed|missed the (?:[\w-]+ ){0,3}deadline|out of time|"
     r"overdue|penalt(?:y|ies)|fined)\b"
 )
-RELAXED_PHRASES = re.compile(
+RELAXED_PHRASES = guarded(
     r"\b(no rush|no hurry|not urgent|no urgency|in due course|at some point|sometime|"
     r"some time next year|in the new year|when convenient|whenever|no immediate|"
     r"nothing urgent|isn't urgent|is not urgent)\b"
@@ -334,13 +335,13 @@ def _candidates(lower: str, arrived_at: datetime, calendar: WorkingCalendar | No
 
 # Clauses are cut at sentence ends and at the joins that start a new statement.
 _CLAUSE_BREAK = re.compile(r"[.;!?\n]|,\s|\s-\s|\b(?:and|but|so|which|because|then)\b")
-_PAST_MARKERS = re.compile(
+_PAST_MARKERS = guarded(
     r"\b(was|were|had|did|went|got|came|came through|happened|ago|yesterday|last|"
     r"died|passed away|broke|bought|sold|signed|started|finished|completed|issued|received|"
     r"sent|served|dismissed|sacked|told|said|arrived|moved|left|lost|paid|fell|hurt|"
     r"injured|dated|took|gave|made|found|noticed|saw|discovered|thought)\b"
 )
-_PRESENT_MARKERS = re.compile(
+_PRESENT_MARKERS = guarded(
     r"\b(is|are|am|will|'ll|need|needs|must|have|has|says|going to|want|wants|would like|"
     r"hope|hoping|aim|aiming|expect|due|deadline|please|can|could|should|"
     r"next|coming|this|booked|listed|scheduled|set for|lapses?)\b|\?"
@@ -352,7 +353,7 @@ _LIMIT_VERBS = (
     r"accept|respond|reply|appeal|report|pay|bring|make|file|submit|claim|challenge|"
     r"register|notify|put|lodge|issue|start|get|tell|disclose|object|apply"
 )
-_LIMIT = re.compile(
+_LIMIT = guarded(
     r"\b(?:within |have |has |only has |only have |got |gives? (?:me |us )?)?"
     + NUMBER_OR_WORD
     + r"[- ](working days?|business days?|days?|weeks?|months?|years?)(?:'s?)?\s+(?:time[- ])?"
@@ -371,11 +372,11 @@ _EVENT_DATE = re.compile(
     + _MONTH
     + r")?(?:,?\s+(\d{4}))?"
 )
-_DISMISSED = re.compile(
+_DISMISSED = guarded(
     r"\b(?:dismissed|sacked|let go|fired|made redundant|terminated|my last day was|"
     r"employment ended)\b"
 )
-_PASSED = re.compile(
+_PASSED = guarded(
     r"\b(?:(?:the )?deadline (?:has |had )?(?:already )?(?:passed|expired|was)[^.\n]{0,40}|"
     r"missed the (?:[\w-]+ ){0,3}deadline[^.\n]{0,40}|out of time[^.\n]{0,30}|"
     r"(?:it|the return|the claim) (?:is|was) (?:already )?(?:overdue|late))"
@@ -384,16 +385,16 @@ _PASSED = re.compile(
 
 # What the enquirer asks of the firm by a date (a quote, a meeting, a call, to instruct),
 # or an offer they expect: when they would like our answer, not the matter's deadline.
-_ASKED_OF_US = re.compile(
+_ASKED_OF_US = guarded(
     r"\b(?:would like|'d like|like|want|wants|wanted|hoping for|hope to|please send|"
     r"send (?:me|us|him|her)|can (?:i|we) (?:have|get|book)|could (?:i|we|you) (?:have|get|"
     r"book|send)|expecting|expect)\b[^.\n]{0,30}?\b(?:a |an |the |your )?(?:quote|"
     r"quotation|meeting|call|call back|callback|appointment|chat|to instruct|instruct|"
     r"offer|estimate)\b[^.\n]*$"
 )
-_DATE_FOLLOWS = re.compile(r",?\s?\(?\d{1,2}(?:st|nd|rd|th)?(?:\s+of)?\s+" + _MONTH)
-_WRAPPED_LINE = re.compile(r"(?<=[a-z0-9,)'])\n(?=[a-z0-9(£])")
-_DEADLINE_PREPOSITION = re.compile(r"\b(?:by|before|until|till|no later than)\s+(?:the\s+)?$")
+_DATE_FOLLOWS = guarded(r",?\s?\(?\d{1,2}(?:st|nd|rd|th)?(?:\s+of)?\s+" + _MONTH)
+_WRAPPED_LINE = guarded(r"(?<=[a-z0-9,)'])\n(?=[a-z0-9(£])")
+_DEADLINE_PREPOSITION = guarded(r"\b(?:by|before|until|till|no later than)\s+(?:the\s+)?$")
 
 
 def _clause(lower: str, start: int, end: int, *, right: bool = True) -> str:
@@ -468,7 +469,7 @@ def _event_before(lower: str, position: int, today: date) -> tuple[date, str] | 
     return None
 
 
-_MONTH_YEAR = re.compile(r"\b" + _MONTH + r"\s+(\d{4})\b")
+_MONTH_YEAR = guarded(r"\b" + _MONTH + r"\s+(\d{4})\b")
 
 
 def _count(number: str) -> int:
@@ -525,7 +526,7 @@ def _tribunal_limit(lower: str, today: date) -> tuple[date, str, str] | None:
     return None
 
 
-_INJURED = re.compile(
+_INJURED = guarded(
     r"\b(?:hurt|injured|injury|injuries|accident|crash|collision|slipped|tripped|fell)\b"
 )
 

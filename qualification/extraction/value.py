@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 
 from text_to_num import alpha2digit
 
+from qualification.extraction.guard import guarded
 from qualification.extraction.text import HEAD_CHARS, Text
 
 
@@ -68,11 +69,11 @@ _MULTIPLIERS = {
 }
 _NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?"
 _SCALE = r"(?:\s?(k|m|mn|bn|thousand|grand|million|mil|billion)\b)?"
-_POUND_SIGN = re.compile(r"(?:£|\bgbp\s?)\s?" + _NUMBER + _SCALE)
-_POUND_WORD = re.compile(r"\b" + _NUMBER + _SCALE + r"\s?(?:pounds|pound|gbp|quid|sterling)\b")
-_GRAND = re.compile(r"\b" + _NUMBER + r"\s?(grand)\b")
+_POUND_SIGN = guarded(r"(?:£|\bgbp\s?)\s?" + _NUMBER + _SCALE)
+_POUND_WORD = guarded(r"\b" + _NUMBER + _SCALE + r"\s?(?:pounds|pound|gbp|quid|sterling)\b")
+_GRAND = guarded(r"\b" + _NUMBER + r"\s?(grand)\b")
 # A range: "£200-250k", "£1.1 to 1.4m", "between £400,000 and £450,000".
-_RANGE = re.compile(
+_RANGE = guarded(
     r"(?:£|\bgbp\s?)\s?"
     + _NUMBER
     + _SCALE
@@ -81,7 +82,7 @@ _RANGE = re.compile(
     + _SCALE
 )
 # A bare "40k", "1.2m", "350,000" or (from words) "350000" counts only after a money word.
-_BARE = re.compile(
+_BARE = guarded(
     r"\b(budget|fees?|worth|valued?|valuation|turnover|revenue|price|offer|offered|claim|"
     r"owed|owes|owe|debt|salary|earn|earns|earned|earning|spend|spent|cost|costs|pay|paid|sold|"
     r"selling|sell|buying|buy|bought|estate|rent|rental|invoices?|damages|compensation|"
@@ -101,12 +102,12 @@ _NOT_OUR_QUOTE = (
     r"(?<!remedial )(?<!roofer's )"
 )
 # Someone other than a lawyer pricing a job: their quote is not a budget for fees.
-_OTHERS_PRICE = re.compile(
+_OTHERS_PRICE = guarded(
     r"\b(builders?|contractors?|roofer|plumber|electrician|garage|mechanic|tradesm[ae]n|"
     r"repairs?|remedial|put (?:it|this|things) right|to fix|fixing|decorators?|"
     r"landscaper|glazier)\b"
 )
-_LEGAL_FEES = re.compile(r"\b(legal|fees?|solicitors?|lawyers?|you|your|firm)\b")
+_LEGAL_FEES = guarded(r"\b(legal|fees?|solicitors?|lawyers?|you|your|firm)\b")
 _CUES: tuple[tuple[str, int, re.Pattern], ...] = (
     (
         SumKind.BUDGET,
@@ -225,16 +226,12 @@ _CUES: tuple[tuple[str, int, re.Pattern], ...] = (
     ),
 )
 _CLAUSE_BREAK = re.compile(r"[.;:()\n!?]|\bbut\b|\bwhile\b|\bwhereas\b|\balthough\b")
-_PER_MONTH = re.compile(
-    r"^\s?(?:pcm|p/m|pm|per month|a month|per calendar month|monthly|/month|/m)\b"
-)
-_PER_YEAR = re.compile(
+_PER_MONTH = guarded(r"^\s?(?:pcm|p/m|pm|per month|a month|per calendar month|monthly|/month|/m)\b")
+_PER_YEAR = guarded(
     r"^\s?(?:per annum|p\.?a\.?|pa|a year|per year|annually|a yr|/year|/yr|per annum)(?![a-z])"
 )
-_VAT_INC = re.compile(
-    r"^\s?(?:inc\.?|incl\.?|including|inclusive of|with)\s?vat\b|^\s?vat inclusive"
-)
-_VAT_EX = re.compile(r"^\s?(?:\+|plus|ex\.?|excl\.?|excluding|exclusive of|before)\s?vat\b")
+_VAT_INC = guarded(r"^\s?(?:inc\.?|incl\.?|including|inclusive of|with)\s?vat\b|^\s?vat inclusive")
+_VAT_EX = guarded(r"^\s?(?:\+|plus|ex\.?|excl\.?|excluding|exclusive of|before)\s?vat\b")
 _QUALIFIERS = (
     ("under", re.compile(r"\b(just under|under|less than|below|not quite|nearly|almost)\s?$")),
     ("up to", re.compile(r"\b(up to|at most|no more than|maximum of|max|not more than)\s?$")),
@@ -244,12 +241,12 @@ _QUALIFIERS = (
 
 # Number words: text2num reads "three hundred and fifty thousand"; halves, quarters
 # and a decimal before a scale ("1.2 1000000", "half a 1000000") are finished here.
-_NUMBER_WORDS = re.compile(
+_NUMBER_WORDS = guarded(
     r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
     r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
     r"eighty|ninety|hundred|thousand|million|billion|half|quarter|a)\b"
 )
-_SCALE_WORDS = re.compile(r"\b(hundred|thousand|million|billion|grand|quid|pounds?|k)\b")
+_SCALE_WORDS = guarded(r"\b(hundred|thousand|million|billion|grand|quid|pounds?|k)\b")
 _SMALL = {
     "a": 1,
     "one": 1,
@@ -264,21 +261,21 @@ _SMALL = {
     "ten": 10,
 }
 _BIG = r"(1000|1000000|1000000000)"
-_DECIMAL_SCALE = re.compile(r"\b(\d+(?:\.\d+)?)\s" + _BIG + r"\b")
-_AND_A_HALF = re.compile(
+_DECIMAL_SCALE = guarded(r"\b(\d+(?:\.\d+)?)\s" + _BIG + r"\b")
+_AND_A_HALF = guarded(
     r"\b(a|one|two|three|four|five|six|seven|eight|nine|ten|\d+) and a half " + _BIG + r"\b"
 )
-_FRACTION = re.compile(r"\b(?:a |one )?(half|quarter|three quarters) (?:of )?an? " + _BIG + r"\b")
+_FRACTION = guarded(r"\b(?:a |one )?(half|quarter|three quarters) (?:of )?an? " + _BIG + r"\b")
 _SENTENCES = re.compile(r"(?<=[.!?])(?=\s)|(?<=\n)")
-_A_SCALE = re.compile(r"\b(?:a|one) " + _BIG + r"\b")
+_A_SCALE = guarded(r"\b(?:a|one) " + _BIG + r"\b")
 _FRACTIONS = {"half": Decimal("0.5"), "quarter": Decimal("0.25"), "three quarters": Decimal("0.75")}
 
-_COMPANY_SUFFIX = re.compile(r"\b(ltd|limited|plc|llp|group|holdings|inc|gmbh|llc)\b\.?")
-_TEXT_COMPANY_SUFFIX = re.compile(r"\b(ltd|plc|llp)\b\.?")
-_COMPANY_NAME = re.compile(
+_COMPANY_SUFFIX = guarded(r"\b(ltd|limited|plc|llp|group|holdings|inc|gmbh|llc)\b\.?")
+_TEXT_COMPANY_SUFFIX = guarded(r"\b(ltd|plc|llp)\b\.?")
+_COMPANY_NAME = guarded(
     r"((?:[A-Z0-9][\w&'-]*\s){1,4})(Ltd|LTD|Limited|PLC|plc|LLP|Group|Holdings)\b\.?"
 )
-_EMPLOYEES = re.compile(
+_EMPLOYEES = guarded(
     r"\b(\d{1,3}(?:,\d{3})+|\d+)\s?\+?\s?(?:full[- ]time\s|part[- ]time\s)?"
     r"(staff|employees|people|workers|headcount|colleagues|members of staff|team members|"
     r"roles|redundancies|fte|posts)\b"
