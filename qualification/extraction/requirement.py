@@ -135,10 +135,13 @@ def _correction(word: str, matcher: Matcher) -> str:
         return word
     if word in matcher.typos:
         return matcher.typos[word]
-    for variant in _deletions(word):
-        if variant in matcher.typos:
-            return matcher.typos[variant]
-    return word
+    # Every keyword word one slip away; two different ones make the word ambiguous, as
+    # in ``matcher_for``, so it stays as written (and the reading never depends on the
+    # order a set is walked in, which changes with Python's hash seed).
+    candidates = {
+        matcher.typos[variant] for variant in _deletions(word) if variant in matcher.typos
+    }
+    return candidates.pop() if len(candidates) == 1 else word
 
 
 @dataclass
