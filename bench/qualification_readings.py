@@ -57,13 +57,7 @@ def main() -> None:
         read(f"long/{number}", dataclasses.replace(enquiry, message=body))
         repeated = (enquiry.message + "\n") * (8000 // max(1, len(enquiry.message)) + 1)
         read(f"repeat/{number}", dataclasses.replace(enquiry, message=repeated))
-    paragraph = (
-        "Further to my earlier note, the contract dated 3 March 2025 sets out the payment "
-        "terms. The supplier has invoiced £12,500 which we dispute; the hearing is on 12 "
-        "March and we need advice by Friday. I am the finance director of Acme Widgets Ltd "
-        "(120 employees). Please see the schedule below for the full chronology.\n"
-    )
-    big = (paragraph * (102_400 // len(paragraph) + 1))[:102_400]
+    big = throughput.big_enquiry_text()
     read(
         "big",
         Enquiry(message=big, subject="Breach of contract", arrived_at=development[0].arrived_at),

@@ -54,6 +54,17 @@ AREAS = tuple(
     for number, (name, slug, low, high, keywords) in enumerate(PRACTICE_AREAS, start=1)
 )
 RULES = Rules(version=1)
+PARAGRAPH = (
+    "Further to my earlier note, the contract dated 3 March 2025 sets out the payment "
+    "terms. The supplier has invoiced £12,500 which we dispute; the hearing is on 12 "
+    "March and we need advice by Friday. I am the finance director of Acme Widgets Ltd "
+    "(120 employees). Please see the schedule below for the full chronology.\n"
+)
+
+
+def big_enquiry_text() -> str:
+    """The 100 KB enquiry: a long email with a pasted document full of dates and sums."""
+    return (PARAGRAPH * (102_400 // len(PARAGRAPH) + 1))[:102_400]
 
 
 def timings(
@@ -95,13 +106,7 @@ def main() -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
     typical = [item.enquiry for item in corpus.read_labelled(corpus.dataset_path(options.data))]
-    paragraph = (
-        "Further to my earlier note, the contract dated 3 March 2025 sets out the payment "
-        "terms. The supplier has invoiced £12,500 which we dispute; the hearing is on 12 "
-        "March and we need advice by Friday. I am the finance director of Acme Widgets Ltd "
-        "(120 employees). Please see the schedule below for the full chronology.\n"
-    )
-    big_text = (paragraph * (102_400 // len(paragraph) + 1))[:102_400]
+    big_text = big_enquiry_text()
     big = [
         Enquiry(message=big_text, subject="Breach of contract", arrived_at=typical[0].arrived_at)
     ]

@@ -165,25 +165,9 @@ def test_any_future_day_first_date_is_read_as_written(day):
 def test_a_word_one_slip_from_two_keyword_words_is_left_as_written():
     """'auction' is one letter from 'action' and from 'caution': neither is chosen (before,
     whichever a set yielded first won, so the reading changed with Python's hash seed)."""
-    from decimal import Decimal
+    from qualification.extraction.requirement import _typo_corrected, matcher_for
 
-    from qualification.demo import OUT_OF_SCOPE, PRACTICE_AREAS
-    from qualification.extraction import AreaSpec
-    from qualification.extraction.requirement import Matcher, _typo_corrected, matcher_for
-
-    areas = tuple(
-        AreaSpec(
-            id=number,
-            slug=slug,
-            name=name,
-            keywords=tuple(keywords.split("\n")),
-            fee_low=Decimal(low),
-            fee_high=Decimal(high),
-            accepts_work=slug not in OUT_OF_SCOPE,
-        )
-        for number, (name, slug, low, high, keywords) in enumerate(PRACTICE_AREAS, start=1)
-    )
-    matcher: Matcher = matcher_for(areas)
+    matcher = matcher_for(AREAS)
     assert {"action", "caution"} <= matcher.known
     assert _typo_corrected("auction", matcher) == "auction"
     assert _typo_corrected("accion", matcher) == "action"  # one slip from one word only
