@@ -18,6 +18,7 @@ from django.utils import timezone
 from compliance.choices import ConflictOutcome, PartyKind, PartyRole, PartySource, RecordKind
 from compliance.matching import NameKeys, compare, name_keys
 from compliance.models import (
+    RECORDS_ESTIMATED_FROM,
     ClientMatter,
     ConflictCheck,
     ConflictDecision,
@@ -36,10 +37,6 @@ CANDIDATES_MAX = 2000
 MATCHES_MAX = 50
 # PostgreSQL only: names at least this similar by trigrams are candidates too.
 TRIGRAM_THRESHOLD = 0.5
-# From this many names held, a check records PostgreSQL's own estimate of the index's
-# size (its statistics, kept by autovacuum) rather than counting it: an exact count of two
-# million entries is a 75 ms scan, paid by every new lead.
-RECORDS_ESTIMATED_FROM = 100_000
 # ``folded__trigram_similar`` (pg_trgm's ``%``) without installing django.contrib.postgres.
 ConflictIndexEntry._meta.get_field("folded").register_lookup(TrigramSimilar)
 
@@ -317,7 +314,6 @@ def conflict_candidates(*, names: list[NameKeys], lead: Lead) -> list[ConflictIn
         return list(ConflictIndexEntry.objects.filter(query).exclude(own)[:CANDIDATES_MAX])
 
 
-@transaction.atomic
 def conflict_index_size() -> int:
     """How many names a check searches: counted exactly up to ``RECORDS_ESTIMATED_FROM``,
     and from there (on PostgreSQL) the database's estimate, which the summary rounds and
@@ -334,6 +330,7 @@ def conflict_index_size() -> int:
     return ConflictIndexEntry.objects.count()
 
 
+@transaction.atomic
 def conflict_check_run(*, lead: Lead, actor: AbstractBaseUser | None = None) -> ConflictCheck:
     """Check the lead's names against every name held and keep the result (each run is a
     new check; earlier ones stay on the record)."""

@@ -261,3 +261,22 @@ def test_the_index_is_counted_exactly_while_small():
     ContactFactory.create_batch(3)
     conflict_index_rebuild()
     assert conflict_index_size() == ConflictIndexEntry.objects.count()
+
+
+def test_a_check_that_fails_part_way_leaves_no_half_written_check(monkeypatch):
+    """The check and its matches are written together or not at all."""
+    from compliance.models import ConflictMatch
+
+    matter = ClientMatter.objects.create(
+        client_reference="C7", matter_reference="M7", client_name="Dana Fox"
+    )
+    conflict_index_client_matter(matter=matter)
+    lead = capture()
+
+    def failing(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(ConflictMatch.objects, "bulk_create", failing)
+    with pytest.raises(RuntimeError):
+        conflict_check_run(lead=lead)
+    assert not ConflictCheck.objects.filter(lead=lead).exists()
