@@ -69,10 +69,18 @@ NOT_AN_ENQUIRY_WITHOUT_AN_AREA_FROM = 0.1
 # A genuine enquiry is read as work the firm does not do from this probability (low: few
 # examples of each kind of such work, and a wrong "out of scope" costs only a tier C reply).
 OUT_OF_SCOPE_FROM = 0.25
+# A genuine enquiry in the firm's work is read as worth less than the fees it would cost
+# (a general question that needs no paid work, a trivial matter, someone who cannot
+# instruct, only exploring) from this probability: tier C where nothing else makes it A.
+# A genuine enquiry the wording rules found no urgency in is read as an emergency from
+# this probability (the urgency classifier's: a child's removal abroad, abuse at home,
+# an appeal hearing or a completion days away put in words the rules do not know).
+EMERGENCY_FROM = 0.85
+LITTLE_WORK_FROM = 0.5
 UNCLASSIFIED_SLUG = "unclassified"
 # Words of two letters or more, without digits (sums and dates are read elsewhere).
 WORDS = r"(?u)\b[^\W\d_][^\W\d_]+\b"
-FORMAT = 4  # bumped when what is stored changes shape
+FORMAT = 5  # bumped when what is stored changes shape
 # The positions the position classifier chooses among, for a genuine enquiry ("not a
 # buyer" follows the genuine-or-not decision).
 POSITIONS = ("decision_maker", "on_behalf", "referrer", "researching", "unknown")
@@ -212,6 +220,14 @@ class LearnedReading:
     position_margin: float = 0.0
     position_evidence: list[str] = field(default_factory=list)
     position_sentence: str = ""
+    # Probability the enquiry is worth less than the fees it would cost (a BDM's tier C
+    # for a genuine enquiry in the firm's work), and the words that pushed it most.
+    little_work: float = 0.0
+    little_work_evidence: list[str] = field(default_factory=list)
+    # Probability the enquiry is urgent (a deadline within about three weeks or an
+    # emergency), and the words that pushed it most.
+    urgent: float = 0.0
+    urgent_evidence: list[str] = field(default_factory=list)
     row: Any = field(default=None, repr=False, compare=False)
 
     @property
@@ -226,6 +242,14 @@ class LearnedReading:
             self.area_score < NO_AREA_BELOW
             and self.not_an_enquiry >= NOT_AN_ENQUIRY_WITHOUT_AN_AREA_FROM
         )
+
+    @property
+    def reads_as_little_work(self) -> bool:
+        return self.little_work >= LITTLE_WORK_FROM
+
+    @property
+    def reads_as_emergency(self) -> bool:
+        return self.urgent >= EMERGENCY_FROM
 
     @property
     def is_enquiry(self) -> bool:
@@ -243,6 +267,10 @@ class Classifiers:
     kind: LinearSVC | None = None  # among non-enquiries: which flag
     scope: LogisticRegression | None = None  # among genuine enquiries: out of scope or not
     position: LinearSVC | None = None  # among genuine enquiries: the decision position
+    # Among genuine enquiries in the firm's work: worth less than the fees (tier C) or not.
+    little_work: LogisticRegression | None = None
+    # Among genuine enquiries: urgent (high urgency) or not.
+    urgency: LogisticRegression | None = None
     report: dict[str, Any] = field(default_factory=dict)
     _word_names: Any = None
     _weights: dict[str, tuple[Any, Any]] = field(default_factory=dict, repr=False)
@@ -404,6 +432,14 @@ class Classifiers:
         )
         if reading.area_slug:
             reading.area_evidence = self._evidence(row, self.area.coef_[best])
+        if self.little_work is not None:
+            reading.little_work = round(self._probability("little_work", row, 1), 3)
+            if reading.reads_as_little_work:
+                reading.little_work_evidence = self._evidence(row, self.little_work.coef_[0])
+        if self.urgency is not None:
+            reading.urgent = round(self._probability("urgency", row, 1), 3)
+            if reading.reads_as_emergency:
+                reading.urgent_evidence = self._evidence(row, self.urgency.coef_[0])
         if not reading.is_enquiry:
             reading.not_an_enquiry_evidence = self._evidence(row, -self.genuine.coef_[0])
             if self.kind is not None:
@@ -488,7 +524,29 @@ def train(examples: list[LabelledEnquiry]) -> Classifiers:
             position_matrix, [item.labels.position for _row, item in placed]
         )
         report["positions"] = _count(item.labels.position for _row, item in placed)
-    for model in (area, genuine, kind, scope, position):
+    # Worth less than the fees: the BDM's tier C among genuine enquiries in work the firm
+    # does (out-of-scope work is C for its own reason, read by ``scope``).
+    in_scope = [
+        (row, item)
+        for row, item in enumerate(examples)
+        if item.labels.is_enquiry and not _out_of_scope(item)
+    ]
+    little_labels = np.array([int(item.labels.tier == "C") for _row, item in in_scope])
+    little_work = (
+        _genuine_classifier().fit(matrix[[row for row, _item in in_scope]], little_labels)
+        if 0 < little_labels.sum() < len(little_labels)
+        else None
+    )
+    report["little_work"] = int(little_labels.sum())
+    genuine_rows = [row for row, item in enumerate(examples) if item.labels.is_enquiry]
+    urgent_labels = np.array([int(examples[row].labels.urgency == "high") for row in genuine_rows])
+    urgency = (
+        _genuine_classifier().fit(matrix[genuine_rows], urgent_labels)
+        if 0 < urgent_labels.sum() < len(urgent_labels)
+        else None
+    )
+    report["urgent"] = int(urgent_labels.sum())
+    for model in (area, genuine, kind, scope, position, little_work, urgency):
         _compact(model)
     return Classifiers(
         features=features,
@@ -497,6 +555,8 @@ def train(examples: list[LabelledEnquiry]) -> Classifiers:
         kind=kind,
         scope=scope,
         position=position,
+        little_work=little_work,
+        urgency=urgency,
         report=report,
     )
 
@@ -571,7 +631,7 @@ def _count(values) -> dict[str, int]:
 # ms against 300 ms for the same objects); versions stored before (joblib, formats 2 and
 # 3) are still read.
 MAGIC = b"leadtrack-classifiers\n"
-READABLE_FORMATS = (2, 3, FORMAT)
+READABLE_FORMATS = (2, 3, 4, FORMAT)
 
 
 def dump(classifiers: Classifiers) -> tuple[bytes, str]:
@@ -584,6 +644,8 @@ def dump(classifiers: Classifiers) -> tuple[bytes, str]:
         "kind": classifiers.kind,
         "scope": classifiers.scope,
         "position": classifiers.position,
+        "little_work": classifiers.little_work,
+        "urgency": classifiers.urgency,
     }
     blob = MAGIC + zlib.compress(pickle.dumps(stored, protocol=5), 1)
     return blob, hashlib.sha256(blob).hexdigest()
@@ -620,6 +682,8 @@ def load(blob: bytes | memoryview, digest: str) -> Classifiers:
         kind=stored["kind"],
         scope=stored["scope"],
         position=stored.get("position"),  # none before format 3: the wording rules read it
+        little_work=stored.get("little_work"),  # none before: the tier's rules alone
+        urgency=stored.get("urgency"),  # none before: the wording rules alone
     )
     if len(_LOADED) >= 8:
         _LOADED.pop(next(iter(_LOADED)))

@@ -229,6 +229,7 @@ def policy_tier(
     real_deadline: bool = True,
     doubt: str = "",
     asked_for_speed: bool = False,
+    little_work: str = "",
 ) -> TierDecision:
     """The firm's tier policy (docs/qualification.md) applied to the four dimensions, in
     its order: not an enquiry; out of scope, too vague, cannot instruct, only researching
@@ -270,6 +271,10 @@ def policy_tier(
             f"(under {money(rules.small_claim_below)})",
         )
     valuable = significance_level == CommercialSignificance.HIGH
+    if little_work and not urgent and not (valuable and fee_evidenced):
+        # The classifier's C gives way to a valuable fee the enquiry evidences: A needs
+        # that evidence, and an expected A must never land in C.
+        return TierDecision(Tier.C, False, f"Tier C: {little_work}")
     if doubt and (valuable or urgent):
         # A needs clear evidence, and first that it is an enquiry at all.
         return TierDecision(
@@ -472,6 +477,22 @@ def assess(
     significance_level = significance(fee, rules)
 
     urgency_level, urgency_line, urgency_evidence = urgency_of(signals, rules)
+    emergency = ""
+    if (
+        learned is not None
+        and learned.reads_as_emergency
+        and urgency_level != Urgency.HIGH
+        and not not_a_lead
+    ):
+        words = _quote(learned.urgent_evidence)
+        emergency = (
+            f"Urgent: read as an emergency by the urgency classifier ({learned.urgent:.0%}"
+            f"{f': {words}' if words else ''}); the wording rules read "
+            f"{urgency_level.label.lower()}"
+        )
+        urgency_level = Urgency.HIGH
+        urgency_line = f"{emergency} ({urgency_line[:1].lower()}{urgency_line[1:]})"
+        urgency_evidence = [*urgency_evidence, *learned.urgent_evidence]
     decision_position, decision_line, decision_evidence = position_of(
         signals, learned, not_a_lead=not_a_lead
     )
@@ -508,9 +529,10 @@ def assess(
         fee_evidenced=fee_evidenced,
         time_barred=_time_barred(signals),
         minor_injury=fees.minor_injury(signals.value.text),
-        real_deadline=_real_deadline(signals, rules),
+        real_deadline=bool(emergency) or _real_deadline(signals, rules),
         doubt=_doubt(learned),
         asked_for_speed=any(phrase in ONLY_ASKED_FOR_SPEED for phrase in signals.urgency.urgent),
+        little_work=_little_work(learned),
     )
     tier = decision.tier
     flag_actions = dict(rules.flag_actions)
@@ -679,6 +701,18 @@ def _clearly_in_scope(signals: Signals, learned: LearnedReading, area: AreaSpec 
         and area.accepts_work
         and keyword_area is not None
         and keyword_area.slug == area.slug
+    )
+
+
+def _little_work(learned: LearnedReading | None) -> str:
+    """The tier classifier's reason for C, when it reads the enquiry as worth less than
+    the fees it would cost (a general question, a trivial matter, not theirs to instruct)."""
+    if learned is None or not learned.reads_as_little_work:
+        return ""
+    words = f": {_quote(learned.little_work_evidence)}" if learned.little_work_evidence else ""
+    return (
+        f"read as worth less than the fees it would cost ({learned.little_work:.0%}, "
+        f"the tier classifier{words})"
     )
 
 

@@ -337,3 +337,70 @@ def test_warming_before_the_database_is_migrated_does_not_stop_the_process(
     monkeypatch.setattr(selectors, "active_reader_warm", unmigrated)
     process_warm("worker")
     assert "not warmed" in caplog.text
+
+
+def test_the_tier_and_urgency_classifiers_are_trained_stored_and_read(trained):
+    assert trained.little_work is not None and trained.urgency is not None
+    assert trained.report["little_work"] > 0 and trained.report["urgent"] > 0
+    blob, digest = learning.dump(trained)
+    learning._LOADED.pop(digest, None)
+    again = learning.load(blob, digest)
+    enquiry = Enquiry(
+        subject="Quick question",
+        message="Just a quick question, is it true Premium Bond prizes are tax free? Thanks.",
+        arrived_at=ARRIVED,
+    )
+    first, second = trained.read(enquiry), again.read(enquiry)
+    assert 0.0 <= first.little_work <= 1.0 and 0.0 <= first.urgent <= 1.0
+    assert (first.little_work, first.urgent) == (second.little_work, second.urgent)
+
+
+def test_a_version_stored_before_the_tier_classifier_reads_with_the_rules_alone(trained):
+    stored = {
+        "format": 4,
+        "features": trained.features,
+        "area": trained.area,
+        "genuine": trained.genuine,
+        "kind": trained.kind,
+        "scope": trained.scope,
+        "position": trained.position,
+    }
+    import hashlib
+    import pickle
+    import zlib
+
+    blob = learning.MAGIC + zlib.compress(pickle.dumps(stored, protocol=5), 1)
+    older = learning.load(blob, hashlib.sha256(blob).hexdigest())
+    enquiry = Enquiry(subject="Will", message="I would like to make a will.", arrived_at=ARRIVED)
+    reading = older.read(enquiry)
+    assert older.little_work is None and older.urgency is None
+    assert reading.little_work == 0.0 and reading.urgent == 0.0
+
+
+def test_the_tier_classifier_reads_a_general_question_needing_no_work_as_c(demo_model):
+    reader = selectors.reader_for(demo_model)
+    assessment = reader.assess(
+        Enquiry(
+            subject="Quick question",
+            message="Hi, just a quick question really. Do I have to pay tax on my Premium "
+            "Bond winnings? I won £50 last month. Thanks, Jean",
+            arrived_at=ARRIVED,
+        )
+    )
+    assert str(assessment.tier) == "C"
+    assert assessment.basis[0].startswith("Tier C: read as worth less than the fees")
+
+
+def test_the_urgency_classifier_reads_an_emergency_the_wording_rules_miss(demo_model):
+    reader = selectors.reader_for(demo_model)
+    assessment = reader.assess(
+        Enquiry(
+            subject="Please help",
+            message="My ex has told our daughter (7) she is going to live with his family in "
+            "Lahore and he has her passport. There is no court order. I am terrified he will "
+            "take her and not bring her back. Please call me, 07700 900412. Amina",
+            arrived_at=ARRIVED,
+        )
+    )
+    assert str(assessment.urgency) == "high"
+    assert str(assessment.tier) == "A"

@@ -173,3 +173,23 @@ def test_only_asking_for_speed_about_unspecified_work_is_not_time_critical():
         real_deadline=False,
     )
     assert limit_only.tier == Tier.B
+
+
+def test_the_tier_classifiers_c_needs_nothing_urgent_and_gives_way_to_evidenced_value():
+    why = "read as worth less than the fees it would cost (71%, the tier classifier)"
+    decision = decide(little_work=why)
+    assert decision.tier == Tier.C
+    assert decision.line == f"Tier C: {why}"
+    assert decide(little_work=why, urgency_level=Urgency.HIGH).tier != Tier.C
+    valuable = decide(
+        little_work=why, significance_level=CommercialSignificance.HIGH, fee=Decimal(18000)
+    )
+    assert valuable.tier == Tier.A
+    # A high fee the enquiry does not evidence is no reason to keep it out of C.
+    unevidenced = decide(
+        little_work=why,
+        significance_level=CommercialSignificance.HIGH,
+        fee=Decimal(29500),
+        fee_evidenced=False,
+    )
+    assert unevidenced.tier == Tier.C
