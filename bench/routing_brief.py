@@ -4,7 +4,8 @@ single-machine set-up.
 
 It migrates the given database, loads the demo firm, starts WORKERS Celery worker
 processes, captures LEADS enquiries spread evenly over SPREAD seconds (as if arriving on
-the web form), and waits until every brief is sent. Per lead it measures from
+the web form, from distinct enquirers: ``enquirer_details``), and waits until every
+brief is sent. Per lead it measures from
 ``Lead.captured_at`` to the brief's ``OutboundEmail.sent_at`` (set when the mail backend
 accepted it), and prints p50/p95/max and leads per minute.
 
@@ -38,6 +39,26 @@ def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     index = max(0, min(len(ordered) - 1, round(share * (len(ordered) - 1))))
     return ordered[index]
+
+
+def enquirer_details(count: int) -> list[dict[str, str]]:
+    """Distinct enquirers as a firm meets them (names from Faker's en_GB, seeded): half
+    write from free mail, half from one of a few dozen organisations' domains (so a few
+    share one), as the conflict check sees real enquiries. Every enquirer at one domain
+    would make each check find every earlier enquirer."""
+    from faker import Faker
+
+    fake = Faker("en_GB")
+    fake.seed_instance(2026)
+    companies = [fake.domain_name() for _ in range(max(1, count // 3))]
+    free = ("gmail.com", "outlook.com", "btinternet.com", "hotmail.co.uk", "icloud.com")
+    people = []
+    for n in range(count):
+        first, last = fake.first_name(), fake.last_name()
+        domain = free[n % len(free)] if n % 2 else companies[(n // 2) % len(companies)]
+        local = f"{first}.{last}{n}".lower().replace("'", "").replace(" ", "")
+        people.append({"name": f"{first} {last}", "email": f"{local}@{domain}"})
+    return people
 
 
 def main() -> None:
@@ -122,6 +143,7 @@ def main() -> None:
         "Can you do our annual accounts and corporation tax return? Small company.",
         "Hello, could someone call me back please?",
     ]
+    enquirers = enquirer_details(args.leads)
     try:
         started = time.monotonic()
         ids = []
@@ -131,7 +153,7 @@ def main() -> None:
             ids.append(
                 lead_capture(
                     channel=Channel.WEB_FORM,
-                    contact=ContactDetails(name=f"Bench {n}", email=f"bench{n}@example.com"),
+                    contact=ContactDetails(**enquirers[n]),
                     message=messages[n % len(messages)],
                     provider="bench",
                     external_id=f"bench-{n}-{started}",

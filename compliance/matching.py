@@ -31,6 +31,10 @@ FREE_MAIL_DOMAINS = frozenset(
     "msn.com yahoo.com yahoo.co.uk icloud.com me.com mac.com aol.com btinternet.com "
     "sky.com virginmedia.com talktalk.net protonmail.com proton.me gmx.com mail.com".split()
 )
+# Domains reserved for documentation and testing (RFC 2606, RFC 6761): nobody's
+# organisation, so an address there says nothing about who the enquirer works for.
+RESERVED_DOMAINS = frozenset({"example.com", "example.net", "example.org"})
+RESERVED_SUFFIXES = (".example", ".test", ".invalid", ".localhost")
 # A spelling this alike (rapidfuzz, 0-100, words in any order) is reported on its own.
 SPELLING_THRESHOLD = 88
 
@@ -74,7 +78,20 @@ def company_number_clean(value: str) -> str:
 
 def email_domain(email: str) -> str:
     domain = (email or "").rsplit("@", 1)[-1].lower() if "@" in (email or "") else ""
-    return "" if domain in FREE_MAIL_DOMAINS else domain
+    if domain in FREE_MAIL_DOMAINS or not organisation_domain(domain):
+        return ""
+    return domain
+
+
+def organisation_domain(domain: str) -> bool:
+    """Whether a mail domain can stand for an organisation: not a reserved one."""
+    labels = domain.split(".")
+    parent = ".".join(labels[-2:])
+    return not (
+        parent in RESERVED_DOMAINS
+        or f".{labels[-1]}" in RESERVED_SUFFIXES
+        or domain in {suffix[1:] for suffix in RESERVED_SUFFIXES}
+    )
 
 
 @dataclass(frozen=True)

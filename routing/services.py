@@ -55,10 +55,18 @@ def route_decision(*, lead: Lead, exclude: Member | None = None, lock: bool) -> 
 
 @transaction.atomic
 def lead_route(
-    *, lead: Lead, exclude: Member | None = None, actor: AbstractBaseUser | None = None
+    *,
+    lead: Lead,
+    exclude: Member | None = None,
+    actor: AbstractBaseUser | None = None,
+    brief_here: bool = False,
 ) -> Assignment:
     """Give the lead to whoever the rules choose, atomically: the candidates' rows stay
-    locked until commit, so capacity and turns hold with any number of workers."""
+    locked until commit, so capacity and turns hold with any number of workers.
+
+    ``brief_here`` sends the owner's brief from this process right after commit (the
+    pipeline's worker does, so the brief does not wait for a second delivery); otherwise
+    a worker sends it."""
     locked = selectors.lead_locked_for_routing(lead_id=lead.pk)
     decision = route_decision(lead=locked, exclude=exclude, lock=True)
     return _assign_locked(
@@ -69,6 +77,7 @@ def lead_route(
         rule=decision.rule,
         via=decision.via,
         actor=actor,
+        brief_here=brief_here,
     )
 
 
@@ -103,6 +112,7 @@ def _assign_locked(
     rule: RoutingRule | None,
     actor: AbstractBaseUser | None,
     via: AssignedVia,
+    brief_here: bool = False,
 ) -> Assignment:
     """``lead_assign`` for a lead whose row this transaction has locked and read
     (``selectors.lead_locked_for_routing``); ``lead`` is the caller's copy."""
@@ -166,16 +176,17 @@ def _assign_locked(
     )
     signals.lead_assigned.send(sender=Assignment, lead=locked, assignment=assignment, actor=actor)
     if not digest:
-        brief_queue(assignment=assignment)
+        brief_queue(assignment=assignment, send_here=brief_here)
     # The caller's copy of the lead shows the new owner and status.
     for name in ("owner_id", "assigned_at", "status", "status_changed_at"):
         setattr(lead, name, getattr(locked, name))
     return assignment
 
 
-def brief_queue(*, assignment: Assignment) -> OutboundEmail | None:
+def brief_queue(*, assignment: Assignment, send_here: bool = False) -> OutboundEmail | None:
     """Queue the owner's brief for this assignment, once; returns None (and says so on
-    the timeline) when the owner has no email address."""
+    the timeline) when the owner has no email address. ``send_here``: sent from this
+    process after commit (see ``outbound_email_queue``)."""
     member, lead = assignment.member, assignment.lead
     if not member.email:
         activity_record(
@@ -193,6 +204,7 @@ def brief_queue(*, assignment: Assignment) -> OutboundEmail | None:
         dedupe_key=f"brief:assignment:{assignment.pk}",
         lead=lead,
         activity_kind=ActivityKind.BRIEF_SENT,
+        send_here=send_here,
     )
     assignment.brief = email
     assignment.save(update_fields=["brief"])

@@ -27,4 +27,6 @@ def assign(*, lead: Lead) -> None:
             lead,
         )
         return
-    lead_route(lead=lead)
+    # The brief goes out from this worker as soon as the assignment commits: the owner
+    # hears within seconds, without waiting for the broker's second delivery.
+    lead_route(lead=lead, brief_here=True)

@@ -12,6 +12,7 @@ profile's sending address, Reply-To that address, and every template gets the pr
 (they are plain text: "R&D tax credits" stays as written); HTML bodies are escaped.
 """
 
+import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -30,6 +31,8 @@ from firm.selectors import firm_profile
 from leads.choices import ActivityKind, EmailKind, EmailState
 from leads.models import Lead, OutboundEmail
 from leads.services.activity import activity_record
+
+logger = logging.getLogger(__name__)
 
 
 def message_id_domain() -> str:
@@ -72,9 +75,16 @@ def outbound_email_queue(
     reply_to: Sequence[str] = (),
     in_reply_to: str = "",
     references: Sequence[str] = (),
+    send_here: bool = False,
 ) -> OutboundEmail:
     """Queue one email (rendered now from ``templates/<template>_{subject,body}``) and
-    send it after commit; a second call with the same ``dedupe_key`` returns the first."""
+    send it after commit; a second call with the same ``dedupe_key`` returns the first.
+
+    By default a worker sends it (a task queued after commit). ``send_here`` sends it in
+    this process right after commit instead, for a worker that should not wait for the
+    broker's second delivery (the owner's brief, right after routing); if that send fails
+    the task takes it over, with its retries, and the safety net covers the rest.
+    """
     existing = OutboundEmail.objects.filter(dedupe_key=dedupe_key).first()
     if existing is not None:
         return existing
@@ -100,7 +110,8 @@ def outbound_email_queue(
             )
     except IntegrityError:
         return OutboundEmail.objects.get(dedupe_key=dedupe_key)
-    transaction.on_commit(lambda: outbound_email_enqueue(email_id=email.pk), robust=True)
+    after = outbound_email_send_here if send_here else outbound_email_enqueue
+    transaction.on_commit(lambda: after(email_id=email.pk), robust=True)
     return email
 
 
@@ -186,6 +197,18 @@ def outbound_emails_queue_many(
         )
         queued[email.dedupe_key] = email
     return [queued[key] for key in keys]
+
+
+def outbound_email_send_here(*, email_id: int) -> None:
+    """Send a queued email in this process now; if the mail backend fails (or anything
+    else does), hand it to the sending task, which retries with backoff."""
+    try:
+        state = outbound_email_send(email_id=email_id).state
+    except Exception:
+        logger.exception("Email %s not sent in process; the sending task takes it over.", email_id)
+        state = EmailState.QUEUED
+    if state == EmailState.QUEUED:
+        outbound_email_enqueue(email_id=email_id)
 
 
 def outbound_email_enqueue(*, email_id: int) -> None:

@@ -38,3 +38,20 @@ def test_free_mail_domains_and_different_people_do_not_match():
     b = name_keys("Peter Green", email="peter@gmail.com")
     assert compare(a, b).reasons == []
     assert compare(name_keys("John Smith"), name_keys("Peter Smith")).reasons == []
+
+
+@pytest.mark.parametrize(
+    "email",
+    ["jane@example.com", "jane@mail.example.org", "jane@example.net", "jane@shop.test",
+     "jane@acme.example", "jane@host.invalid", "jane@localhost"],
+)  # fmt: skip
+def test_domains_reserved_for_testing_are_nobodys_organisation(email):
+    a = name_keys("Jane Brown", email=email)
+    b = name_keys("Peter Green", email=email.replace("jane", "peter"))
+    assert a.email_domain == "" and compare(a, b).reasons == []
+
+
+def test_a_real_domain_that_only_looks_like_a_reserved_one_still_matches():
+    a = name_keys("Jane Brown", email="jane@example.co.uk")
+    b = name_keys("Peter Green", email="peter@example.co.uk")
+    assert any("example.co.uk" in line for line in compare(a, b).reasons)

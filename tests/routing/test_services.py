@@ -257,3 +257,59 @@ class TestReassign:
             call_command("reassign_leads", "--from", "nobody", "--reason", "x")
         with pytest.raises(CommandError, match="--reason"):
             call_command("reassign_leads", "--from", "sarah.jones")
+
+
+class TestBriefSentInTheWorker:
+    """The pipeline's worker sends the brief itself right after routing commits, without a
+    second trip through the broker; the sending task takes over when that send fails."""
+
+    def test_the_routing_step_sends_the_brief_in_process(
+        self, lead, tom, employment_rule, monkeypatch, django_capture_on_commit_callbacks
+    ):
+        from leads.services import email as email_services
+
+        handed_to_task = []
+        monkeypatch.setattr(
+            email_services, "outbound_email_enqueue", lambda email_id: handed_to_task.append(email_id)
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            steps.assign(lead=lead)
+        brief = Assignment.objects.get(lead=lead).brief
+        brief.refresh_from_db()
+        assert brief.state == EmailState.SENT and brief.attempts == 1
+        assert handed_to_task == []
+        assert any(lead_reference_in(message.subject, lead) for message in mail.outbox)
+        assert lead.activities.filter(kind=ActivityKind.BRIEF_SENT).count() == 1
+
+    def test_a_failed_send_in_process_is_handed_to_the_task(
+        self, lead, tom, employment_rule, monkeypatch, settings, django_capture_on_commit_callbacks
+    ):
+        from leads.services import email as email_services
+
+        settings.EMAIL_BACKEND = "tests.routing.failing_backend.FailingBackend"
+        handed_to_task = []
+        monkeypatch.setattr(
+            email_services, "outbound_email_enqueue", lambda email_id: handed_to_task.append(email_id)
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            steps.assign(lead=lead)
+        brief = Assignment.objects.get(lead=lead).brief
+        brief.refresh_from_db()
+        assert brief.state == EmailState.QUEUED and brief.attempts == 1
+        assert "SMTP server refused" in brief.error
+        assert handed_to_task == [brief.pk]
+
+    def test_a_person_reassigning_leaves_the_send_to_a_worker(
+        self, lead, tom, sarah, monkeypatch, django_capture_on_commit_callbacks
+    ):
+        from leads.services import email as email_services
+
+        handed_to_task = []
+        monkeypatch.setattr(
+            email_services, "outbound_email_enqueue", lambda email_id: handed_to_task.append(email_id)
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            assignment = services.lead_assign(lead=lead, member=tom, reason="Rule 1")
+        assignment.brief.refresh_from_db()
+        assert assignment.brief.state == EmailState.QUEUED
+        assert handed_to_task == [assignment.brief.pk]
