@@ -270,7 +270,9 @@ class TestBriefSentInTheWorker:
 
         handed_to_task = []
         monkeypatch.setattr(
-            email_services, "outbound_email_enqueue", lambda email_id: handed_to_task.append(email_id)
+            email_services,
+            "outbound_email_enqueue",
+            lambda email_id: handed_to_task.append(email_id),
         )
         with django_capture_on_commit_callbacks(execute=True):
             steps.assign(lead=lead)
@@ -289,7 +291,9 @@ class TestBriefSentInTheWorker:
         settings.EMAIL_BACKEND = "tests.routing.failing_backend.FailingBackend"
         handed_to_task = []
         monkeypatch.setattr(
-            email_services, "outbound_email_enqueue", lambda email_id: handed_to_task.append(email_id)
+            email_services,
+            "outbound_email_enqueue",
+            lambda email_id: handed_to_task.append(email_id),
         )
         with django_capture_on_commit_callbacks(execute=True):
             steps.assign(lead=lead)
@@ -306,7 +310,9 @@ class TestBriefSentInTheWorker:
 
         handed_to_task = []
         monkeypatch.setattr(
-            email_services, "outbound_email_enqueue", lambda email_id: handed_to_task.append(email_id)
+            email_services,
+            "outbound_email_enqueue",
+            lambda email_id: handed_to_task.append(email_id),
         )
         with django_capture_on_commit_callbacks(execute=True):
             assignment = services.lead_assign(lead=lead, member=tom, reason="Rule 1")
