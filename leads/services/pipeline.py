@@ -61,45 +61,68 @@ def pipeline_run(*, lead_id: int) -> bool:
 
 
 def _step_run(*, lead_id: int, path: str, step: Step) -> str | None:
-    """Run one step under the lead's row lock; return the error text if it failed."""
-    with transaction.atomic():
-        lead = Lead.objects.select_for_update().get(pk=lead_id)
-        # Every writer of a lead's step runs holds the lead's row lock (taken just above),
-        # so a plain look-up then insert cannot race; no savepoint is needed around it.
-        run = PipelineStepRun.objects.filter(lead=lead, step=path).first()
-        if run is None:
-            run = PipelineStepRun.objects.create(
-                lead=lead, step=path, state=PipelineStepState.RUNNING
-            )
-        elif run.state == PipelineStepState.SUCCEEDED:
-            return None
-        run.attempts += 1
-        run.started_at = timezone.now()
-        try:
-            with transaction.atomic():
-                step(lead=lead)
-        except Exception as exc:
-            logger.exception("Pipeline step %s failed for lead %s", path, lead_id)
-            run.state = PipelineStepState.FAILED
-            run.finished_at = timezone.now()
-            run.error = "".join(traceback.format_exception_only(exc)).strip()[:4000]
-            run.save(update_fields=["state", "attempts", "started_at", "finished_at", "error"])
-            if run.attempts == settings.LEADTRACK_PIPELINE_MAX_ATTEMPTS:
-                activity_record(
+    """Run one step under the lead's row lock; return the error text if it failed.
+
+    The step and the record of its success commit together, in one transaction: nobody
+    else sees a step half-run, so there is no "running" row to write first and no
+    savepoint around the step. A step that fails rolls its whole transaction back, and
+    the failure is recorded in a transaction of its own.
+    """
+    started = timezone.now()
+    try:
+        with transaction.atomic():
+            lead = Lead.objects.select_for_update().get(pk=lead_id)
+            # Every writer of a lead's step runs holds the lead's row lock (taken just
+            # above), so a plain look-up then insert cannot race.
+            run = PipelineStepRun.objects.filter(lead=lead, step=path).first()
+            if run is not None and run.state == PipelineStepState.SUCCEEDED:
+                return None
+            step(lead=lead)
+            finished = timezone.now()
+            if run is None:
+                PipelineStepRun.objects.create(
                     lead=lead,
-                    kind=ActivityKind.PIPELINE_FAILED,
-                    summary=(
-                        f"Step {path} failed {run.attempts} times and has stopped; "
-                        f"last error: {run.error[:200]}"
-                    ),
-                    data={"step": path, "error": run.error},
+                    step=path,
+                    state=PipelineStepState.SUCCEEDED,
+                    attempts=1,
+                    started_at=started,
+                    finished_at=finished,
                 )
-            return run.error
-        run.state = PipelineStepState.SUCCEEDED
-        run.finished_at = timezone.now()
-        run.error = ""
-        run.save(update_fields=["state", "attempts", "started_at", "finished_at", "error"])
-        return None
+            else:
+                run.state = PipelineStepState.SUCCEEDED
+                run.attempts += 1
+                run.started_at, run.finished_at, run.error = started, finished, ""
+                run.save(update_fields=["state", "attempts", "started_at", "finished_at", "error"])
+            return None
+    except Exception as exc:
+        logger.exception("Pipeline step %s failed for lead %s", path, lead_id)
+        error = "".join(traceback.format_exception_only(exc)).strip()[:4000]
+        _step_failure_record(lead_id=lead_id, path=path, started=started, error=error)
+        return error
+
+
+@transaction.atomic
+def _step_failure_record(*, lead_id: int, path: str, started, error: str) -> None:
+    """Record a failed attempt of a step (its own work was rolled back), and stop the
+    pipeline on the timeline once the step has used its attempts."""
+    lead = Lead.objects.select_for_update().get(pk=lead_id)
+    run = PipelineStepRun.objects.filter(lead=lead, step=path).first()
+    if run is None:
+        run = PipelineStepRun(lead=lead, step=path, attempts=0)
+    run.state = PipelineStepState.FAILED
+    run.attempts += 1
+    run.started_at, run.finished_at, run.error = started, timezone.now(), error
+    run.save()
+    if run.attempts == settings.LEADTRACK_PIPELINE_MAX_ATTEMPTS:
+        activity_record(
+            lead=lead,
+            kind=ActivityKind.PIPELINE_FAILED,
+            summary=(
+                f"Step {path} failed {run.attempts} times and has stopped; "
+                f"last error: {run.error[:200]}"
+            ),
+            data={"step": path, "error": run.error},
+        )
 
 
 def pipeline_stalled_leads(*, now=None):

@@ -160,3 +160,30 @@ def test_completed_pipeline_is_a_no_op(settings, django_capture_on_commit_callba
         lead = _capture()
     assert pipeline_run(lead_id=lead.pk) is True
     assert CALLS == [lead.pk]
+
+
+FLAKY = {"fail": True}
+
+
+def flaky_step(*, lead: Lead) -> None:
+    if FLAKY["fail"]:
+        raise RuntimeError("the mail server is down")
+
+
+def test_a_failed_attempt_then_a_successful_retry_records_both_attempts(settings):
+    settings.LEADTRACK_PIPELINE = ["tests.leads.test_pipeline.flaky_step"]
+    with mock.patch("leads.services.capture.pipeline_enqueue"):
+        lead = _capture()
+    FLAKY["fail"] = True
+    with pytest.raises(PipelineStepError):
+        pipeline_run(lead_id=lead.pk)
+    run = PipelineStepRun.objects.get(lead=lead)
+    assert (run.state, run.attempts) == (PipelineStepState.FAILED, 1)
+    FLAKY["fail"] = False
+    try:
+        assert pipeline_run(lead_id=lead.pk) is True
+    finally:
+        FLAKY["fail"] = True
+    run.refresh_from_db()
+    assert (run.state, run.attempts, run.error) == (PipelineStepState.SUCCEEDED, 2, "")
+    assert run.started_at is not None and run.finished_at >= run.started_at
