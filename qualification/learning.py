@@ -222,6 +222,10 @@ class LearnedReading:
     position_sentence: str = ""
     # Probability the enquiry is worth less than the fees it would cost (a BDM's tier C
     # for a genuine enquiry in the firm's work), and the words that pushed it most.
+    # Written in another language than English (the reader sets it from the language
+    # detected): the classifiers learned from English, so finding no practice area in it
+    # says nothing about whether it is an enquiry.
+    other_language: bool = False
     little_work: float = 0.0
     little_work_evidence: list[str] = field(default_factory=list)
     # Probability the enquiry is urgent (a deadline within about three weeks or an
@@ -239,7 +243,8 @@ class LearnedReading:
         """Nothing in the text reads as work the firm does, and the genuine classifier
         has its doubts (misdirected mail)."""
         return (
-            self.area_score < NO_AREA_BELOW
+            not self.other_language
+            and self.area_score < NO_AREA_BELOW
             and self.not_an_enquiry >= NOT_AN_ENQUIRY_WITHOUT_AN_AREA_FROM
         )
 

@@ -215,6 +215,7 @@ class Reader:
         if self.classifiers is None:
             return assess(signals, self.rules, areas=self.areas)
         learned = self.classifiers.read(enquiry)
+        learned.other_language = not signals.language.is_english
         if (
             learned.not_an_enquiry < NOT_AN_ENQUIRY_WITH_A_FLAG
             and signals.position.position == DecisionPosition.NOT_A_BUYER

@@ -404,3 +404,34 @@ def test_the_urgency_classifier_reads_an_emergency_the_wording_rules_miss(demo_m
     )
     assert str(assessment.urgency) == "high"
     assert str(assessment.tier) == "A"
+
+
+def test_finding_no_area_in_another_language_does_not_make_it_misdirected_mail():
+    reading = learning.LearnedReading(
+        area_slug=None,
+        area_margin=0.0,
+        best="unclassified",
+        area_score=-1.2,
+        area_evidence=[],
+        runner_up=None,
+        not_an_enquiry=0.3,
+        not_an_enquiry_evidence=[],
+    )
+    assert reading.reads_as_no_work and not reading.is_enquiry
+    reading.other_language = True
+    assert not reading.reads_as_no_work and reading.is_enquiry
+
+
+def test_a_genuine_enquiry_in_polish_is_not_disqualified(demo_model):
+    reader = selectors.reader_for(demo_model)
+    assessment = reader.assess(
+        Enquiry(
+            subject="Księgowość",
+            message="Dzień dobry, jestem dyrektorem firmy budowlanej. Potrzebujemy biura "
+            "rachunkowego do rocznego sprawozdania finansowego, CT600 i VAT. Obroty około "
+            "1,1 mln funtów. Proszę o kontakt. Tomasz Nowak",
+            arrived_at=ARRIVED,
+        )
+    )
+    assert not assessment.is_disqualified
+    assert any("Polish" in line for line in assessment.basis)
