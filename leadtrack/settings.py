@@ -390,12 +390,14 @@ LEADTRACK_PIPELINE = [
     # Conflict check on the enquirer, their organisation and the other parties, before
     # routing, so the owner's brief says what it found.
     "compliance.steps.conflict_check",
-    "compliance.steps.lawful_basis",
     # Obligations next, from the tier and practice area, so that the owner's brief can say
     # when the first action is due (the follow-ups pass to the owner when routing assigns).
     "followups.steps.schedule",
     # Right after, so the owner's brief goes out within seconds of arrival.
     "routing.steps.assign",
+    # The lawful basis the enquiry came with is recorded before anything is sent to the
+    # enquirer; the brief does not need it, so it does not hold the brief up.
+    "compliance.steps.lawful_basis",
     "leads.steps.acknowledge",
 ]
 # Who may see which lead (and everything tied to one), on every surface: a function
