@@ -5,9 +5,9 @@ single-machine set-up.
 It migrates the given database, loads the demo firm, starts WORKERS Celery worker
 processes, captures LEADS enquiries spread evenly over SPREAD seconds (as if arriving on
 the web form, from distinct enquirers: ``enquirer_details``), and waits until every
-brief is sent. Per lead it measures from
-``Lead.captured_at`` to the brief's ``OutboundEmail.sent_at`` (set when the mail backend
-accepted it), and prints p50/p95/max and leads per minute.
+brief is sent. Per lead it measures from ``Lead.captured_at`` to the brief's
+``OutboundEmail.sent_at`` (set when the mail backend accepted it), and prints
+p50/p95/max and leads per minute.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/wt_routing \\
     CELERY_BROKER_URL=redis://127.0.0.1:6379/10 \\

@@ -34,7 +34,7 @@ FREE_MAIL_DOMAINS = frozenset(
 # Domains reserved for documentation and testing (RFC 2606, RFC 6761): nobody's
 # organisation, so an address there says nothing about who the enquirer works for.
 RESERVED_DOMAINS = frozenset({"example.com", "example.net", "example.org"})
-RESERVED_SUFFIXES = (".example", ".test", ".invalid", ".localhost")
+RESERVED_TOP_LEVEL = frozenset({"example", "test", "invalid", "localhost"})
 # A spelling this alike (rapidfuzz, 0-100, words in any order) is reported on its own.
 SPELLING_THRESHOLD = 88
 
@@ -86,12 +86,7 @@ def email_domain(email: str) -> str:
 def organisation_domain(domain: str) -> bool:
     """Whether a mail domain can stand for an organisation: not a reserved one."""
     labels = domain.split(".")
-    parent = ".".join(labels[-2:])
-    return not (
-        parent in RESERVED_DOMAINS
-        or f".{labels[-1]}" in RESERVED_SUFFIXES
-        or domain in {suffix[1:] for suffix in RESERVED_SUFFIXES}
-    )
+    return not (".".join(labels[-2:]) in RESERVED_DOMAINS or labels[-1] in RESERVED_TOP_LEVEL)
 
 
 @dataclass(frozen=True)

@@ -72,11 +72,11 @@ OUT_OF_SCOPE_FROM = 0.25
 # A genuine enquiry in the firm's work is read as worth less than the fees it would cost
 # (a general question that needs no paid work, a trivial matter, someone who cannot
 # instruct, only exploring) from this probability: tier C where nothing else makes it A.
+LITTLE_WORK_FROM = 0.5
 # A genuine enquiry the wording rules found no urgency in is read as an emergency from
 # this probability (the urgency classifier's: a child's removal abroad, abuse at home,
 # an appeal hearing or a completion days away put in words the rules do not know).
 EMERGENCY_FROM = 0.85
-LITTLE_WORK_FROM = 0.5
 UNCLASSIFIED_SLUG = "unclassified"
 # Words of two letters or more, without digits (sums and dates are read elsewhere).
 WORDS = r"(?u)\b[^\W\d_][^\W\d_]+\b"
@@ -220,12 +220,12 @@ class LearnedReading:
     position_margin: float = 0.0
     position_evidence: list[str] = field(default_factory=list)
     position_sentence: str = ""
-    # Probability the enquiry is worth less than the fees it would cost (a BDM's tier C
-    # for a genuine enquiry in the firm's work), and the words that pushed it most.
     # Written in another language than English (the reader sets it from the language
     # detected): the classifiers learned from English, so finding no practice area in it
     # says nothing about whether it is an enquiry.
     other_language: bool = False
+    # Probability the enquiry is worth less than the fees it would cost (a BDM's tier C
+    # for a genuine enquiry in the firm's work), and the words that pushed it most.
     little_work: float = 0.0
     little_work_evidence: list[str] = field(default_factory=list)
     # Probability the enquiry is urgent (a deadline within about three weeks or an

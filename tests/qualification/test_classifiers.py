@@ -276,15 +276,19 @@ def test_the_stored_bytes_load_in_well_under_a_second(trained):
     assert time.process_time() - started < 0.3
 
 
+def assess_text(model, subject: str, message: str):
+    """The version's whole assessment of one enquiry arriving at ``ARRIVED``."""
+    return selectors.reader_for(model).assess(
+        Enquiry(subject=subject, message=message, arrived_at=ARRIVED)
+    )
+
+
 def test_the_position_classifier_reads_someone_only_planning_ahead(demo_model):
-    reader = selectors.reader_for(demo_model)
-    assessment = reader.assess(
-        Enquiry(
-            subject="Lease extension",
-            message="Roughly what would you charge for a lease extension? The flat has about "
-            "85 years left. Just planning ahead, we might not do it for a year or two.",
-            arrived_at=ARRIVED,
-        )
+    assessment = assess_text(
+        demo_model,
+        "Lease extension",
+        "Roughly what would you charge for a lease extension? The flat has about "
+        "85 years left. Just planning ahead, we might not do it for a year or two.",
     )
     assert str(assessment.decision_position) == "researching"
     line = next(line for line in assessment.basis if "position classifier" in line)
@@ -378,31 +382,29 @@ def test_a_version_stored_before_the_tier_classifier_reads_with_the_rules_alone(
 
 
 def test_the_tier_classifier_reads_a_general_question_needing_no_work_as_c(demo_model):
-    reader = selectors.reader_for(demo_model)
-    assessment = reader.assess(
-        Enquiry(
-            subject="Quick question",
-            message="Hi, just a quick question really. Do I have to pay tax on my Premium "
-            "Bond winnings? I won £50 last month. Thanks, Jean",
-            arrived_at=ARRIVED,
-        )
+    assessment = assess_text(
+        demo_model,
+        "Quick question",
+        "Hi, just a quick question really. Do I have to pay tax on my Premium "
+        "Bond winnings? I won £50 last month. Thanks, Jean",
     )
     assert str(assessment.tier) == "C"
     assert assessment.basis[0].startswith("Tier C: read as worth less than the fees")
 
 
 def test_the_urgency_classifier_reads_an_emergency_the_wording_rules_miss(demo_model):
-    reader = selectors.reader_for(demo_model)
-    assessment = reader.assess(
-        Enquiry(
-            subject="Please help",
-            message="My ex has told our daughter (7) she is going to live with his family in "
-            "Lahore and he has her passport. There is no court order. I am terrified he will "
-            "take her and not bring her back. Please call me, 07700 900412. Amina",
-            arrived_at=ARRIVED,
-        )
+    assessment = assess_text(
+        demo_model,
+        "Please help",
+        "My ex has told our daughter (7) she is going to live with his family in "
+        "Lahore and he has her passport. There is no court order. I am terrified he will "
+        "take her and not bring her back. Please call me, 07700 900412. Amina",
     )
     assert str(assessment.urgency) == "high"
+    assert any(
+        line.startswith("Urgent: read as an emergency by the urgency classifier")
+        for line in assessment.basis
+    )
     assert str(assessment.tier) == "A"
 
 
@@ -423,15 +425,12 @@ def test_finding_no_area_in_another_language_does_not_make_it_misdirected_mail()
 
 
 def test_a_genuine_enquiry_in_polish_is_not_disqualified(demo_model):
-    reader = selectors.reader_for(demo_model)
-    assessment = reader.assess(
-        Enquiry(
-            subject="Księgowość",
-            message="Dzień dobry, jestem dyrektorem firmy budowlanej. Potrzebujemy biura "
-            "rachunkowego do rocznego sprawozdania finansowego, CT600 i VAT. Obroty około "
-            "1,1 mln funtów. Proszę o kontakt. Tomasz Nowak",
-            arrived_at=ARRIVED,
-        )
+    assessment = assess_text(
+        demo_model,
+        "Księgowość",
+        "Dzień dobry, jestem dyrektorem firmy budowlanej. Potrzebujemy biura "
+        "rachunkowego do rocznego sprawozdania finansowego, CT600 i VAT. Obroty około "
+        "1,1 mln funtów. Proszę o kontakt. Tomasz Nowak",
     )
     assert not assessment.is_disqualified
     assert any("Polish" in line for line in assessment.basis)

@@ -259,21 +259,25 @@ class TestReassign:
             call_command("reassign_leads", "--from", "sarah.jones")
 
 
+@pytest.fixture
+def handed_to_task(monkeypatch):
+    """The ids of the emails handed to the sending task (recorded, not queued)."""
+    from leads.services import email as email_services
+
+    handed: list[int] = []
+    monkeypatch.setattr(
+        email_services, "outbound_email_enqueue", lambda email_id: handed.append(email_id)
+    )
+    return handed
+
+
 class TestBriefSentInTheWorker:
     """The pipeline's worker sends the brief itself right after routing commits, without a
     second trip through the broker; the sending task takes over when that send fails."""
 
     def test_the_routing_step_sends_the_brief_in_process(
-        self, lead, tom, employment_rule, monkeypatch, django_capture_on_commit_callbacks
+        self, lead, tom, employment_rule, handed_to_task, django_capture_on_commit_callbacks
     ):
-        from leads.services import email as email_services
-
-        handed_to_task = []
-        monkeypatch.setattr(
-            email_services,
-            "outbound_email_enqueue",
-            lambda email_id: handed_to_task.append(email_id),
-        )
         with django_capture_on_commit_callbacks(execute=True):
             steps.assign(lead=lead)
         brief = Assignment.objects.get(lead=lead).brief
@@ -284,17 +288,15 @@ class TestBriefSentInTheWorker:
         assert lead.activities.filter(kind=ActivityKind.BRIEF_SENT).count() == 1
 
     def test_a_failed_send_in_process_is_handed_to_the_task(
-        self, lead, tom, employment_rule, monkeypatch, settings, django_capture_on_commit_callbacks
+        self,
+        lead,
+        tom,
+        employment_rule,
+        handed_to_task,
+        settings,
+        django_capture_on_commit_callbacks,
     ):
-        from leads.services import email as email_services
-
         settings.EMAIL_BACKEND = "tests.routing.failing_backend.FailingBackend"
-        handed_to_task = []
-        monkeypatch.setattr(
-            email_services,
-            "outbound_email_enqueue",
-            lambda email_id: handed_to_task.append(email_id),
-        )
         with django_capture_on_commit_callbacks(execute=True):
             steps.assign(lead=lead)
         brief = Assignment.objects.get(lead=lead).brief
@@ -304,16 +306,8 @@ class TestBriefSentInTheWorker:
         assert handed_to_task == [brief.pk]
 
     def test_a_person_reassigning_leaves_the_send_to_a_worker(
-        self, lead, tom, sarah, monkeypatch, django_capture_on_commit_callbacks
+        self, lead, tom, sarah, handed_to_task, django_capture_on_commit_callbacks
     ):
-        from leads.services import email as email_services
-
-        handed_to_task = []
-        monkeypatch.setattr(
-            email_services,
-            "outbound_email_enqueue",
-            lambda email_id: handed_to_task.append(email_id),
-        )
         with django_capture_on_commit_callbacks(execute=True):
             assignment = services.lead_assign(lead=lead, member=tom, reason="Rule 1")
         assignment.brief.refresh_from_db()
